@@ -1,0 +1,3 @@
+from predictu_console.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Headless mode: the S2S Operator API over the service core."""

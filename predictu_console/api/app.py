@@ -1,0 +1,35 @@
+"""`create_app(settings)`: the FastAPI application, built on demand, never at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from predictu_console import __version__
+from predictu_console.api.errors import install_error_handlers
+from predictu_console.api.routes import health, operators
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.db.session import SessionFactory, make_session_factory
+from predictu_console.settings import Settings
+
+API_PREFIX = "/api/s2s"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    session_factory: SessionFactory | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> FastAPI:
+    """The S2S Operator API on the configured database (migrations are the caller's job)."""
+    app = FastAPI(
+        title="Predictu S2S Operator API",
+        version=__version__,
+        description="Manage Predictu's casino operators. God Mode session token required.",
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory or make_session_factory(settings)
+    app.state.clock = clock
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(operators.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,49 @@
+"""Dependencies with short `Annotated` aliases, so route signatures stay readable."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from predictu_console.core.admins import actor_for, authenticate, require_god_mode
+from predictu_console.core.clock import Clock
+from predictu_console.core.errors import Unauthorized
+from predictu_console.core.models import Actor
+from predictu_console.db.session import SessionFactory, session_scope
+
+_bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
+
+
+def _session_factory(request: Request) -> SessionFactory:
+    factory: SessionFactory = request.app.state.session_factory
+    return factory
+
+
+def _clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+Db = Annotated[SessionFactory, Depends(_session_factory)]
+"""Open a transaction with `session_scope(db)`; it commits before the route returns."""
+
+ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+def _god_mode_actor(
+    db: Db,
+    clock: ClockDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise Unauthorized("Send a God Mode session token as `Authorization: Bearer <token>`")
+    with session_scope(db, write=False) as session:
+        admin = authenticate(session=session, token=credentials.credentials, clock=clock)
+    require_god_mode(admin)
+    return actor_for(admin)
+
+
+GodMode = Annotated[Actor, Depends(_god_mode_actor)]
+"""The calling admin, authenticated and checked for the god_mode role."""

@@ -1,0 +1,110 @@
+"""The one place where errors become HTTP responses, all in DESIGN §4's envelope.
+
+Routes never raise HTTPException for domain failures: core raises a `PredictuError` and the
+handler below maps its code to a status. FastAPI's 422 is turned into 400, and anything
+unexpected into a logged 500 with no detail for the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from predictu_console.core.errors import PredictuError
+from predictu_console.core.validation import fields_from_errors, invalid
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_CODE = {
+    "VALIDATION_ERROR": 400,
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "CONFLICT": 409,
+    "NAME_EXISTS": 409,
+    "DOMAIN_EXISTS": 409,
+    "ADMIN_EXISTS": 409,
+    "ONBOARDING_INCOMPLETE": 409,
+    "INTERNAL_ERROR": 500,
+}
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code, a message for people, and per-field messages."""
+
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error response's body."""
+
+    success: bool = False
+    error: ErrorDetail
+
+
+def error_response(code: str, message: str, fields: dict[str, str] | None = None) -> JSONResponse:
+    """The envelope for `code`, with its status; `fields` only when there are any."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    status = STATUS_BY_CODE.get(code, 500)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"success": False, "error": error}, status_code=status, headers=headers)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error statuses a route can return."""
+    return {status: {"model": ErrorEnvelope, "description": "Error"} for status in statuses}
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PredictuError)
+    return error_response(exc.code, exc.message, exc.fields or None)
+
+
+def _is_json(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type in ("", "application/json") or media_type.endswith("+json")
+
+
+async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = fields_from_errors(exc.errors(), skip=1)
+    if "body" in fields and not _is_json(request):
+        fields["body"] = "must be JSON sent with Content-Type: application/json"
+    failure = invalid(fields)
+    return error_response(failure.code, failure.message, failure.fields)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_response("NOT_FOUND", "No such endpoint")
+    if exc.status_code == 405:
+        return error_response("METHOD_NOT_ALLOWED", "Method not allowed on this endpoint")
+    if exc.status_code == 400:
+        return error_response("VALIDATION_ERROR", str(exc.detail))
+    log.warning("unmapped HTTP error %s: %s", exc.status_code, exc.detail)
+    return error_response("INTERNAL_ERROR", "Internal error")
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response("INTERNAL_ERROR", "Internal error; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every failure through the envelope."""
+    app.add_exception_handler(PredictuError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,135 @@
+"""Admins and their session tokens.
+
+A token is `tok_<id>.<secret>`: the id finds the row, and only a SHA-256 of the secret is
+stored, compared in constant time, so a database leak yields no usable token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from predictu_console.core import audit
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unauthorized
+from predictu_console.core.fields import Email, Timestamp
+from predictu_console.core.ids import new_id, random_base62
+from predictu_console.core.models import Actor, AdminOut
+from predictu_console.core.validation import from_pydantic
+from predictu_console.db.tables import Admin, SessionToken
+
+Role = Literal["god_mode", "operator_admin"]
+
+
+class AdminCreate(BaseModel):
+    """Input of `create_admin`; the name defaults to the email's local part."""
+
+    email: Email
+    name: str | None = None
+    role: Role = "god_mode"
+
+
+class IssuedToken(BaseModel):
+    """A freshly issued session token: the only time its plaintext exists."""
+
+    token: str
+    expires_at: Timestamp
+    admin: AdminOut
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _normalised_email(email: str) -> str:
+    try:
+        return AdminCreate(email=email).email.lower()
+    except ValidationError as error:
+        raise from_pydantic(error) from None
+
+
+def _find(session: Session, email: str) -> Admin:
+    admin = session.scalar(select(Admin).where(Admin.email == _normalised_email(email)))
+    if admin is None:
+        raise NotFound(f"No admin with email {email!r}")
+    return admin
+
+
+def actor_for(admin: AdminOut, *, os_user: str | None = None) -> Actor:
+    """The audit identity of `admin`, optionally with the OS account they work from."""
+    return Actor(admin_id=admin.id, email=admin.email, role=admin.role, os_user=os_user)
+
+
+def create_admin(
+    *, session: Session, data: AdminCreate, actor: Actor | None = None, clock: Clock = SYSTEM_CLOCK
+) -> AdminOut:
+    """Create an admin. Raises AdminExists when the email is taken (any case)."""
+    email = data.email.lower()
+    if session.scalar(select(func.count()).where(Admin.email == email)):
+        raise AdminExists(f"An admin with email {email} already exists")
+    now = clock.now()
+    admin = Admin(
+        id=new_id("adm"),
+        email=email,
+        name=(data.name or email.split("@", 1)[0]).strip()[:100],
+        role=data.role,
+        created_at=now,
+    )
+    session.add(admin)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AdminExists(f"An admin with email {email} already exists") from None
+    changes = {"email": {"from": None, "to": email}, "role": {"from": None, "to": data.role}}
+    audit.record(session, actor=actor, action="admin.created", at=now, changes=changes)
+    return AdminOut.model_validate(admin, from_attributes=True)
+
+
+def issue_token(
+    *, session: Session, email: str, ttl: timedelta, clock: Clock = SYSTEM_CLOCK
+) -> IssuedToken:
+    """A new session token for an existing admin. Raises NotFound for an unknown email."""
+    admin = _find(session, email)
+    now = clock.now()
+    token = SessionToken(
+        id=new_id("tok"),
+        admin_id=admin.id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    secret = random_base62(43)
+    token.secret_hash = _secret_hash(secret)
+    session.add(token)
+    admin_out = AdminOut.model_validate(admin, from_attributes=True)
+    audit.record(
+        session,
+        actor=actor_for(admin_out),
+        action="admin.token_issued",
+        at=now,
+        changes={"token_id": {"from": None, "to": token.id}},
+    )
+    return IssuedToken(token=f"{token.id}.{secret}", expires_at=token.expires_at, admin=admin_out)
+
+
+def authenticate(*, session: Session, token: str, clock: Clock = SYSTEM_CLOCK) -> AdminOut:
+    """The admin a bearer token belongs to. Raises Unauthorized if unknown or expired."""
+    token_id, _, secret = token.partition(".")
+    row = session.get(SessionToken, token_id) if token_id and secret else None
+    if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
+        raise Unauthorized("Unknown session token")
+    if row.expires_at <= clock.now():
+        raise Unauthorized("Session token expired; issue a new one with `admin token`")
+    return AdminOut.model_validate(row.admin, from_attributes=True)
+
+
+def require_god_mode(admin: AdminOut) -> None:
+    """Raises Forbidden unless the admin has the god_mode role."""
+    if admin.role != "god_mode":
+        raise Forbidden("This API is restricted to God Mode admins")

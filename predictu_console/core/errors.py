@@ -1,0 +1,88 @@
+"""Domain errors with stable codes; front ends map them, they never invent their own.
+
+PredictuError                 any failure a caller should show, with a stable `code`
+├── ValidationFailed          VALIDATION_ERROR: bad input; `fields` maps field → message
+├── Unauthorized              UNAUTHORIZED: missing, unknown or expired session token
+├── Forbidden                 FORBIDDEN: the admin's role may not do this
+├── NotFound                  NOT_FOUND: no such operator or admin
+└── Conflict                  the request clashes with the current state
+    ├── NameExists            NAME_EXISTS: another operator has this name (any case)
+    ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
+    ├── AdminExists           ADMIN_EXISTS: an admin with this email exists
+    └── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class PredictuError(Exception):
+    """Base of every domain error; `code` is part of the public contract."""
+
+    code = "INTERNAL_ERROR"
+
+    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields: dict[str, str] = dict(fields or {})
+
+
+class ValidationFailed(PredictuError):
+    """Raised when input breaks a rule; `fields` says which field and why."""
+
+    code = "VALIDATION_ERROR"
+
+
+class Unauthorized(PredictuError):
+    """Raised when a session token is missing, unknown or expired."""
+
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(PredictuError):
+    """Raised when an authenticated admin lacks the role for an action."""
+
+    code = "FORBIDDEN"
+
+
+class NotFound(PredictuError):
+    """Raised when the named record does not exist."""
+
+    code = "NOT_FOUND"
+
+
+class Conflict(PredictuError):
+    """Raised when a request is well-formed but clashes with the stored state."""
+
+    code = "CONFLICT"
+
+
+class NameExists(Conflict):
+    """Raised when an operator name is taken, compared case-insensitively."""
+
+    code = "NAME_EXISTS"
+
+
+class DomainExists(Conflict):
+    """Raised when an operator domain is taken."""
+
+    code = "DOMAIN_EXISTS"
+
+
+class AdminExists(Conflict):
+    """Raised when an admin with the same email already exists."""
+
+    code = "ADMIN_EXISTS"
+
+
+class OnboardingIncomplete(Conflict):
+    """Raised when activation is asked for while checklist steps 1–7 are open."""
+
+    code = "ONBOARDING_INCOMPLETE"
+
+    def __init__(self, remaining_steps: Sequence[str]) -> None:
+        self.remaining_steps = list(remaining_steps)
+        super().__init__(
+            "Complete these onboarding steps before activating: " + ", ".join(remaining_steps)
+        )

@@ -1,0 +1,170 @@
+"""Field types shared by every model: each carries its own rule and normalisation.
+
+The rules are DESIGN §5's. They live on the types so the API, the console and the tests all
+validate through the same pydantic models and nobody re-checks input by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    PlainSerializer,
+    StrictInt,
+)
+
+Category = Literal["politics", "sports", "crypto", "entertainment"]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+Status = Literal["onboarding", "active", "inactive"]
+CallbackStatus = Literal["unknown", "healthy", "degraded", "failing"]
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """`2025-03-18T14:30:00.000Z`: UTC, milliseconds, a literal Z."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: whole values as integers (`30`), others as floats."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _no_control_characters(value: str) -> str:
+    # A terminal console prints these names: escape sequences must never reach it.
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _name(value: str) -> str:
+    value = _no_control_characters(value.strip())
+    if not 3 <= len(value) <= 100:
+        raise ValueError("must be 3–100 characters after trimming spaces")
+    return value
+
+
+def is_hostname(value: str) -> bool:
+    """True for a lowercase DNS hostname with at least two labels and an alphabetic TLD."""
+    labels = value.split(".")
+    return (
+        len(value) <= 253
+        and len(labels) >= 2
+        and all(_HOST_LABEL.match(label) for label in labels)
+        and bool(_TLD.match(labels[-1]))
+    )
+
+
+def _domain(value: str) -> str:
+    value = value.strip().lower()
+    if not is_hostname(value):
+        raise ValueError("must be a bare hostname such as example.com (no scheme, path or port)")
+    return value
+
+
+def _https_url(value: str) -> str:
+    value = value.strip()
+    if len(value) > 2048:
+        raise ValueError("must be at most 2048 characters")
+    if any(char.isspace() for char in value):
+        raise ValueError("must not contain spaces")
+    _no_control_characters(value)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        raise ValueError("must be a valid URL") from None
+    if parts.scheme.lower() != "https":
+        raise ValueError("must use https://")
+    if not hostname or parts.username or parts.password:
+        raise ValueError("must be https://host/path with no user or password")
+    return value
+
+
+def _origin(value: str) -> str:
+    value = value.strip().lower()
+    message = "must be an origin such as https://www.example.com or https://host:8443 (no path)"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(message) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme != "https"
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or not is_hostname(host)
+    ):
+        raise ValueError(message)
+    return f"https://{host}" if port is None or port == 443 else f"https://{host}:{port}"
+
+
+def _string_or_null(value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("must be a string or null")
+    return value
+
+
+def _optional_https_url(value: str | None) -> str | None:
+    return None if value is None else _https_url(value)
+
+
+def _hex_color(value: str) -> str:
+    if not _HEX_COLOR.match(value):
+        raise ValueError("must be a colour in #rrggbb form")
+    return value.lower()
+
+
+def _number(value: Any) -> Any:
+    # JSON true, "30" and the like are typos, not percentages.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("must be a number")
+    return value
+
+
+def _categories(value: list[str]) -> list[str]:
+    return [category for category in CATEGORIES if category in value]
+
+
+def _unique(value: list[str]) -> list[str]:
+    return list(dict.fromkeys(value))
+
+
+OperatorName = Annotated[str, AfterValidator(_name)]
+Domain = Annotated[str, AfterValidator(_domain)]
+Email = Annotated[EmailStr, Field(max_length=254)]
+HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+NullableHttpsUrl = Annotated[
+    str | None, BeforeValidator(_string_or_null), AfterValidator(_optional_https_url)
+]
+Origin = Annotated[str, AfterValidator(_origin)]
+HexColor = Annotated[str, AfterValidator(_hex_color)]
+RevenueShare = Annotated[Decimal, BeforeValidator(_number), Field(ge=1, le=99, decimal_places=2)]
+TierLimit = Annotated[StrictInt, Field(ge=1, le=1_000_000_000)]
+PromoteDays = Annotated[StrictInt, Field(ge=1, le=365)]
+PromoteTrades = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+Categories = Annotated[
+    list[Category], Field(min_length=1, max_length=20), AfterValidator(_categories)
+]
+Origins = Annotated[list[Origin], Field(max_length=100), AfterValidator(_unique)]
+
+Timestamp = Annotated[datetime, PlainSerializer(format_timestamp, return_type=str)]
+Share = Annotated[Decimal, PlainSerializer(json_number, return_type=int | float)]
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float)]

@@ -1,0 +1,88 @@
+"""Notifications to God Mode admins about sensitive changes (spec §4, "Audit trail")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from predictu_console.core.fields import Timestamp
+from predictu_console.core.ids import new_id
+from predictu_console.db.tables import Admin, Notification
+
+SENSITIVE_FIELDS = ("status", "revenue_share_predictu", "config")
+
+
+class NotificationOut(BaseModel):
+    """One notification as its admin reads it."""
+
+    id: str
+    created_at: Timestamp
+    kind: str
+    operator_id: str | None
+    message: str
+    changes: dict[str, Any]
+    read_at: Timestamp | None
+
+
+def sensitive_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a diff that touches status, revenue share or config."""
+    return {
+        path: change
+        for path, change in changes.items()
+        if path.split(".", 1)[0] in SENSITIVE_FIELDS
+    }
+
+
+def notify_god_mode_admins(
+    session: Session,
+    *,
+    kind: str,
+    message: str,
+    at: datetime,
+    operator_id: str | None,
+    changes: Mapping[str, Any],
+) -> int:
+    """One notification per God Mode admin, in the caller's transaction; returns how many."""
+    admin_ids = session.scalars(select(Admin.id).where(Admin.role == "god_mode")).all()
+    session.add_all(
+        Notification(
+            id=new_id("ntf"),
+            admin_id=admin_id,
+            created_at=at,
+            kind=kind,
+            operator_id=operator_id,
+            message=message,
+            changes=dict(changes),
+            read_at=None,
+        )
+        for admin_id in admin_ids
+    )
+    return len(admin_ids)
+
+
+def list_notifications(
+    session: Session, *, admin_id: str, unread_only: bool = False, limit: int = 50
+) -> list[NotificationOut]:
+    """An admin's notifications, newest first."""
+    stmt = select(Notification).where(Notification.admin_id == admin_id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    rows = session.scalars(
+        stmt.order_by(Notification.created_at.desc(), Notification.id).limit(limit)
+    )
+    return [NotificationOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+def mark_read(session: Session, *, admin_id: str, at: datetime) -> int:
+    """Mark every unread notification of the admin read; returns how many changed."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.admin_id == admin_id, Notification.read_at.is_(None))
+        .values(read_at=at)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

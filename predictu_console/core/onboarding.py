@@ -1,0 +1,48 @@
+"""The 8-step onboarding checklist (spec §3): steps complete by doing them, once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from predictu_console.core.models import ONBOARDING_STEPS, ChecklistStep
+from predictu_console.db.tables import OnboardingStep, Operator
+
+ACTIVATION_PREREQUISITES = ONBOARDING_STEPS[:-1]
+
+
+def new_checklist(created_at: datetime) -> list[OnboardingStep]:
+    """All eight steps, `create_record` already complete (spec §2 side effects)."""
+    return [
+        OnboardingStep(
+            step=step,
+            position=position,
+            completed_at=created_at if step == "create_record" else None,
+        )
+        for position, step in enumerate(ONBOARDING_STEPS, start=1)
+    ]
+
+
+def complete(operator: Operator, step: str, at: datetime) -> bool:
+    """Mark `step` done; False when it already was (its first completion time stays)."""
+    for row in operator.steps:
+        if row.step == step:
+            if row.completed_at is not None:
+                return False
+            row.completed_at = at
+            return True
+    raise KeyError(step)
+
+
+def remaining(operator: Operator, steps: tuple[str, ...] = ACTIVATION_PREREQUISITES) -> list[str]:
+    """Which of `steps` are still open, in checklist order."""
+    done = {row.step for row in operator.steps if row.completed_at is not None}
+    return [step for step in steps if step not in done]
+
+
+def checklist(operator: Operator) -> dict[str, ChecklistStep]:
+    """The checklist in spec §3's shape, in step order."""
+    by_step = {row.step: row.completed_at for row in operator.steps}
+    return {
+        step: ChecklistStep(complete=by_step.get(step) is not None, completed_at=by_step.get(step))
+        for step in ONBOARDING_STEPS
+    }

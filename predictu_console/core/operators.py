@@ -1,0 +1,367 @@
+"""Operators: create, list, read and update (spec §1–§4) under DESIGN §5's rules.
+
+Services flush and never commit: the caller's transaction holds the change, its audit rows
+and its notifications together. Uniqueness races are settled by unique indexes, so the
+pre-checks here only make the common case's message friendlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import MISSING
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from predictu_console.core import audit, notifications, onboarding
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.errors import DomainExists, NameExists, NotFound, OnboardingIncomplete
+from predictu_console.core.fields import format_timestamp, json_number
+from predictu_console.core.ids import new_id
+from predictu_console.core.models import (
+    ONBOARDING_STEPS,
+    Actor,
+    Branding,
+    ConfigPatch,
+    FieldChange,
+    OperatorConfig,
+    OperatorCreate,
+    OperatorDetail,
+    OperatorListQuery,
+    OperatorOut,
+    OperatorPage,
+    OperatorSummary,
+    OperatorUpdate,
+    OperatorUpdated,
+)
+from predictu_console.core.stats import from_rollup, new_rollup
+from predictu_console.core.validation import invalid
+from predictu_console.db.tables import OnboardingStep, Operator, OperatorStats
+
+STATUS_TRANSITIONS = {("onboarding", "active"), ("active", "inactive"), ("inactive", "active")}
+_SORT_KEYS = {
+    "name": Operator.name_key,
+    "created": Operator.created_at,
+    "volume": OperatorStats.total_volume,
+    "users": OperatorStats.user_count,
+}
+_PLAIN_FIELDS = ("name", "contact_email", "billing_email", "status", "callback_url")
+
+
+def _snapshot(row: Operator) -> dict[str, Any]:
+    """The admin-writable state as flat JSON values, nested keys dotted (`config.x`)."""
+    flat: dict[str, Any] = {field: getattr(row, field) for field in _PLAIN_FIELDS}
+    flat["revenue_share_predictu"] = json_number(row.revenue_share_predictu)
+    flat["allowed_categories"] = list(row.allowed_categories)
+    flat["allowed_origins"] = list(row.allowed_origins)
+    flat.update({f"branding.{key}": value for key, value in row.branding.items()})
+    flat.update({f"config.{key}": value for key, value in row.config.items()})
+    return flat
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`{"path": {"from": old, "to": new}}` for every path whose value differs."""
+    return {
+        path: {"from": before.get(path), "to": value}
+        for path, value in after.items()
+        if before.get(path) != value or type(before.get(path)) is not type(value)
+    }
+
+
+def _fields(row: Operator) -> dict[str, Any]:
+    done = sum(1 for step in row.steps if step.completed_at is not None)
+    return {
+        **{column: getattr(row, column) for column in _COPIED_COLUMNS},
+        "revenue_share_operator": 100 - row.revenue_share_predictu,
+        "branding": Branding.model_validate(row.branding),
+        "config": OperatorConfig.model_validate(row.config),
+        "onboarding_step": done,
+        "onboarding_complete": done == len(ONBOARDING_STEPS),
+        **from_rollup(row.stats.user_count, row.stats.total_volume).model_dump(),
+    }
+
+
+_COPIED_COLUMNS = (
+    "id", "name", "domain", "status", "contact_email", "billing_email", "callback_url",
+    "callback_status", "callback_last_success", "callback_failure_count",
+    "revenue_share_predictu", "allowed_categories", "allowed_origins", "created_at",
+    "updated_at", "version",
+)  # fmt: skip
+
+
+def _load(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
+    stmt = (
+        select(Operator)
+        .where(Operator.id == operator_id)
+        .options(selectinload(Operator.steps), selectinload(Operator.stats))
+    )
+    if for_update:
+        # Concurrent PATCHes merge into the same JSON columns: serialise them per operator.
+        stmt = stmt.with_for_update()
+    row = session.scalar(stmt)
+    if row is None:
+        raise NotFound(f"No operator found with id {operator_id!r}")
+    return row
+
+
+def _check_name_free(session: Session, name_key: str, *, except_id: str | None = None) -> None:
+    stmt = select(Operator.name).where(Operator.name_key == name_key)
+    if except_id:
+        stmt = stmt.where(Operator.id != except_id)
+    taken = session.scalar(stmt)
+    if taken is not None:
+        raise NameExists(f"An operator named {taken!r} already exists", fields={"name": "taken"})
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush, turning a lost uniqueness race into the same error the pre-check gives."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        detail = str(error.orig)
+        if "name_key" in detail:
+            raise NameExists("An operator with this name already exists") from None
+        if "domain" in detail:
+            raise DomainExists("An operator with this domain already exists") from None
+        raise
+
+
+def _merged_config(current: Mapping[str, Any], patch: ConfigPatch) -> dict[str, Any]:
+    """Merge `patch` into `current`; raises ValidationFailed unless new ≤ regular ≤ vip."""
+    sent = patch.model_dump()
+    merged = OperatorConfig.model_validate({**current, **sent}).model_dump()
+    for low, high in (
+        ("new_tier_limit", "regular_tier_limit"),
+        ("regular_tier_limit", "vip_tier_limit"),
+    ):
+        if merged[low] > merged[high]:
+            blamed = low if low in sent else high
+            raise invalid(
+                {
+                    f"config.{blamed}": f"{low} ({merged[low]}) must not exceed "
+                    f"{high} ({merged[high]})"
+                }
+            )
+    return merged
+
+
+def create_operator(
+    *, session: Session, actor: Actor, data: OperatorCreate, clock: Clock = SYSTEM_CLOCK
+) -> OperatorOut:
+    """Create an operator in `onboarding` with step 1 done. Raises NameExists, DomainExists."""
+    name_key = data.name.casefold()
+    _check_name_free(session, name_key)
+    if session.scalar(select(Operator.id).where(Operator.domain == data.domain)) is not None:
+        raise DomainExists(f"An operator with domain {data.domain} already exists",
+                           fields={"domain": "taken"})  # fmt: skip
+    now = clock.now()
+    row = Operator(
+        id=new_id("op"),
+        name=data.name,
+        name_key=name_key,
+        domain=data.domain,
+        status="onboarding",
+        contact_email=data.contact_email,
+        billing_email=data.contact_email if data.billing_email is MISSING else data.billing_email,
+        callback_url=None,
+        callback_status="unknown",
+        callback_last_success=None,
+        callback_failure_count=0,
+        revenue_share_predictu=data.revenue_share_predictu,
+        allowed_categories=data.allowed_categories,
+        allowed_origins=[],
+        branding=Branding().model_dump(),
+        config=_merged_config(OperatorConfig().model_dump(), data.config),
+        created_at=now,
+        updated_at=now,
+        version=1,
+        steps=onboarding.new_checklist(now),
+        stats=new_rollup(),
+    )
+    session.add(row)
+    _flush_unique(session)
+    created = diff({}, _snapshot(row))
+    audit.record(
+        session, actor=actor, action="operator.created", at=now, operator_id=row.id, changes=created
+    )
+    return OperatorOut.model_validate(_fields(row))
+
+
+def get_operator(*, session: Session, operator_id: str) -> OperatorDetail:
+    """The full detail of spec §3. Raises NotFound."""
+    row = _load(session, operator_id)
+    return OperatorDetail.model_validate(
+        {
+            **_fields(row),
+            "api_keys": [],
+            "onboarding_checklist": onboarding.checklist(row),
+            "recent_invoices": [],
+        }
+    )
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(stmt: Select[Any], query: OperatorListQuery) -> Select[Any]:
+    if query.status != "all":
+        stmt = stmt.where(Operator.status == query.status)
+    term = (query.search or "").strip().casefold()
+    if term:
+        pattern = f"%{_escape_like(term)}%"
+        stmt = stmt.where(
+            or_(
+                Operator.name_key.like(pattern, escape="\\"),
+                Operator.domain.like(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def list_operators(*, session: Session, query: OperatorListQuery) -> OperatorPage:
+    """One page of operators, filtered, searched and sorted, ties broken by id (spec §1)."""
+    total = session.scalar(_filtered(select(func.count()).select_from(Operator), query)) or 0
+    steps_done = (
+        select(func.count())
+        .where(OnboardingStep.operator_id == Operator.id, OnboardingStep.completed_at.is_not(None))
+        .scalar_subquery()
+    )
+    key = _SORT_KEYS[query.sort]
+    ordering = (
+        (key.desc(), Operator.id.desc())
+        if query.order == "desc"
+        else (key.asc(), Operator.id.asc())
+    )
+    stmt = _filtered(
+        select(Operator, OperatorStats.user_count, OperatorStats.total_volume, steps_done).join(
+            OperatorStats, OperatorStats.operator_id == Operator.id
+        ),
+        query,
+    )
+    rows = session.execute(stmt.order_by(*ordering).limit(query.limit).offset(query.offset))
+    summaries = [
+        OperatorSummary.model_validate(
+            {
+                **{column: getattr(row, column) for column in _COPIED_COLUMNS},
+                **from_rollup(user_count, total_volume).model_dump(),
+                "onboarding_step": done,
+                "onboarding_complete": done == len(ONBOARDING_STEPS),
+            }
+        )
+        for row, user_count, total_volume, done in rows
+    ]
+    return OperatorPage(operators=summaries, total=total, limit=query.limit, offset=query.offset)
+
+
+def _onboarding_steps_confirmed(row: Operator, data: OperatorUpdate) -> list[str]:
+    """Steps this PATCH completes: sending the field confirms it, even unchanged (DESIGN §5)."""
+    confirmed = []
+    if data.revenue_share_predictu is not MISSING:
+        confirmed.append("configure_revenue")
+    if data.callback_url is not MISSING and row.callback_url:
+        confirmed.append("set_callback")
+    if data.branding is not MISSING:
+        confirmed.append("configure_branding")
+    if data.allowed_origins is not MISSING and row.allowed_origins:
+        confirmed.append("whitelist_origins")
+    return confirmed
+
+
+def _change_status(row: Operator, new_status: str) -> list[str]:
+    """Apply a status transition; returns the steps it completes. Raises on a bad move."""
+    if row.status == new_status:
+        return []
+    if (row.status, new_status) not in STATUS_TRANSITIONS:
+        raise invalid(
+            {
+                "status": f"cannot change from {row.status} to {new_status}; "
+                "an operator goes onboarding → active once, then active ↔ inactive"
+            }
+        )
+    steps = []
+    if row.status == "onboarding":
+        open_steps = onboarding.remaining(row)
+        if open_steps:
+            raise OnboardingIncomplete(open_steps)
+        steps.append("activate")
+    row.status = new_status
+    return steps
+
+
+def _apply(session: Session, row: Operator, data: OperatorUpdate) -> None:
+    """Write the sent fields onto the row, merging branding and config key by key."""
+    sent = data.model_dump(exclude={"status", "branding", "config"})
+    if "name" in sent and sent["name"].casefold() != row.name_key:
+        _check_name_free(session, sent["name"].casefold(), except_id=row.id)
+    for field, value in sent.items():
+        setattr(row, field, value)
+    if "name" in sent:
+        row.name_key = row.name.casefold()
+    if data.branding is not MISSING:
+        row.branding = {**row.branding, **data.branding.model_dump()}
+    if data.config is not MISSING:
+        row.config = _merged_config(row.config, data.config)
+
+
+def update_operator(
+    *,
+    session: Session,
+    actor: Actor,
+    operator_id: str,
+    data: OperatorUpdate,
+    clock: Clock = SYSTEM_CLOCK,
+) -> OperatorUpdated:
+    """Partial update (spec §4); `changes` is exactly what differs, and only that is audited.
+
+    Raises NotFound, ValidationFailed (bad status move, tier order), NameExists,
+    OnboardingIncomplete.
+    """
+    row = _load(session, operator_id, for_update=True)
+    before = _snapshot(row)
+    now = clock.now()
+    _apply(session, row, data)
+    completed = [
+        step
+        for step in _onboarding_steps_confirmed(row, data)
+        if onboarding.complete(row, step, now)
+    ]
+    if data.status is not MISSING:
+        for step in _change_status(row, data.status):
+            onboarding.complete(row, step, now)
+            completed.append(step)
+    changes = diff(before, _snapshot(row))
+    if changes or completed:
+        row.version += 1
+        row.updated_at = now
+        _flush_unique(session)
+    if changes:
+        audit.record(
+            session, actor=actor, action="operator.updated", at=now, operator_id=row.id,
+            changes=changes,
+        )  # fmt: skip
+    for step in completed:
+        audit.record(
+            session,
+            actor=actor,
+            action="onboarding.step_completed",
+            at=now,
+            operator_id=row.id,
+            changes={f"onboarding.{step}": {"from": None, "to": format_timestamp(now)}},
+        )
+    sensitive = notifications.sensitive_changes(changes)
+    if sensitive:
+        notifications.notify_god_mode_admins(
+            session,
+            kind="operator.sensitive_change",
+            message=f"{row.name}: {', '.join(sensitive)} changed by {actor.email}",
+            at=now,
+            operator_id=row.id,
+            changes=sensitive,
+        )
+    return OperatorUpdated(
+        operator=OperatorOut.model_validate(_fields(row)),
+        changes={path: FieldChange.model_validate(change) for path, change in changes.items()},
+    )

@@ -1,0 +1,80 @@
+"""Engines and sessions; the caller of a service owns the transaction through `session_scope`.
+
+SQLite gets WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE` for writes: a deferred
+transaction that later writes fails with "database is locked" instead of waiting its turn.
+Reads begin deferred so they never queue behind a writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from predictu_console.settings import Settings
+
+_READ_ONLY = "predictu_read_only"
+_AUDIT_LOCK_KEY = 0x5052_4544_4155_44  # arbitrary constant naming the audit chain's advisory lock
+
+SessionFactory = sessionmaker[Session]
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, tuned for its backend."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_session_factory(settings: Settings) -> SessionFactory:
+    """A session factory on the configured database; sessions are not shared between threads."""
+    return sessionmaker(make_engine(settings.effective_database_url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: SessionFactory, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
+    session = factory()
+    try:
+        if not write:
+            session.connection(execution_options={_READ_ONLY: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def lock_audit_chain(session: Session) -> None:
+    """Serialise appends to the audit chain until this transaction ends.
+
+    SQLite writers are already serialised by `BEGIN IMMEDIATE`; PostgreSQL needs a lock so two
+    transactions never link to the same predecessor.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})

@@ -1,0 +1,136 @@
+"""The tables. Rows never cross the core boundary: core turns them into pydantic models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from predictu_console.db.base import Base, Percent
+
+
+class Admin(Base):
+    """A Predictu staff member who uses the console or the API."""
+
+    __tablename__ = "admins"
+    __table_args__ = (CheckConstraint("role IN ('god_mode', 'operator_admin')", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class SessionToken(Base):
+    """An opaque bearer token; only a SHA-256 of its secret half is kept."""
+
+    __tablename__ = "session_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(ForeignKey("admins.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+    admin: Mapped[Admin] = relationship(lazy="joined")
+
+
+class Operator(Base):
+    """A casino operator: one B2B customer of the platform."""
+
+    __tablename__ = "operators"
+    __table_args__ = (
+        CheckConstraint("status IN ('onboarding', 'active', 'inactive')", name="status"),
+        CheckConstraint(
+            "revenue_share_predictu >= 1 AND revenue_share_predictu <= 99", name="revenue_share"
+        ),
+        CheckConstraint(
+            "callback_status IN ('unknown', 'healthy', 'degraded', 'failing')",
+            name="callback_status",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(400), unique=True)
+    """The case-folded name: uniqueness and sorting ignore case."""
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    billing_email: Mapped[str] = mapped_column(String(254))
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    callback_status: Mapped[str] = mapped_column(String(20), default="unknown")
+    callback_last_success: Mapped[datetime | None]
+    callback_failure_count: Mapped[int] = mapped_column(default=0)
+    revenue_share_predictu: Mapped[Decimal] = mapped_column(Percent)
+    allowed_categories: Mapped[list[str]]
+    allowed_origins: Mapped[list[str]]
+    branding: Mapped[dict[str, Any]]
+    config: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+    """Bumped by every committed change: the basis of optimistic concurrency checks."""
+
+    steps: Mapped[list[OnboardingStep]] = relationship(
+        order_by="OnboardingStep.position", cascade="all, delete-orphan"
+    )
+    stats: Mapped[OperatorStats] = relationship(cascade="all, delete-orphan")
+
+
+class OnboardingStep(Base):
+    """One of the eight checklist steps of an operator; created with the operator."""
+
+    __tablename__ = "operator_onboarding"
+
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int]
+    completed_at: Mapped[datetime | None]
+
+
+class OperatorStats(Base):
+    """Per-operator rollups kept in step with platform activity, so lists never scan trades."""
+
+    __tablename__ = "operator_stats"
+
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    user_count: Mapped[int] = mapped_column(default=0, index=True)
+    total_volume: Mapped[Decimal] = mapped_column(default=Decimal("0"), index=True)
+
+
+class AuditEntry(Base):
+    """One link of the tamper-evident audit chain; `hash` covers the row and `prev_hash`."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    os_user: Mapped[str | None] = mapped_column(String(64))
+    operator_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    changes: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Notification(Base):
+    """A message to one God Mode admin about a sensitive change."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_admin_unread", "admin_id", "read_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(ForeignKey("admins.id"))
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(60))
+    operator_id: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]]
+    read_at: Mapped[datetime | None]

@@ -1,0 +1,49 @@
+"""One Settings object for every front end, read from `PREDICTU_*` environment variables.
+
+Nothing here runs at import time: the CLI and the tests build a `Settings` and hand it
+to `make_session_factory`, `create_app` and friends.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "predictu-console"
+
+
+class Settings(BaseSettings):
+    """Where the data lives and how the service behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="PREDICTU_", extra="ignore")
+
+    home: Path | None = None
+    """Data directory; defaults to the platform's user data directory."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to the SQLite file `predictu.db` in the data directory."""
+
+    token_ttl_days: int = Field(default=30, ge=1, le=3650)
+    """How long a newly issued God Mode session token stays valid."""
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory, created private (0700) on first use."""
+        path = self.home or Path(platformdirs.user_data_dir(APP_NAME))
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return path
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or a private SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        db_file = self.data_dir / "predictu.db"
+        if not db_file.exists():
+            # Created before SQLite opens it so it is never world-readable, not even briefly.
+            os.close(os.open(db_file, os.O_CREAT | os.O_WRONLY, 0o600))
+        return f"sqlite:///{db_file}"
