@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from predictu_console import __version__
 from predictu_console.core import admins, audit
 from predictu_console.core.errors import PredictuError
+from predictu_console.core.validation import parse
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import SessionFactory, make_session_factory, session_scope
 from predictu_console.settings import Settings
@@ -88,9 +89,7 @@ def _print_token(issued: admins.IssuedToken) -> None:
 
 def _admin_create(args: argparse.Namespace, settings: Settings) -> int:
     factory = _open_database(settings)
-    data = admins.AdminCreate.model_validate(
-        {"email": args.email, "name": args.name, "role": args.role}
-    )
+    data = parse(admins.AdminCreate, {"email": args.email, "name": args.name, "role": args.role})
     ttl = timedelta(days=settings.token_ttl_days)
     with session_scope(factory) as session:
         admins.create_admin(session=session, data=data)

@@ -11,7 +11,7 @@ import hmac
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unaut
 from predictu_console.core.fields import Email, Timestamp
 from predictu_console.core.ids import new_id, random_base62
 from predictu_console.core.models import Actor, AdminOut
-from predictu_console.core.validation import from_pydantic
+from predictu_console.core.validation import parse
 from predictu_console.db.tables import Admin, SessionToken
 
 Role = Literal["god_mode", "operator_admin"]
@@ -49,10 +49,7 @@ def _secret_hash(secret: str) -> str:
 
 
 def _normalised_email(email: str) -> str:
-    try:
-        return AdminCreate(email=email).email.lower()
-    except ValidationError as error:
-        raise from_pydantic(error) from None
+    return parse(AdminCreate, {"email": email}).email.lower()
 
 
 def _find(session: Session, email: str) -> Admin:
@@ -78,7 +75,7 @@ def create_admin(
     admin = Admin(
         id=new_id("adm"),
         email=email,
-        name=(data.name or email.split("@", 1)[0]).strip()[:100],
+        name=((data.name or "").strip() or data.email.split("@", 1)[0])[:100],
         role=data.role,
         created_at=now,
     )

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StrictInt,
+    WithJsonSchema,
 )
 
 Category = Literal["politics", "sports", "crypto", "entertainment"]
@@ -147,16 +148,45 @@ def _unique(value: list[str]) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-OperatorName = Annotated[str, AfterValidator(_name)]
-Domain = Annotated[str, AfterValidator(_domain)]
-Email = Annotated[EmailStr, Field(max_length=254)]
-HttpsUrl = Annotated[str, AfterValidator(_https_url)]
-NullableHttpsUrl = Annotated[
-    str | None, BeforeValidator(_string_or_null), AfterValidator(_optional_https_url)
+# The JSON schemas below describe each rule for API clients and generators; the validators
+# are what enforce them.
+_HOST_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+_HTTPS_SCHEMA = {"type": "string", "pattern": r"^https://[^\s/?#@]+(/[^\s]*)?$", "maxLength": 2048}
+
+OperatorName = Annotated[
+    str,
+    AfterValidator(_name),
+    WithJsonSchema({"type": "string", "minLength": 3, "maxLength": 100, "pattern": r"^\S.*\S$"}),
 ]
-Origin = Annotated[str, AfterValidator(_origin)]
-HexColor = Annotated[str, AfterValidator(_hex_color)]
-RevenueShare = Annotated[Decimal, BeforeValidator(_number), Field(ge=1, le=99, decimal_places=2)]
+Domain = Annotated[
+    str,
+    AfterValidator(_domain),
+    WithJsonSchema({"type": "string", "pattern": f"^{_HOST_PATTERN}$", "maxLength": 253}),
+]
+Email = Annotated[EmailStr, Field(max_length=254)]
+HttpsUrl = Annotated[str, AfterValidator(_https_url), WithJsonSchema(_HTTPS_SCHEMA)]
+NullableHttpsUrl = Annotated[
+    str | None,
+    BeforeValidator(_string_or_null),
+    AfterValidator(_optional_https_url),
+    WithJsonSchema({"anyOf": [_HTTPS_SCHEMA, {"type": "null"}]}),
+]
+Origin = Annotated[
+    str,
+    AfterValidator(_origin),
+    WithJsonSchema({"type": "string", "pattern": f"^https://{_HOST_PATTERN}(:[0-9]{{1,5}})?$"}),
+]
+HexColor = Annotated[
+    str,
+    AfterValidator(_hex_color),
+    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}),
+]
+RevenueShare = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(ge=1, le=99, decimal_places=2),
+    WithJsonSchema({"type": "number", "minimum": 1, "maximum": 99, "multipleOf": 0.01}),
+]
 TierLimit = Annotated[StrictInt, Field(ge=1, le=1_000_000_000)]
 PromoteDays = Annotated[StrictInt, Field(ge=1, le=365)]
 PromoteTrades = Annotated[StrictInt, Field(ge=1, le=1_000_000)]

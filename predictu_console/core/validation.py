@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from predictu_console.core.errors import ValidationFailed
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _SPECIAL = {
     ("extra_forbidden", "domain"): "cannot be changed once the operator exists",
@@ -41,3 +43,11 @@ def invalid(fields: Mapping[str, str]) -> ValidationFailed:
 def from_pydantic(error: ValidationError) -> ValidationFailed:
     """A pydantic ValidationError as the domain's VALIDATION_ERROR."""
     return invalid(fields_from_errors(error.errors()))
+
+
+def parse(model: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    """Validate raw input into `model`. Raises ValidationFailed with per-field messages."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise from_pydantic(error) from None

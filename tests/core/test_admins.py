@@ -1,0 +1,90 @@
+"""Admins and session tokens: hashed at rest, expiring, role-checked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from predictu_console.core import admins
+from predictu_console.core.admins import AdminCreate
+from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unauthorized
+from predictu_console.db.session import session_scope
+from predictu_console.db.tables import SessionToken
+
+TTL = timedelta(days=30)
+
+
+def _issue(session_factory, clock, email="god@predictu.com"):
+    with session_scope(session_factory) as session:
+        return admins.issue_token(session=session, email=email, ttl=TTL, clock=clock)
+
+
+def _authenticate(session_factory, clock, token):
+    with session_scope(session_factory, write=False) as session:
+        return admins.authenticate(session=session, token=token, clock=clock)
+
+
+def test_a_token_identifies_its_admin_until_it_expires(session_factory, god, clock):
+    issued = _issue(session_factory, clock)
+
+    assert _authenticate(session_factory, clock, issued.token).email == "god@predictu.com"
+    assert issued.expires_at == clock.now() + TTL
+    clock.advance(TTL)
+    with pytest.raises(Unauthorized, match="expired"):
+        _authenticate(session_factory, clock, issued.token)
+
+
+def test_only_a_hash_of_the_token_is_stored(session_factory, god, clock):
+    issued = _issue(session_factory, clock)
+    secret = issued.token.split(".", 1)[1]
+
+    with session_scope(session_factory, write=False) as session:
+        stored = session.scalars(select(SessionToken)).one()
+    assert secret not in (stored.secret_hash, stored.id)
+    assert len(stored.secret_hash) == 64
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+        lambda token: token.split(".")[0],
+        lambda token: "tok_unknown." + token.split(".")[1],
+        lambda token: "",
+        lambda token: "." * 3,
+    ],
+)
+def test_wrong_or_malformed_tokens_are_unauthorized(session_factory, god, clock, mangle):
+    issued = _issue(session_factory, clock)
+    with pytest.raises(Unauthorized) as raised:
+        _authenticate(session_factory, clock, mangle(issued.token))
+    assert raised.value.code == "UNAUTHORIZED"
+
+
+def test_emails_are_unique_ignoring_case(session_factory, god, clock):
+    with session_scope(session_factory) as session, pytest.raises(AdminExists):
+        admins.create_admin(session=session, data=AdminCreate(email="GOD@predictu.com"))
+
+
+def test_tokens_for_unknown_admins_are_refused(session_factory, god, clock):
+    with pytest.raises(NotFound):
+        _issue(session_factory, clock, email="nobody@predictu.com")
+
+
+def test_operator_admins_are_forbidden_god_mode_actions(session_factory, clock):
+    with session_scope(session_factory) as session:
+        admin = admins.create_admin(
+            session=session, data=AdminCreate(email="ops@casino.com", role="operator_admin")
+        )
+    with pytest.raises(Forbidden):
+        admins.require_god_mode(admin)
+
+
+def test_name_defaults_to_the_email_local_part(session_factory):
+    with session_scope(session_factory) as session:
+        admin = admins.create_admin(
+            session=session, data=AdminCreate(email="Ana.Lopez@predictu.com")
+        )
+    assert (admin.name, admin.email) == ("Ana.Lopez", "ana.lopez@predictu.com")

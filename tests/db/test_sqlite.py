@@ -1,0 +1,61 @@
+"""SQLite as the default store: private files, WAL, and writers that queue instead of failing."""
+
+from __future__ import annotations
+
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+from sqlalchemy import text
+
+from predictu_console.db.migrate import upgrade
+from predictu_console.db.session import make_session_factory, session_scope
+from predictu_console.settings import Settings
+
+
+def _sqlite_factory(tmp_path):
+    settings = Settings(home=tmp_path / "data")
+    factory = make_session_factory(settings)
+    upgrade(factory.kw["bind"])
+    return settings, factory
+
+
+def test_default_database_is_private_to_its_owner(tmp_path):
+    settings, factory = _sqlite_factory(tmp_path)
+
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((settings.data_dir / "predictu.db").stat().st_mode) == 0o600
+    factory.kw["bind"].dispose()
+
+
+def test_connections_use_wal_and_enforce_foreign_keys(tmp_path):
+    _, factory = _sqlite_factory(tmp_path)
+    with session_scope(factory, write=False) as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+    factory.kw["bind"].dispose()
+
+
+def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
+    # Deferred transactions that read, then write, deadlock on the lock upgrade and fail
+    # at once with "database is locked"; BEGIN IMMEDIATE makes them wait their turn.
+    _, factory = _sqlite_factory(tmp_path)
+    with session_scope(factory) as session:
+        session.execute(text("CREATE TABLE counter (n INTEGER NOT NULL)"))
+        session.execute(text("INSERT INTO counter VALUES (0)"))
+    workers = 8
+    barrier = Barrier(workers)
+
+    def increment(_):
+        barrier.wait()
+        for _ in range(20):
+            with session_scope(factory) as session:
+                n = session.execute(text("SELECT n FROM counter")).scalar_one()
+                session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(increment, range(workers)))
+    with session_scope(factory, write=False) as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == workers * 20
+    factory.kw["bind"].dispose()

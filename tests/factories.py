@@ -1,0 +1,72 @@
+"""Builders of valid input, unique per call, with keyword overrides."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from predictu_console.core import onboarding, operators
+from predictu_console.core.clock import Clock
+from predictu_console.core.models import (
+    Actor,
+    OperatorCreate,
+    OperatorOut,
+    OperatorUpdate,
+    OperatorUpdated,
+)
+from predictu_console.core.validation import parse
+from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.db.tables import Operator
+
+_counter = itertools.count(1)
+
+
+def operator_payload(**overrides: Any) -> dict[str, Any]:
+    """A valid `POST /operators` body with a fresh name and domain."""
+    n = next(_counter)
+    payload: dict[str, Any] = {
+        "name": f"Casino {n:04d}",
+        "domain": f"casino{n:04d}.example.com",
+        "contact_email": f"admin@casino{n:04d}.example.com",
+        "revenue_share_predictu": 30,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def make_operator(
+    factory: SessionFactory, actor: Actor, clock: Clock, **overrides: Any
+) -> OperatorOut:
+    """Create an operator through core and commit it."""
+    data = parse(OperatorCreate, operator_payload(**overrides))
+    with session_scope(factory) as session:
+        return operators.create_operator(session=session, actor=actor, data=data, clock=clock)
+
+
+def update(
+    factory: SessionFactory, actor: Actor, clock: Clock, operator_id: str, **fields: Any
+) -> OperatorUpdated:
+    """Apply a PATCH body through core and commit it."""
+    data = parse(OperatorUpdate, fields)
+    with session_scope(factory) as session:
+        return operators.update_operator(
+            session=session, actor=actor, operator_id=operator_id, data=data, clock=clock
+        )
+
+
+READY_TO_ACTIVATE: dict[str, Any] = {
+    "revenue_share_predictu": 30,
+    "callback_url": "https://api.example-casino.com/callbacks/predictu",
+    "branding": {},
+    "allowed_origins": ["https://www.example-casino.com"],
+}
+"""A PATCH that completes every step an operator PATCH can complete on its own."""
+
+
+def complete_steps(factory: SessionFactory, clock: Clock, operator_id: str, *steps: str) -> None:
+    """Mark steps done the way their own services do (keys and PING arrive in later modules)."""
+    with session_scope(factory) as session:
+        row = session.get(Operator, operator_id)
+        assert row is not None
+        for step in steps:
+            onboarding.complete(row, step, clock.now())
