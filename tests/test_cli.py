@@ -1,0 +1,170 @@
+"""The `predictu-console` command as a user runs it: real processes, real output."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from predictu_console.db.session import make_engine
+from predictu_console.db.tables import AuditEntry
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "predictu_console", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def env(database_url, tmp_path):
+    """The environment of a user whose database is the test database."""
+    return {
+        **os.environ,
+        "PREDICTU_HOME": str(tmp_path / "home"),
+        "PREDICTU_DATABASE_URL": database_url,
+    }
+
+
+def test_admin_create_prints_a_working_token_on_the_last_line(env):
+    created = run("admin", "create", "ana@predictu.com", "--name", "Ana", env=env)
+
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("tok_") and "." in token
+    assert "ana@predictu.com (god_mode)" in created.stdout
+
+    again = run("admin", "token", "ANA@predictu.com", env=env)
+    assert again.returncode == 0
+    assert again.stdout.strip().splitlines()[-1] not in ("", token)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("admin", "create", "not-an-email"), "VALIDATION_ERROR"),
+        (("admin", "token", "nobody@predictu.com"), "NOT_FOUND"),
+    ],
+)
+def test_failures_print_one_coded_line_and_exit_1(env, args, code):
+    result = run(*args, env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {code}: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_creating_an_existing_admin_is_refused(env):
+    run("admin", "create", "ana@predictu.com", env=env)
+    result = run("admin", "create", "ana@predictu.com", env=env)
+    assert (result.returncode, result.stderr.split(":")[1].strip()) == (1, "ADMIN_EXISTS")
+
+
+def test_audit_verify_reports_ok_then_the_first_broken_row(env, database_url):
+    run("admin", "create", "ana@predictu.com", env=env)
+    ok = run("audit", "verify", env=env)
+    assert (ok.returncode, ok.stdout.strip()) == (0, "ok: 2 audit rows, chain intact")
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(AuditEntry).where(AuditEntry.seq == 1).values(actor_email="x@y.z")
+        )
+    engine.dispose()
+
+    broken = run("audit", "verify", env=env)
+    assert broken.returncode == 1
+    assert "broken at row 1" in broken.stderr
+
+
+def test_db_upgrade_creates_the_default_sqlite_database(tmp_path):
+    env = {**os.environ, "PREDICTU_HOME": str(tmp_path / "fresh")}
+    env.pop("PREDICTU_DATABASE_URL", None)
+
+    result = run("db", "upgrade", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fresh" / "predictu.db").exists()
+    assert "database is up to date" in result.stdout
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path):
+    env = {**os.environ, "PREDICTU_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+
+    result = run("db", "upgrade", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: DATABASE_ERROR: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_no_command_prints_help_and_exits_2(env):
+    result = run(env=env)
+    assert result.returncode == 2
+    assert "serve" in result.stdout and "admin" in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_answers_the_operator_api_over_http(env, tmp_path):
+    token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "predictu_console", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(f"serve did not start:\n{log.read_text()}")
+                time.sleep(0.1)
+        auth = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(
+            f"{base}/api/s2s/operators",
+            headers=auth,
+            json={
+                "name": "LuckySpin",
+                "domain": "luckyspin.io",
+                "contact_email": "admin@luckyspin.io",
+                "revenue_share_predictu": 25,
+            },
+        )
+        assert created.status_code == 201
+        operator_id = created.json()["operator"]["id"]
+        patched = httpx.patch(
+            f"{base}/api/s2s/operators/{operator_id}",
+            headers=auth,
+            json={"revenue_share_predictu": 30},
+        )
+        assert patched.json()["changes"] == {"revenue_share_predictu": {"from": 25, "to": 30}}
+        listed = httpx.get(f"{base}/api/s2s/operators", headers=auth, params={"search": "lucky"})
+        assert [row["id"] for row in listed.json()["operators"]] == [operator_id]
+        assert httpx.get(f"{base}/api/s2s/operators").status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
