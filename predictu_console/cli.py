@@ -19,7 +19,12 @@ from predictu_console.core import admins, audit
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.validation import parse
 from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import SessionFactory, make_session_factory, session_scope
+from predictu_console.db.session import (
+    SessionFactory,
+    engine_of,
+    make_session_factory,
+    session_scope,
+)
 from predictu_console.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -76,7 +81,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _open_database(settings: Settings) -> SessionFactory:
     factory = make_session_factory(settings)
-    engine = factory.kw["bind"]
+    engine = engine_of(factory)
     upgrade(engine)
     return factory
 

@@ -18,7 +18,7 @@ from predictu_console.core.clock import FrozenClock
 from predictu_console.core.models import Actor
 from predictu_console.db.base import Base
 from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import SessionFactory, make_engine, session_scope
+from predictu_console.db.session import SessionFactory, engine_of, make_engine, session_scope
 from predictu_console.db.session import make_session_factory as _make_session_factory
 from predictu_console.settings import Settings
 
@@ -91,7 +91,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def session_factory(settings: Settings) -> Iterator[SessionFactory]:
     factory = _make_session_factory(settings)
     yield factory
-    factory.kw["bind"].dispose()
+    engine_of(factory).dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from predictu_console.core import audit
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unauthorized
-from predictu_console.core.fields import Email, Timestamp
+from predictu_console.core.fields import Email, Timestamp, is_id
 from predictu_console.core.ids import new_id, random_base62
 from predictu_console.core.models import Actor, AdminOut
 from predictu_console.core.validation import parse
@@ -118,7 +118,8 @@ def issue_token(
 def authenticate(*, session: Session, token: str, clock: Clock = SYSTEM_CLOCK) -> AdminOut:
     """The admin a bearer token belongs to. Raises Unauthorized if unknown or expired."""
     token_id, _, secret = token.partition(".")
-    row = session.get(SessionToken, token_id) if token_id and secret else None
+    well_formed = is_id(token_id, "tok") and secret.isalnum() and secret.isascii()
+    row = session.get(SessionToken, token_id) if well_formed else None
     if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
         raise Unauthorized("Unknown session token")
     if row.expires_at <= clock.now():

@@ -31,6 +31,12 @@ CallbackStatus = Literal["unknown", "healthy", "degraded", "failing"]
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ID = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z]{1,64}$")
+
+
+def is_id(value: str, prefix: str) -> bool:
+    """True when `value` could be an id with `prefix`; lets lookups skip hopeless queries."""
+    return value.startswith(f"{prefix}_") and bool(_ID.match(value))
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -153,6 +159,7 @@ def _unique(value: list[str]) -> list[str]:
 _HOST_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 _HTTPS_SCHEMA = {"type": "string", "pattern": r"^https://[^\s/?#@]+(/[^\s]*)?$", "maxLength": 2048}
 
+SearchTerm = Annotated[str, AfterValidator(_no_control_characters), Field(max_length=200)]
 OperatorName = Annotated[
     str,
     AfterValidator(_name),

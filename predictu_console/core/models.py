@@ -20,6 +20,7 @@ from predictu_console.core.fields import (
     PromoteDays,
     PromoteTrades,
     RevenueShare,
+    SearchTerm,
     Share,
     Status,
     TierLimit,
@@ -227,7 +228,7 @@ class OperatorListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["active", "inactive", "onboarding", "all"] = "all"
-    search: str | None = Field(default=None, max_length=200)
+    search: SearchTerm | None = None
     sort: Literal["name", "created", "volume", "users"] = "created"
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=20, ge=1, le=100)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from predictu_console.core import audit, notifications, onboarding
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import DomainExists, NameExists, NotFound, OnboardingIncomplete
-from predictu_console.core.fields import format_timestamp, json_number
+from predictu_console.core.fields import format_timestamp, is_id, json_number
 from predictu_console.core.ids import new_id
 from predictu_console.core.models import (
     ONBOARDING_STEPS,
@@ -66,7 +66,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     return {
         path: {"from": before.get(path), "to": value}
         for path, value in after.items()
-        if before.get(path) != value or type(before.get(path)) is not type(value)
+        if before.get(path) != value
     }
 
 
@@ -92,6 +92,8 @@ _COPIED_COLUMNS = (
 
 
 def _load(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
+    if not is_id(operator_id, "op"):
+        raise NotFound(f"No operator found with id {operator_id!r}")
     stmt = (
         select(Operator)
         .where(Operator.id == operator_id)

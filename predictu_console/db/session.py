@@ -54,6 +54,12 @@ def make_session_factory(settings: Settings) -> SessionFactory:
     return sessionmaker(make_engine(settings.effective_database_url), expire_on_commit=False)
 
 
+def engine_of(factory: SessionFactory) -> Engine:
+    """The engine a session factory opens its connections on."""
+    engine: Engine = factory.kw["bind"]
+    return engine
+
+
 @contextmanager
 def session_scope(factory: SessionFactory, *, write: bool = True) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back if it raises."""

@@ -68,6 +68,7 @@ def test_unparseable_bodies_are_400(client, auth, content, content_type, message
         {"sort": "revenue"},
         {"order": "sideways"},
         {"search": "x" * 201},
+        {"search": "lucky\x00"},
     ],
 )
 def test_bad_query_values_are_400(client, auth, params):
@@ -116,3 +117,9 @@ def test_unknown_paths_and_methods_use_the_envelope(client, auth):
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "NOT_FOUND")
     wrong = client.delete(BASE, headers=auth)
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "METHOD_NOT_ALLOWED")
+
+
+@pytest.mark.parametrize("operator_id", ["op_%00", "op_" + "x" * 500, "op_é", "..", "op_a%2Fb"])
+def test_impossible_operator_ids_are_404(client, auth, operator_id):
+    response = client.get(f"{BASE}/{operator_id}", headers=auth)
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")

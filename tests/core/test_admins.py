@@ -54,6 +54,9 @@ def test_only_a_hash_of_the_token_is_stored(session_factory, god, clock):
         lambda token: "tok_unknown." + token.split(".")[1],
         lambda token: "",
         lambda token: "." * 3,
+        lambda token: token + "\x00",
+        lambda token: token.replace("tok_", "tok_\x00"),
+        lambda token: token.split(".")[0] + ".é",
     ],
 )
 def test_wrong_or_malformed_tokens_are_unauthorized(session_factory, god, clock, mangle):

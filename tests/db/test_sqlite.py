@@ -9,14 +9,14 @@ from threading import Barrier
 from sqlalchemy import text
 
 from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import make_session_factory, session_scope
+from predictu_console.db.session import engine_of, make_session_factory, session_scope
 from predictu_console.settings import Settings
 
 
 def _sqlite_factory(tmp_path):
     settings = Settings(home=tmp_path / "data")
     factory = make_session_factory(settings)
-    upgrade(factory.kw["bind"])
+    upgrade(engine_of(factory))
     return settings, factory
 
 
@@ -25,7 +25,7 @@ def test_default_database_is_private_to_its_owner(tmp_path):
 
     assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((settings.data_dir / "predictu.db").stat().st_mode) == 0o600
-    factory.kw["bind"].dispose()
+    engine_of(factory).dispose()
 
 
 def test_connections_use_wal_and_enforce_foreign_keys(tmp_path):
@@ -34,7 +34,7 @@ def test_connections_use_wal_and_enforce_foreign_keys(tmp_path):
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
-    factory.kw["bind"].dispose()
+    engine_of(factory).dispose()
 
 
 def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
@@ -58,4 +58,4 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
         list(pool.map(increment, range(workers)))
     with session_scope(factory, write=False) as session:
         assert session.execute(text("SELECT n FROM counter")).scalar_one() == workers * 20
-    factory.kw["bind"].dispose()
+    engine_of(factory).dispose()
