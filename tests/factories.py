@@ -70,3 +70,14 @@ def complete_steps(factory: SessionFactory, clock: Clock, operator_id: str, *ste
         assert row is not None
         for step in steps:
             onboarding.complete(row, step, clock.now())
+
+
+def active_operator(
+    factory: SessionFactory, actor: Actor, clock: Clock, **overrides: Any
+) -> OperatorOut:
+    """An operator taken through onboarding to `active`."""
+    made = make_operator(factory, actor, clock, **overrides)
+    confirm = {**READY_TO_ACTIVATE, "revenue_share_predictu": made.revenue_share_predictu}
+    update(factory, actor, clock, made.id, **confirm)
+    complete_steps(factory, clock, made.id, "generate_keys", "test_ping")
+    return update(factory, actor, clock, made.id, status="active").operator

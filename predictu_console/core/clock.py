@@ -33,6 +33,10 @@ class FrozenClock:
     def now(self) -> datetime:
         return self._now
 
+    def set(self, moment: datetime) -> None:
+        """Jump to `moment`."""
+        self._now = truncate_to_ms(moment.astimezone(UTC))
+
     def advance(self, delta: timedelta) -> None:
         """Move time forward."""
         self._now = truncate_to_ms(self._now + delta)

@@ -86,3 +86,45 @@ class OnboardingIncomplete(Conflict):
         super().__init__(
             "Complete these onboarding steps before activating: " + ", ".join(remaining_steps)
         )
+
+
+class TradeRefused(Conflict):
+    """Raised when a platform action is refused by the state it would change."""
+
+    code = "TRADE_REFUSED"
+
+
+class OperatorInactive(TradeRefused):
+    """Raised when a trade is placed through an operator that is not active."""
+
+    code = "OPERATOR_INACTIVE"
+
+
+class CategoryNotAllowed(TradeRefused):
+    """Raised when a trade targets a market outside the operator's allowed categories."""
+
+    code = "CATEGORY_NOT_ALLOWED"
+
+
+class MarketClosed(TradeRefused):
+    """Raised when trading on, or resolving, a market that is already resolved."""
+
+    code = "MARKET_CLOSED"
+
+
+class PlayerRestricted(TradeRefused):
+    """Raised when a restricted player tries to trade."""
+
+    code = "PLAYER_RESTRICTED"
+
+
+class InsufficientBalance(TradeRefused):
+    """Raised when a trade or withdrawal exceeds the player's balance."""
+
+    code = "INSUFFICIENT_BALANCE"
+
+
+class PlayerExists(Conflict):
+    """Raised when an operator registers the same external player id twice."""
+
+    code = "PLAYER_EXISTS"

@@ -8,6 +8,7 @@ pre-checks here only make the common case's message friendlier.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import MISSING
@@ -20,6 +21,7 @@ from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import DomainExists, NameExists, NotFound, OnboardingIncomplete
 from predictu_console.core.fields import format_timestamp, is_id, json_number
 from predictu_console.core.ids import new_id
+from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.models import (
     ONBOARDING_STEPS,
     Actor,
@@ -36,7 +38,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
-from predictu_console.core.stats import from_rollup, new_rollup
+from predictu_console.core.stats import StatsOut, load_stats, new_rollup
 from predictu_console.core.validation import invalid
 from predictu_console.db.tables import OnboardingStep, Operator, OperatorStats
 
@@ -70,7 +72,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
-def _fields(row: Operator) -> dict[str, Any]:
+def _fields(row: Operator, stats: StatsOut) -> dict[str, Any]:
     done = sum(1 for step in row.steps if step.completed_at is not None)
     return {
         **{column: getattr(row, column) for column in _COPIED_COLUMNS},
@@ -79,7 +81,7 @@ def _fields(row: Operator) -> dict[str, Any]:
         "config": OperatorConfig.model_validate(row.config),
         "onboarding_step": done,
         "onboarding_complete": done == len(ONBOARDING_STEPS),
-        **from_rollup(row.stats.user_count, row.stats.total_volume).model_dump(),
+        **stats.model_dump(),
     }
 
 
@@ -94,11 +96,7 @@ _COPIED_COLUMNS = (
 def _load(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
     if not is_id(operator_id, "op"):
         raise NotFound(f"No operator found with id {operator_id!r}")
-    stmt = (
-        select(Operator)
-        .where(Operator.id == operator_id)
-        .options(selectinload(Operator.steps), selectinload(Operator.stats))
-    )
+    stmt = select(Operator).where(Operator.id == operator_id).options(selectinload(Operator.steps))
     if for_update:
         # Concurrent PATCHes merge into the same JSON columns: serialise them per operator.
         stmt = stmt.with_for_update()
@@ -188,18 +186,25 @@ def create_operator(
     audit.record(
         session, actor=actor, action="operator.created", at=now, operator_id=row.id, changes=created
     )
-    return OperatorOut.model_validate(_fields(row))
+    return OperatorOut.model_validate(_fields(row, StatsOut()))
 
 
-def get_operator(*, session: Session, operator_id: str) -> OperatorDetail:
+def _out(session: Session, row: Operator, now: datetime) -> OperatorOut:
+    return OperatorOut.model_validate(_fields(row, load_stats(session, [row.id], now=now)[row.id]))
+
+
+def get_operator(
+    *, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOCK
+) -> OperatorDetail:
     """The full detail of spec §3. Raises NotFound."""
     row = _load(session, operator_id)
+    now = clock.now()
     return OperatorDetail.model_validate(
         {
-            **_fields(row),
+            **_fields(row, load_stats(session, [row.id], now=now)[row.id]),
             "api_keys": [],
             "onboarding_checklist": onboarding.checklist(row),
-            "recent_invoices": [],
+            "recent_invoices": recent_invoices(session, operator_id=row.id, now=now),
         }
     )
 
@@ -223,7 +228,9 @@ def _filtered(stmt: Select[Any], query: OperatorListQuery) -> Select[Any]:
     return stmt
 
 
-def list_operators(*, session: Session, query: OperatorListQuery) -> OperatorPage:
+def list_operators(
+    *, session: Session, query: OperatorListQuery, clock: Clock = SYSTEM_CLOCK
+) -> OperatorPage:
     """One page of operators, filtered, searched and sorted, ties broken by id (spec §1)."""
     total = session.scalar(_filtered(select(func.count()).select_from(Operator), query)) or 0
     steps_done = (
@@ -238,22 +245,21 @@ def list_operators(*, session: Session, query: OperatorListQuery) -> OperatorPag
         else (key.asc(), Operator.id.asc())
     )
     stmt = _filtered(
-        select(Operator, OperatorStats.user_count, OperatorStats.total_volume, steps_done).join(
-            OperatorStats, OperatorStats.operator_id == Operator.id
-        ),
+        select(Operator, steps_done).join(OperatorStats, OperatorStats.operator_id == Operator.id),
         query,
     )
-    rows = session.execute(stmt.order_by(*ordering).limit(query.limit).offset(query.offset))
+    rows = session.execute(stmt.order_by(*ordering).limit(query.limit).offset(query.offset)).all()
+    stats = load_stats(session, [row.id for row, _ in rows], now=clock.now())
     summaries = [
         OperatorSummary.model_validate(
             {
                 **{column: getattr(row, column) for column in _COPIED_COLUMNS},
-                **from_rollup(user_count, total_volume).model_dump(),
+                **stats[row.id].model_dump(),
                 "onboarding_step": done,
                 "onboarding_complete": done == len(ONBOARDING_STEPS),
             }
         )
-        for row, user_count, total_volume, done in rows
+        for row, done in rows
     ]
     return OperatorPage(operators=summaries, total=total, limit=query.limit, offset=query.offset)
 
@@ -364,6 +370,6 @@ def update_operator(
             changes=sensitive,
         )
     return OperatorUpdated(
-        operator=OperatorOut.model_validate(_fields(row)),
+        operator=_out(session, row, now),
         changes={path: FieldChange.model_validate(change) for path, change in changes.items()},
     )

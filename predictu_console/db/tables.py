@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from predictu_console.db.base import Base, Percent
@@ -134,3 +134,120 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     changes: Mapped[dict[str, Any]]
     read_at: Mapped[datetime | None]
+
+
+class Player(Base):
+    """A casino player who reached Predictu through an operator's embed."""
+
+    __tablename__ = "players"
+    __table_args__ = (
+        UniqueConstraint("operator_id", "external_player_id"),
+        Index("ix_players_operator_active", "operator_id", "last_active_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    external_player_id: Mapped[str] = mapped_column(String(100))
+    balance: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    last_active_at: Mapped[datetime]
+    restricted: Mapped[bool] = mapped_column(default=False)
+    restriction_score: Mapped[Decimal | None] = mapped_column(Percent)
+    classification: Mapped[str | None] = mapped_column(String(40))
+
+
+class Market(Base):
+    """A prediction market, shared by every operator whose categories include it."""
+
+    __tablename__ = "markets"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('politics', 'sports', 'crypto', 'entertainment')", name="category"
+        ),
+        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('yes', 'no')", name="outcome"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class Trade(Base):
+    """One purchase of shares; carries the month and revenue share in force when placed."""
+
+    __tablename__ = "trades"
+    __table_args__ = (
+        CheckConstraint("side IN ('yes', 'no')", name="side"),
+        CheckConstraint("amount > 0", name="amount"),
+        Index("ix_trades_operator_month", "operator_id", "month"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    player_id: Mapped[str] = mapped_column(ForeignKey("players.id"), index=True)
+    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"), index=True)
+    side: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal]
+    price: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    fee: Mapped[Decimal]
+    """The platform's revenue from this trade."""
+    share_predictu: Mapped[Decimal] = mapped_column(Percent)
+    month: Mapped[str] = mapped_column(String(7))
+    """`YYYY-MM` in UTC: the invoice period the fee belongs to."""
+    created_at: Mapped[datetime]
+
+
+class Position(Base):
+    """A player's holding on one side of one market; settled when the market resolves."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        UniqueConstraint("player_id", "market_id", "side"),
+        CheckConstraint("status IN ('open', 'settled')", name="status"),
+        Index("ix_positions_market_status", "market_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    player_id: Mapped[str] = mapped_column(ForeignKey("players.id"))
+    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"))
+    side: Mapped[str] = mapped_column(String(3))
+    stake: Mapped[Decimal]
+    shares: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    payout: Mapped[Decimal | None]
+    settled_at: Mapped[datetime | None]
+
+
+class OperatorRevenue(Base):
+    """Platform revenue per operator, month and revenue share in force: invoices read this."""
+
+    __tablename__ = "operator_revenue"
+
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    share_predictu: Mapped[Decimal] = mapped_column(Percent, primary_key=True)
+    revenue: Mapped[Decimal]
+    trade_count: Mapped[int]
+
+
+class Invoice(Base):
+    """One operator's revenue split for one closed month."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("operator_id", "period"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    period: Mapped[str] = mapped_column(String(7))
+    gross_revenue: Mapped[Decimal]
+    predictu_share: Mapped[Decimal]
+    operator_share: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]

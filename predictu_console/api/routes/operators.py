@@ -35,11 +35,11 @@ _UPDATE_EXAMPLE = {
 
 @router.get("", responses=responses(400, 401, 403))
 def list_operators(
-    actor: GodMode, db: Db, query: Annotated[OperatorListQuery, Query()]
+    actor: GodMode, db: Db, clock: ClockDep, query: Annotated[OperatorListQuery, Query()]
 ) -> OperatorPage:
     """List operators, filtered by status, searched by name or domain, sorted and paged."""
     with session_scope(db, write=False) as session:
-        return operators.list_operators(session=session, query=query)
+        return operators.list_operators(session=session, query=query, clock=clock)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 409))
@@ -53,10 +53,10 @@ def create_operator(
 
 
 @router.get("/{operator_id}", responses=responses(401, 403, 404))
-def get_operator(actor: GodMode, db: Db, operator_id: str) -> OperatorDetail:
+def get_operator(actor: GodMode, db: Db, clock: ClockDep, operator_id: str) -> OperatorDetail:
     """The full operator with keys, onboarding checklist and recent invoices."""
     with session_scope(db, write=False) as session:
-        return operators.get_operator(session=session, operator_id=operator_id)
+        return operators.get_operator(session=session, operator_id=operator_id, clock=clock)
 
 
 @router.patch("/{operator_id}", responses=responses(400, 401, 403, 404, 409))

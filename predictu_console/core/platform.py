@@ -1,0 +1,341 @@
+"""The slice of the Predictu platform the console reports on: players, markets, trades.
+
+Every action updates the rollups in the same transaction as the rows they summarise, so
+statistics are exact without scanning trades, and returns the domain events it caused.
+
+Economics: a trade of `amount` at `price` (0.01–0.99) pays the platform a fee of
+`PLATFORM_FEE_RATE` of the amount, rounded half-even to cents; that fee is the platform
+revenue invoices split. The rest buys `(amount − fee) / price` shares, each paying 1.00
+if its side wins.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.errors import (
+    CategoryNotAllowed,
+    InsufficientBalance,
+    MarketClosed,
+    NotFound,
+    OperatorInactive,
+    PlayerExists,
+    PlayerRestricted,
+)
+from predictu_console.core.events import DomainEvent
+from predictu_console.core.fields import Category, format_timestamp, json_number
+from predictu_console.core.ids import new_id
+from predictu_console.core.money import cents, month_of
+from predictu_console.db.rollups import add_revenue, add_to_stats
+from predictu_console.db.tables import Market, Operator, Player, Position, Trade
+
+PLATFORM_FEE_RATE = Decimal("0.02")
+Side = Literal["yes", "no"]
+
+
+class TradeCreate(BaseModel):
+    """A player's order: buy `side` of `market_id` for `amount` at `price`."""
+
+    player_id: str
+    market_id: str
+    side: Side
+    amount: Decimal = Field(gt=0, le=1_000_000, decimal_places=2)
+    price: Decimal = Field(ge=Decimal("0.01"), le=Decimal("0.99"), decimal_places=4)
+
+
+class MarketCreate(BaseModel):
+    """A new open market."""
+
+    title: str = Field(min_length=3, max_length=200)
+    category: Category
+
+
+def _event(event: str, operator_id: str, at: object, **payload: object) -> DomainEvent:
+    return DomainEvent.model_validate(
+        {"event": event, "operator_id": operator_id, "timestamp": at, "payload": payload}
+    )
+
+
+def _money(amount: Decimal) -> float | int:
+    return json_number(cents(amount))
+
+
+def _player(session: Session, player_id: str) -> Player:
+    player = session.get(Player, player_id, with_for_update=True)
+    if player is None:
+        raise NotFound(f"No player with id {player_id!r}")
+    return player
+
+
+def create_market(*, session: Session, data: MarketCreate, clock: Clock = SYSTEM_CLOCK) -> str:
+    """Open a market; returns its id."""
+    market = Market(
+        id=new_id("mkt"), title=data.title, category=data.category, created_at=clock.now()
+    )
+    session.add(market)
+    session.flush()
+    return market.id
+
+
+def register_player(
+    *, session: Session, operator_id: str, external_player_id: str, clock: Clock = SYSTEM_CLOCK
+) -> DomainEvent:
+    """A player arrives through the operator's embed. Raises NotFound, PlayerExists."""
+    if session.get(Operator, operator_id) is None:
+        raise NotFound(f"No operator found with id {operator_id!r}")
+    now = clock.now()
+    player = Player(
+        id=new_id("plr"),
+        operator_id=operator_id,
+        external_player_id=external_player_id,
+        balance=Decimal(0),
+        created_at=now,
+        last_active_at=now,
+    )
+    taken = select(Player.id).where(
+        Player.operator_id == operator_id, Player.external_player_id == external_player_id
+    )
+    if session.scalar(taken) is not None:
+        raise PlayerExists(f"Player {external_player_id!r} is already registered")
+    session.add(player)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise PlayerExists(f"Player {external_player_id!r} is already registered") from None
+    add_to_stats(session, operator_id, users=1)
+    return _event(
+        "USER_REGISTERED",
+        operator_id,
+        now,
+        user_id=player.id,
+        external_player_id=external_player_id,
+        registered_at=format_timestamp(now),
+    )
+
+
+def adjust_balance(
+    *,
+    session: Session,
+    player_id: str,
+    amount: Decimal,
+    reason: Literal["deposit", "withdrawal"],
+    clock: Clock = SYSTEM_CLOCK,
+) -> DomainEvent:
+    """Deposit (amount > 0) or withdraw (amount < 0). Raises NotFound, InsufficientBalance."""
+    player = _player(session, player_id)
+    previous = player.balance
+    if previous + amount < 0:
+        raise InsufficientBalance(f"Balance {previous} cannot cover a withdrawal of {-amount}")
+    player.balance = previous + amount
+    return _event(
+        "BALANCE_CHANGED",
+        player.operator_id,
+        clock.now(),
+        user_id=player.id,
+        previous_balance=_money(previous),
+        new_balance=_money(player.balance),
+        reason=reason,
+    )
+
+
+def restrict_player(
+    *,
+    session: Session,
+    player_id: str,
+    score: Decimal,
+    classification: str,
+    clock: Clock = SYSTEM_CLOCK,
+) -> DomainEvent:
+    """Scoring flagged the player: no more trades. Raises NotFound."""
+    player = _player(session, player_id)
+    player.restricted = True
+    player.restriction_score = score
+    player.classification = classification
+    return _event(
+        "USER_RESTRICTED",
+        player.operator_id,
+        clock.now(),
+        user_id=player.id,
+        score=json_number(score),
+        classification=classification,
+    )
+
+
+def place_trade(
+    *, session: Session, data: TradeCreate, clock: Clock = SYSTEM_CLOCK
+) -> list[DomainEvent]:
+    """Buy shares; books volume and revenue in the rollups in the same transaction.
+
+    Raises NotFound, OperatorInactive, CategoryNotAllowed, MarketClosed, PlayerRestricted,
+    InsufficientBalance.
+    """
+    player = _player(session, data.player_id)
+    operator = session.get(Operator, player.operator_id)
+    market = session.get(Market, data.market_id)
+    if operator is None or market is None:
+        raise NotFound(f"No market with id {data.market_id!r}")
+    if operator.status != "active":
+        raise OperatorInactive(f"{operator.name} is {operator.status}: new trades are blocked")
+    if market.category not in operator.allowed_categories:
+        raise CategoryNotAllowed(f"{operator.name} does not offer {market.category} markets")
+    if market.status != "open":
+        raise MarketClosed(f"Market {market.id} is resolved")
+    if player.restricted:
+        raise PlayerRestricted(f"Player {player.id} is restricted")
+    if player.balance < data.amount:
+        raise InsufficientBalance(f"Balance {player.balance} cannot cover {data.amount}")
+
+    now = clock.now()
+    fee = cents(data.amount * PLATFORM_FEE_RATE)
+    shares = (data.amount - fee) / data.price
+    previous = player.balance
+    player.balance -= data.amount
+    player.last_active_at = now
+    trade = Trade(
+        id=new_id("trd"),
+        operator_id=operator.id,
+        player_id=player.id,
+        market_id=market.id,
+        side=data.side,
+        amount=data.amount,
+        price=data.price,
+        fee=fee,
+        share_predictu=operator.revenue_share_predictu,
+        month=month_of(now),
+        created_at=now,
+    )
+    session.add(trade)
+    _add_to_position(session, trade, stake=data.amount - fee, shares=shares)
+    add_to_stats(session, operator.id, volume=data.amount)
+    add_revenue(
+        session,
+        operator.id,
+        month=trade.month,
+        share_predictu=trade.share_predictu,
+        revenue=fee,
+    )
+    return [
+        _event(
+            "TRADE_PLACED",
+            operator.id,
+            now,
+            trade_id=trade.id,
+            user_id=player.id,
+            market_id=market.id,
+            side=data.side,
+            amount=_money(data.amount),
+            price=json_number(data.price),
+        ),
+        _event(
+            "BALANCE_CHANGED",
+            operator.id,
+            now,
+            user_id=player.id,
+            previous_balance=_money(previous),
+            new_balance=_money(player.balance),
+            reason="trade",
+        ),
+    ]
+
+
+def _add_to_position(session: Session, trade: Trade, *, stake: Decimal, shares: Decimal) -> None:
+    position = session.scalar(
+        select(Position)
+        .where(
+            Position.player_id == trade.player_id,
+            Position.market_id == trade.market_id,
+            Position.side == trade.side,
+        )
+        .with_for_update()
+    )
+    if position is None:
+        session.add(
+            Position(
+                id=new_id("pos"),
+                operator_id=trade.operator_id,
+                player_id=trade.player_id,
+                market_id=trade.market_id,
+                side=trade.side,
+                stake=stake,
+                shares=shares,
+                status="open",
+            )
+        )
+    else:
+        position.stake += stake
+        position.shares += shares
+
+
+def resolve_market(
+    *, session: Session, market_id: str, outcome: Side, clock: Clock = SYSTEM_CLOCK
+) -> list[DomainEvent]:
+    """Settle every open position, whatever its operator's status, and pay the winners.
+
+    Raises NotFound, MarketClosed.
+    """
+    market = session.get(Market, market_id, with_for_update=True)
+    if market is None:
+        raise NotFound(f"No market with id {market_id!r}")
+    if market.status != "open":
+        raise MarketClosed(f"Market {market.id} is already resolved")
+    now = clock.now()
+    market.status, market.outcome, market.resolved_at = "resolved", outcome, now
+    events: list[DomainEvent] = []
+    affected: dict[str, set[str]] = {}
+    positions = session.scalars(
+        select(Position)
+        .where(Position.market_id == market_id, Position.status == "open")
+        .order_by(Position.id)
+    ).all()
+    for position in positions:
+        payout = cents(position.shares) if position.side == outcome else Decimal(0)
+        position.status, position.payout, position.settled_at = "settled", payout, now
+        affected.setdefault(position.operator_id, set()).add(position.player_id)
+        events.append(
+            _event(
+                "POSITION_RESOLVED",
+                position.operator_id,
+                now,
+                position_id=position.id,
+                user_id=position.player_id,
+                market_id=market_id,
+                side=position.side,
+                outcome=outcome,
+                stake=_money(position.stake),
+                payout=_money(payout),
+            )
+        )
+        if payout:
+            player = _player(session, position.player_id)
+            previous = player.balance
+            player.balance += payout
+            events.append(
+                _event(
+                    "BALANCE_CHANGED",
+                    position.operator_id,
+                    now,
+                    user_id=player.id,
+                    previous_balance=_money(previous),
+                    new_balance=_money(player.balance),
+                    reason="payout",
+                )
+            )
+    events += [
+        _event(
+            "MARKET_RESOLVED",
+            operator_id,
+            now,
+            market_id=market_id,
+            outcome=outcome,
+            affected_user_count=len(players),
+        )
+        for operator_id, players in sorted(affected.items())
+    ]
+    return events
