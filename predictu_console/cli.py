@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
@@ -15,8 +16,12 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from predictu_console import __version__
-from predictu_console.core import admins, audit
+from predictu_console.core import admins, audit, invoices, operators, stats
+from predictu_console.core.clock import SYSTEM_CLOCK
+from predictu_console.core.demo.seed import seed
+from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
+from predictu_console.core.models import OperatorListQuery
 from predictu_console.core.validation import parse
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import (
@@ -64,12 +69,40 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("email")
     token.set_defaults(handler=_admin_token)
 
+    demo = commands.add_parser("demo", help="seed realistic sample data (idempotent)")
+    demo.add_argument(
+        "--operators", type=_positive, metavar="N", help="seed N operators (benchmark scale)"
+    )
+    demo.add_argument("--no-tui", action="store_true", help="print a summary instead")
+    demo.set_defaults(handler=_demo)
+
+    stats_cmd = commands.add_parser("stats", help="statistics tools").add_subparsers(
+        dest="stats_command", metavar="ACTION", required=True
+    )
+    stats_cmd.add_parser(
+        "verify", help="recompute every rollup from raw rows and report drift"
+    ).set_defaults(handler=_stats_verify)
+
+    invoices_cmd = commands.add_parser("invoices", help="monthly invoices").add_subparsers(
+        dest="invoices_command", metavar="ACTION", required=True
+    )
+    close = invoices_cmd.add_parser("close", help="create the missing invoices of a closed month")
+    close.add_argument("--month", metavar="YYYY-MM", help="default: the last closed month")
+    close.set_defaults(handler=_invoices_close)
+
     audit_cmd = commands.add_parser("audit", help="audit log tools").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
     verify = audit_cmd.add_parser("verify", help="check the audit log's hash chain")
     verify.set_defaults(handler=_audit_verify)
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -122,6 +155,69 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     print(f"broken at row {check.broken_seq}: {check.reason}", file=sys.stderr)
     print(f"({check.checked} rows before it are intact)", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    started = time.monotonic()
+    report = seed(factory=factory, clock=SYSTEM_CLOCK, count=args.operators, progress=_progress)
+    elapsed = time.monotonic() - started
+    print(
+        f"seeded {report.operators_created} of {report.operators_total} demo operators, "
+        f"{report.trades_created:,} trades, {report.invoices_created} invoices "
+        f"in {elapsed:.1f} s",
+        file=sys.stderr,
+    )
+    with session_scope(factory, write=False) as session:
+        page = operators.list_operators(
+            session=session, query=OperatorListQuery(sort="volume", limit=SUMMARY_ROWS)
+        )
+    print(summary_table(page))
+    if not args.no_tui:
+        print(
+            "note: the interactive console is not built yet; this is the summary.", file=sys.stderr
+        )
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    if total < 100:
+        return
+    if sys.stderr.isatty():
+        filled = 30 * done // total
+        bar = "#" * filled + "." * (30 - filled)
+        end = "\n" if done == total else ""
+        print(f"\rseeding operators {done:>7,}/{total:,} [{bar}]", end=end, file=sys.stderr)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"seeding operators {done:,}/{total:,}", file=sys.stderr)
+
+
+def _stats_verify(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    with session_scope(factory, write=False) as session:
+        drifts = stats.verify_rollups(session)
+    for drift in drifts:
+        print(
+            f"drift: {drift.operator_id} {drift.field}: stored {drift.stored}, "
+            f"recomputed {drift.actual}",
+            file=sys.stderr,
+        )
+    if drifts:
+        print(f"{len(drifts)} rollup values differ from the raw rows", file=sys.stderr)
+        return EXIT_FAILED
+    print("ok: every rollup matches the raw rows")
+    return EXIT_OK
+
+
+def _invoices_close(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    with session_scope(factory) as session:
+        result = invoices.close_month(session=session, month=args.month)
+    print(
+        f"{result.month}: {result.created} invoices created, "
+        f"{result.already_invoiced} already invoiced"
+    )
+    return EXIT_OK
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

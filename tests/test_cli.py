@@ -7,13 +7,17 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from predictu_console.db.session import make_engine
-from predictu_console.db.tables import AuditEntry
+from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
+from tests.recompute import raw_stats
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -168,3 +172,74 @@ def test_serve_answers_the_operator_api_over_http(env, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _parse_summary(stdout: str) -> dict[str, list[str]]:
+    lines = stdout.strip().splitlines()
+    header, rule = lines[0], lines[1]
+    spans, start = [], 0
+    for dashes in rule.split("  "):
+        spans.append((start, start + len(dashes)))
+        start += len(dashes) + 2
+    names = [header[a:b].strip() for a, b in spans]
+    rows = {}
+    for line in lines[2:-1]:
+        cells = [line[a:b].strip() for a, b in spans]
+        rows[cells[0]] = dict(zip(names, cells, strict=True))
+    return rows
+
+
+@pytest.mark.slow
+def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
+    result = run("demo", "--no-tui", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "seeded 12 of 12 demo operators" in result.stderr
+    table = _parse_summary(result.stdout)
+    assert {"Example Casino", "LuckySpin"} <= set(table)
+    assert table["LuckySpin"]["Status"] == "onboarding"
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        raw = raw_stats(session, datetime.now(UTC))
+    engine.dispose()
+    for name, row in table.items():
+        assert int(row["Users"].replace(",", "")) == raw[name]["users"], name
+        assert Decimal(row["Volume"].replace(",", "")) == raw[name]["volume"], name
+        assert Decimal(row["MTD revenue"].replace(",", "")) == raw[name]["mtd"], name
+        assert int(row["Active 24h"].replace(",", "")) == raw[name]["active_24h"], name
+
+    again = run("demo", "--no-tui", env=env)
+    assert "seeded 0 of 12" in again.stderr
+    assert _parse_summary(again.stdout) == table
+
+
+def test_stats_verify_finds_injected_drift(env, database_url):
+    assert run("demo", "--no-tui", env=env).returncode == 0
+    assert run("stats", "verify", env=env).stdout.startswith("ok")
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(OperatorStats)
+            .where(
+                OperatorStats.operator_id
+                == select(Operator.id).where(Operator.name == "LuckySpin").scalar_subquery()
+            )
+            .values(user_count=OperatorStats.user_count + 3)
+        )
+    engine.dispose()
+
+    result = run("stats", "verify", env=env)
+    assert result.returncode == 1
+    assert "user_count: stored 3, recomputed 0" in result.stderr
+
+
+def test_invoices_close_is_idempotent_and_refuses_open_months(env):
+    assert run("demo", "--no-tui", env=env).returncode == 0
+    closed = run("invoices", "close", env=env)
+    assert closed.returncode == 0 and "0 invoices created" in closed.stdout
+
+    this_month = datetime.now(UTC).strftime("%Y-%m")
+    refused = run("invoices", "close", "--month", this_month, env=env)
+    assert refused.returncode == 1
+    assert "not over yet" in refused.stderr

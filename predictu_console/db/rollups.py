@@ -27,23 +27,29 @@ def add_to_stats(
 
 
 def add_revenue(
-    session: Session, operator_id: str, *, month: str, share_predictu: Decimal, revenue: Decimal
+    session: Session,
+    operator_id: str,
+    *,
+    month: str,
+    share_predictu: Decimal,
+    revenue: Decimal,
+    trades: int = 1,
 ) -> None:
-    """Add one trade's revenue to its (operator, month, share) bucket, creating it if new."""
+    """Add `trades` trades' revenue to their (operator, month, share) bucket, creating it."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(OperatorRevenue).values(
         operator_id=operator_id,
         month=month,
         share_predictu=share_predictu,
         revenue=revenue,
-        trade_count=1,
+        trade_count=trades,
     )
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=["operator_id", "month", "share_predictu"],
             set_={
                 "revenue": OperatorRevenue.revenue + stmt.excluded.revenue,
-                "trade_count": OperatorRevenue.trade_count + 1,
+                "trade_count": OperatorRevenue.trade_count + stmt.excluded.trade_count,
             },
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from predictu_console.core.demo.seed import seed
 from tests.factories import operator_payload
 
 BASE = "/api/s2s/operators"
@@ -150,3 +151,21 @@ def test_patch_conflicts_and_refusals(client, auth):
     assert domain.json()["error"]["fields"] == {
         "domain": "cannot be changed once the operator exists"
     }
+
+
+def test_the_list_sorts_by_users_and_volume_from_real_activity(
+    client, auth, session_factory, clock
+):
+    seed(factory=session_factory, clock=clock)
+
+    for sort, field in (("users", "user_count"), ("volume", "total_volume")):
+        for order in ("desc", "asc"):
+            rows = client.get(
+                BASE, params={"sort": sort, "order": order, "limit": 100}, headers=auth
+            ).json()["operators"]
+            values = [row[field] for row in rows]
+            assert values == sorted(values, reverse=order == "desc"), (sort, order)
+            assert len(set(values)) > 5
+    top = client.get(BASE, params={"sort": "volume", "limit": 1}, headers=auth).json()
+    assert top["operators"][0]["name"] == "Example Casino"
+    assert top["total"] == 12

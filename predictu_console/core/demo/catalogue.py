@@ -48,6 +48,9 @@ _CAST = [
     ("Midnight Mirage", "midnightmirage.casino", "inactive", 8, 30, ("politics",), 88, 25, 3),
 ]
 
+CAST_SIZE = len(_CAST)
+"""The hand-written operators come first; generated ones follow."""
+
 _PREFIXES = ("Lucky", "Golden", "Royal", "Silver", "Diamond", "Neon", "Star", "Wild", "Red")
 _SUFFIXES = ("Casino", "Bets", "Play", "Gaming", "Spins", "Palace", "Club", "Arena")
 
@@ -78,4 +81,4 @@ def cast(count: int | None = None) -> list[DemoOperator]:
         DemoOperator(i, name, domain, stage, steps, Decimal(str(share)), cats, age, players, tpp)
         for i, (name, domain, stage, steps, share, cats, age, players, tpp) in enumerate(_CAST)
     ]
-    return chosen[:count] + [_generated(index) for index in range(len(_CAST), count)]
+    return chosen[:count] + [_generated(index) for index in range(CAST_SIZE, count)]

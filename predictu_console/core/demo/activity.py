@@ -1,0 +1,192 @@
+"""Bulk activity for one demo operator: players, trades, positions and settlements.
+
+Rows are generated in memory and inserted in bulk, because placing a million trades one by
+one would take an hour. The rollups are computed from the same rows, and the rules are the
+platform's: the fee rate, per-side positions, settlement at 1.00 a winning share, balances
+that never go negative. `stats verify` checks the result against the raw rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from predictu_console.core.clock import truncate_to_ms
+from predictu_console.core.ids import new_id
+from predictu_console.core.money import cents, month_of
+from predictu_console.core.platform import PLATFORM_FEE_RATE
+from predictu_console.db.rollups import add_revenue, add_to_stats
+from predictu_console.db.tables import Player, Position, Trade
+
+_STAKES = (5, 10, 10, 20, 25, 25, 50, 50, 100, 250)
+RESTRICTED_SHARE = 0.03
+
+
+@dataclass(frozen=True)
+class MarketInfo:
+    """What the generator needs to know of a market."""
+
+    id: str
+    category: str
+    created_at: datetime
+    resolved_at: datetime | None
+    outcome: str | None
+
+    def open_at(self, moment: datetime) -> bool:
+        """True while the market accepted trades."""
+        return self.created_at <= moment and (self.resolved_at is None or moment < self.resolved_at)
+
+
+@dataclass
+class _Holding:
+    market: MarketInfo
+    stake: Decimal = Decimal(0)
+    shares: Decimal = Decimal(0)
+
+
+@dataclass
+class _Player:
+    id: str
+    external_id: str
+    joined: datetime
+    last_active: datetime
+    restricted: bool
+    spent: Decimal = Decimal(0)
+
+
+@dataclass
+class Activity:
+    """Rows for one operator, with the totals they add up to."""
+
+    operator_id: str
+    share: Decimal
+    players: list[_Player] = field(default_factory=list)
+    trades: list[dict[str, Any]] = field(default_factory=list)
+    holdings: dict[tuple[str, str, str], _Holding] = field(default_factory=dict)
+    revenue: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    trade_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def volume(self) -> Decimal:
+        """Sum of all trade amounts."""
+        return sum((trade["amount"] for trade in self.trades), Decimal(0))
+
+
+def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    return truncate_to_ms(start + (end - start) * rng.random())
+
+
+def _trade(activity: Activity, rng: random.Random, player: _Player, moment: datetime,
+           market: MarketInfo) -> None:  # fmt: skip
+    amount = cents(Decimal(rng.choice(_STAKES)) * Decimal(str(0.5 + rng.random())))
+    price = Decimal(rng.randint(5, 95)) / 100
+    side = rng.choice(("yes", "no"))
+    fee = cents(amount * PLATFORM_FEE_RATE)
+    month = month_of(moment)
+    activity.trades.append(
+        {
+            "id": new_id("trd"), "operator_id": activity.operator_id, "player_id": player.id,
+            "market_id": market.id, "side": side, "amount": amount, "price": price, "fee": fee,
+            "share_predictu": activity.share, "month": month, "created_at": moment,
+        }
+    )  # fmt: skip
+    holding = activity.holdings.setdefault((player.id, market.id, side), _Holding(market))
+    holding.stake += amount - fee
+    holding.shares += (amount - fee) / price
+    player.spent += amount
+    player.last_active = max(player.last_active, moment)
+    activity.revenue[month] += fee
+    activity.trade_counts[month] += 1
+
+
+def generate(
+    *,
+    rng: random.Random,
+    operator_id: str,
+    share: Decimal,
+    categories: tuple[str, ...],
+    players: int,
+    trades_per_player: int,
+    start: datetime,
+    end: datetime,
+    markets: list[MarketInfo],
+) -> Activity:
+    """Activity between `start` and `end` in the operator's categories."""
+    activity = Activity(operator_id=operator_id, share=share)
+    eligible = [market for market in markets if market.category in categories]
+    for number in range(players):
+        joined = _moment(rng, start, start + (end - start) * 0.8)
+        player = _Player(
+            id=new_id("plr"),
+            external_id=f"player-{number:05d}",
+            joined=joined,
+            last_active=joined,
+            restricted=rng.random() < RESTRICTED_SHARE,
+        )
+        activity.players.append(player)
+        for _ in range(rng.randint(1, max(1, 2 * trades_per_player - 1))):
+            moment = _moment(rng, joined, end)
+            open_markets = [market for market in eligible if market.open_at(moment)]
+            if open_markets:
+                _trade(activity, rng, player, moment, rng.choice(open_markets))
+    return activity
+
+
+def _settle(activity: Activity) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
+    payouts: dict[str, Decimal] = defaultdict(Decimal)
+    rows = []
+    for (player_id, market_id, side), holding in activity.holdings.items():
+        settled_at = holding.market.resolved_at
+        won = settled_at is not None and side == holding.market.outcome
+        payout = cents(holding.shares) if won else Decimal(0)
+        payouts[player_id] += payout
+        rows.append(
+            {
+                "id": new_id("pos"), "operator_id": activity.operator_id,
+                "player_id": player_id, "market_id": market_id, "side": side,
+                "stake": holding.stake, "shares": holding.shares,
+                "status": "open" if settled_at is None else "settled",
+                "payout": None if settled_at is None else payout, "settled_at": settled_at,
+            }
+        )  # fmt: skip
+    return rows, payouts
+
+
+def insert_activity(session: Session, activity: Activity) -> None:
+    """Write the rows, settle positions on resolved markets, and add to the rollups."""
+    positions, payouts = _settle(activity)
+    players = [
+        {
+            "id": player.id,
+            "operator_id": activity.operator_id,
+            "external_player_id": player.external_id,
+            # Deposits cover every stake, so no balance ever went negative.
+            "balance": (player.spent // 50 + 1) * 50 - player.spent + payouts[player.id],
+            "created_at": player.joined,
+            "last_active_at": player.last_active,
+            "restricted": player.restricted,
+            "restriction_score": Decimal("88.50") if player.restricted else None,
+            "classification": "sharp" if player.restricted else None,
+        }
+        for player in activity.players
+    ]
+    for table, rows in ((Player, players), (Trade, activity.trades), (Position, positions)):
+        if rows:
+            session.execute(insert(table), rows)
+    add_to_stats(session, activity.operator_id, users=len(players), volume=activity.volume)
+    for month, revenue in activity.revenue.items():
+        add_revenue(
+            session,
+            activity.operator_id,
+            month=month,
+            share_predictu=activity.share,
+            revenue=revenue,
+            trades=activity.trade_counts[month],
+        )
