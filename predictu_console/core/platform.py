@@ -11,6 +11,7 @@ if its side wins.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -57,7 +58,7 @@ class MarketCreate(BaseModel):
     category: Category
 
 
-def _event(event: str, operator_id: str, at: object, **payload: object) -> DomainEvent:
+def _event(event: str, operator_id: str, at: datetime, **payload: object) -> DomainEvent:
     return DomainEvent.model_validate(
         {"event": event, "operator_id": operator_id, "timestamp": at, "payload": payload}
     )
@@ -65,6 +66,21 @@ def _event(event: str, operator_id: str, at: object, **payload: object) -> Domai
 
 def _money(amount: Decimal) -> float | int:
     return json_number(cents(amount))
+
+
+def _change_balance(player: Player, delta: Decimal, reason: str, at: datetime) -> DomainEvent:
+    """Move the player's balance and describe the move as a BALANCE_CHANGED event."""
+    previous = player.balance
+    player.balance = previous + delta
+    return _event(
+        "BALANCE_CHANGED",
+        player.operator_id,
+        at,
+        user_id=player.id,
+        previous_balance=_money(previous),
+        new_balance=_money(player.balance),
+        reason=reason,
+    )
 
 
 def _player(session: Session, player_id: str) -> Player:
@@ -130,19 +146,11 @@ def adjust_balance(
 ) -> DomainEvent:
     """Deposit (amount > 0) or withdraw (amount < 0). Raises NotFound, InsufficientBalance."""
     player = _player(session, player_id)
-    previous = player.balance
-    if previous + amount < 0:
-        raise InsufficientBalance(f"Balance {previous} cannot cover a withdrawal of {-amount}")
-    player.balance = previous + amount
-    return _event(
-        "BALANCE_CHANGED",
-        player.operator_id,
-        clock.now(),
-        user_id=player.id,
-        previous_balance=_money(previous),
-        new_balance=_money(player.balance),
-        reason=reason,
-    )
+    if player.balance + amount < 0:
+        raise InsufficientBalance(
+            f"Balance {player.balance} cannot cover a withdrawal of {-amount}"
+        )
+    return _change_balance(player, amount, reason, clock.now())
 
 
 def restrict_player(
@@ -195,8 +203,7 @@ def place_trade(
     now = clock.now()
     fee = cents(data.amount * PLATFORM_FEE_RATE)
     shares = (data.amount - fee) / data.price
-    previous = player.balance
-    player.balance -= data.amount
+    balance_changed = _change_balance(player, -data.amount, "trade", now)
     player.last_active_at = now
     trade = Trade(
         id=new_id("trd"),
@@ -233,15 +240,7 @@ def place_trade(
             amount=_money(data.amount),
             price=json_number(data.price),
         ),
-        _event(
-            "BALANCE_CHANGED",
-            operator.id,
-            now,
-            user_id=player.id,
-            previous_balance=_money(previous),
-            new_balance=_money(player.balance),
-            reason="trade",
-        ),
+        balance_changed,
     ]
 
 
@@ -313,19 +312,8 @@ def resolve_market(
             )
         )
         if payout:
-            player = _player(session, position.player_id)
-            previous = player.balance
-            player.balance += payout
             events.append(
-                _event(
-                    "BALANCE_CHANGED",
-                    position.operator_id,
-                    now,
-                    user_id=player.id,
-                    previous_balance=_money(previous),
-                    new_balance=_money(player.balance),
-                    reason="payout",
-                )
+                _change_balance(_player(session, position.player_id), payout, "payout", now)
             )
     events += [
         _event(

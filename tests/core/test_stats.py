@@ -164,3 +164,31 @@ def test_a_revenue_share_change_books_later_revenue_under_the_new_share(
         assert sorted(shares) == [Decimal(30), Decimal(40)]
         assert stats.verify_rollups(session) == []
         assert session.scalar(select(func.count()).select_from(Player)) == 1
+
+
+def test_listing_and_reading_never_query_the_trades_table(session_factory, god, clock):
+    from sqlalchemy import event
+
+    from predictu_console.core.demo.seed import seed
+    from predictu_console.db.session import engine_of
+
+    seed(factory=session_factory, clock=clock)
+    statements: list[str] = []
+    engine = engine_of(session_factory)
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.lower())
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        with session_scope(session_factory, write=False) as session:
+            page = operators.list_operators(
+                session=session, query=OperatorListQuery(sort="volume", limit=25), clock=clock
+            )
+            operators.get_operator(session=session, operator_id=page.operators[0].id, clock=clock)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+    assert page.operators[0].total_volume > 0
+    assert not [s for s in statements if " trades" in s], statements
+    assert len(statements) <= 12
