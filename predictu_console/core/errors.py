@@ -52,6 +52,18 @@ class NotFound(PredictuError):
     code = "NOT_FOUND"
 
 
+class StaleVersion(PredictuError):
+    """Raised when an update expects a version the record has moved past."""
+
+    code = "PRECONDITION_FAILED"
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        self.expected, self.current = expected, current
+        super().__init__(
+            f"Changed by someone else since you opened it (version {expected}, now {current})"
+        )
+
+
 class Conflict(PredictuError):
     """Raised when a request is well-formed but clashes with the stored state."""
 

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from predictu_console.core import audit, notifications, onboarding
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
-from predictu_console.core.errors import DomainExists, NameExists, NotFound, OnboardingIncomplete
+from predictu_console.core.errors import (
+    DomainExists,
+    NameExists,
+    NotFound,
+    OnboardingIncomplete,
+    StaleVersion,
+)
 from predictu_console.core.fields import format_timestamp, is_id, json_number
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
@@ -50,6 +56,12 @@ _SORT_KEYS = {
     "users": OperatorStats.user_count,
 }
 _PLAIN_FIELDS = ("name", "contact_email", "billing_email", "status", "callback_url")
+_WRITABLE_FIELDS = (
+    *_PLAIN_FIELDS,
+    "revenue_share_predictu",
+    "allowed_categories",
+    "allowed_origins",
+)
 
 
 def _snapshot(row: Operator) -> dict[str, Any]:
@@ -61,6 +73,22 @@ def _snapshot(row: Operator) -> dict[str, Any]:
     flat.update({f"branding.{key}": value for key, value in row.branding.items()})
     flat.update({f"config.{key}": value for key, value in row.config.items()})
     return flat
+
+
+def changes_between(old: OperatorOut, new: OperatorOut) -> dict[str, FieldChange]:
+    """What an admin-writable field went from and to between two reads of one operator."""
+
+    def flat(operator: OperatorOut) -> dict[str, Any]:
+        data = operator.model_dump(mode="json")
+        values = {field: data[field] for field in _WRITABLE_FIELDS}
+        for group in ("branding", "config"):
+            values.update({f"{group}.{key}": value for key, value in data[group].items()})
+        return values
+
+    return {
+        path: FieldChange.model_validate(change)
+        for path, change in diff(flat(old), flat(new)).items()
+    }
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -320,14 +348,20 @@ def update_operator(
     actor: Actor,
     operator_id: str,
     data: OperatorUpdate,
+    expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> OperatorUpdated:
     """Partial update (spec §4); `changes` is exactly what differs, and only that is audited.
 
-    Raises NotFound, ValidationFailed (bad status move, tier order), NameExists,
-    OnboardingIncomplete.
+    With `expected_version`, the update applies only if nobody changed the operator since
+    the caller read that version.
+
+    Raises NotFound, StaleVersion, ValidationFailed (bad status move, tier order),
+    NameExists, OnboardingIncomplete.
     """
     row = _load(session, operator_id, for_update=True)
+    if expected_version is not None and row.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=row.version)
     before = _snapshot(row)
     now = clock.now()
     _apply(session, row, data)

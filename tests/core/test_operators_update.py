@@ -12,8 +12,10 @@ from predictu_console.core.errors import (
     NameExists,
     NotFound,
     OnboardingIncomplete,
+    StaleVersion,
     ValidationFailed,
 )
+from predictu_console.core.models import OperatorUpdate
 from predictu_console.db.session import session_scope
 from tests.factories import READY_TO_ACTIVATE, complete_steps, make_operator, update
 
@@ -286,3 +288,45 @@ def test_notifications_can_be_marked_read(session_factory, god, clock, operator)
             notifications.list_notifications(session, admin_id=god.admin_id)[0].read_at
             == clock.now()
         )
+
+
+def test_an_update_from_a_stale_read_is_refused_and_reports_what_changed(
+    session_factory, god, clock, operator
+):
+    opened = operator  # what an admin's edit form was built from
+    update(
+        session_factory,
+        god,
+        clock,
+        operator.id,
+        revenue_share_predictu=33,
+        config={"vip_tier_limit": 900},
+    )
+
+    with session_scope(session_factory) as session, pytest.raises(StaleVersion) as raised:
+        operators.update_operator(
+            session=session, actor=god, operator_id=operator.id,
+            data=OperatorUpdate(contact_email="mine@example.com"),
+            expected_version=opened.version, clock=clock,
+        )  # fmt: skip
+    assert (raised.value.code, raised.value.expected, raised.value.current) == (
+        "PRECONDITION_FAILED", 1, 2,
+    )  # fmt: skip
+    with session_scope(session_factory, write=False) as session:
+        now = operators.get_operator(session=session, operator_id=operator.id)
+    meanwhile = operators.changes_between(opened, now)
+    assert {path: (c.from_, c.to) for path, c in meanwhile.items()} == {
+        "revenue_share_predictu": (30, 33),
+        "config.vip_tier_limit": (1000, 900),
+    }
+    retried = update_with_version(session_factory, god, clock, operator.id, now.version)
+    assert retried.operator.contact_email == "mine@example.com"
+
+
+def update_with_version(session_factory, god, clock, operator_id, version):
+    with session_scope(session_factory) as session:
+        return operators.update_operator(
+            session=session, actor=god, operator_id=operator_id,
+            data=OperatorUpdate(contact_email="mine@example.com"),
+            expected_version=version, clock=clock,
+        )  # fmt: skip
