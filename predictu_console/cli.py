@@ -7,6 +7,7 @@ reports failures as one line with a stable code on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ from predictu_console.db.session import (
 )
 from predictu_console.settings import Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         "--database-url",
         help="SQLAlchemy URL (default: $PREDICTU_DATABASE_URL, else SQLite in the data directory)",
     )
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="act as this admin in the console (default: the admin named after your OS user)",
+    )
+    parser.set_defaults(handler=_console)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the headless HTTP API")
@@ -168,15 +176,28 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         f"in {elapsed:.1f} s",
         file=sys.stderr,
     )
+    if not args.no_tui:
+        return _console(args, settings, factory)
     with session_scope(factory, write=False) as session:
         page = operators.list_operators(
             session=session, query=OperatorListQuery(sort="volume", limit=SUMMARY_ROWS)
         )
     print(summary_table(page))
-    if not args.no_tui:
-        print(
-            "note: the interactive console is not built yet; this is the summary.", file=sys.stderr
+    return EXIT_OK
+
+
+def _console(
+    args: argparse.Namespace, settings: Settings, factory: SessionFactory | None = None
+) -> int:
+    from predictu_console.tui.app import make_tui  # the API commands never load Textual
+    from predictu_console.tui.backend import Backend
+
+    factory = factory or _open_database(settings)
+    with session_scope(factory) as session:
+        actor = admins.console_admin(
+            session=session, email=args.as_email, os_user=getpass.getuser()
         )
+    make_tui(Backend(factory=factory, actor=actor)).run()
     return EXIT_OK
 
 
@@ -246,10 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace, Settings], int] | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_USAGE
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, _settings(args))
     except PredictuError as error:

@@ -131,3 +131,29 @@ def require_god_mode(admin: AdminOut) -> None:
     """Raises Forbidden unless the admin has the god_mode role."""
     if admin.role != "god_mode":
         raise Forbidden("This API is restricted to God Mode admins")
+
+
+CONSOLE_EMAIL_DOMAIN = "console.predictu.com"
+
+
+def console_admin(
+    *, session: Session, email: str | None, os_user: str, clock: Clock = SYSTEM_CLOCK
+) -> Actor:
+    """Who the console acts as: `email`'s admin, or the God Mode admin named after the OS user.
+
+    The OS user's admin is created on first use. Raises NotFound for an unknown `email`.
+    """
+    if email is not None:
+        admin = AdminOut.model_validate(_find(session, email), from_attributes=True)
+        return actor_for(admin, os_user=os_user)
+    own_email = f"{_local_part(os_user)}@{CONSOLE_EMAIL_DOMAIN}"
+    existing = session.scalar(select(Admin).where(Admin.email == own_email))
+    if existing is not None:
+        return actor_for(AdminOut.model_validate(existing, from_attributes=True), os_user=os_user)
+    data = AdminCreate(email=own_email, name=os_user)
+    return actor_for(create_admin(session=session, data=data, clock=clock), os_user=os_user)
+
+
+def _local_part(os_user: str) -> str:
+    cleaned = "".join(char if char.isalnum() or char in "._-" else "-" for char in os_user)
+    return cleaned.strip(".-")[:64] or "admin"

@@ -48,6 +48,8 @@ from predictu_console.core.stats import StatsOut, load_stats, new_rollup
 from predictu_console.core.validation import invalid
 from predictu_console.db.tables import OnboardingStep, Operator, OperatorStats
 
+NAME_TAKEN = "another operator already has this name"
+DOMAIN_TAKEN = "another operator already has this domain"
 STATUS_TRANSITIONS = {("onboarding", "active"), ("active", "inactive"), ("inactive", "active")}
 _SORT_KEYS = {
     "name": Operator.name_key,
@@ -140,7 +142,7 @@ def _check_name_free(session: Session, name_key: str, *, except_id: str | None =
         stmt = stmt.where(Operator.id != except_id)
     taken = session.scalar(stmt)
     if taken is not None:
-        raise NameExists(f"An operator named {taken!r} already exists", fields={"name": "taken"})
+        raise NameExists(f"An operator named {taken!r} already exists", fields={"name": NAME_TAKEN})
 
 
 def _flush_unique(session: Session) -> None:
@@ -150,9 +152,9 @@ def _flush_unique(session: Session) -> None:
     except IntegrityError as error:
         detail = str(error.orig)
         if "name_key" in detail:
-            raise NameExists("An operator with this name already exists") from None
+            raise NameExists(NAME_TAKEN, fields={"name": NAME_TAKEN}) from None
         if "domain" in detail:
-            raise DomainExists("An operator with this domain already exists") from None
+            raise DomainExists(DOMAIN_TAKEN, fields={"domain": DOMAIN_TAKEN}) from None
         raise
 
 
@@ -183,7 +185,7 @@ def create_operator(
     _check_name_free(session, name_key)
     if session.scalar(select(Operator.id).where(Operator.domain == data.domain)) is not None:
         raise DomainExists(f"An operator with domain {data.domain} already exists",
-                           fields={"domain": "taken"})  # fmt: skip
+                           fields={"domain": DOMAIN_TAKEN})  # fmt: skip
     now = clock.now()
     row = Operator(
         id=new_id("op"),

@@ -82,7 +82,7 @@ def test_names_are_unique_ignoring_case_and_spaces(session_factory, god, clock, 
     with pytest.raises(NameExists) as raised:
         make_operator(session_factory, god, clock, name=variant)
     assert raised.value.code == "NAME_EXISTS"
-    assert raised.value.fields == {"name": "taken"}
+    assert raised.value.fields == {"name": "another operator already has this name"}
 
 
 def test_domains_are_unique(session_factory, god, clock):

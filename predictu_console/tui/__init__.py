@@ -1,0 +1,1 @@
+"""The Textual console: a thin front end over the service core."""

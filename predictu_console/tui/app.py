@@ -1,0 +1,61 @@
+"""`make_tui(...)`: the Textual console, built on demand by the CLI and the tests alike."""
+
+from __future__ import annotations
+
+import logging
+
+from textual.app import App
+from textual.binding import Binding
+
+from predictu_console.core.errors import PredictuError
+from predictu_console.tui.backend import Backend
+from predictu_console.tui.commands import OperatorCommands
+from predictu_console.tui.screens.operator_list import OperatorListScreen
+
+log = logging.getLogger(__name__)
+
+
+class PredictuApp(App[None]):
+    """The God Mode console: operators, their onboarding, keys and callbacks."""
+
+    TITLE = "Predictu console"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {OperatorCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "toggle_help", "Help", id="help"),
+    ]
+
+    def __init__(self, backend: Backend, *, poll_seconds: float = 5.0) -> None:
+        super().__init__()
+        self.backend = backend
+        self.poll_seconds = poll_seconds
+        self.sub_title = f"{backend.actor.email} · {backend.actor.role}"
+
+    def on_mount(self) -> None:
+        self.push_screen(OperatorListScreen())
+
+    def show_error(self, error: BaseException) -> None:
+        """The one place a failure becomes a message: a domain error as a notification with
+        its code; anything else logged, never shown raw."""
+        if isinstance(error, PredictuError):
+            self.notify(error.message, title=error.code, severity="error", timeout=8)
+        else:
+            log.error("unexpected error in the console", exc_info=error)
+            self.notify(
+                "Something went wrong; the details are in the log.",
+                title="INTERNAL_ERROR",
+                severity="error",
+            )
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the key panel for the focused screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+
+def make_tui(backend: Backend, *, poll_seconds: float = 5.0) -> PredictuApp:
+    """The console acting as `backend.actor`."""
+    return PredictuApp(backend, poll_seconds=poll_seconds)

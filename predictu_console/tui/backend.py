@@ -1,0 +1,100 @@
+"""The console's door into the service core: one transaction per call, as the acting admin.
+
+Every method blocks on the database, so screens call them only from thread workers. Each
+call opens its own session: sessions are not shared between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from predictu_console.core import audit, operators
+from predictu_console.core.audit import AuditRecord
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.models import (
+    Actor,
+    OperatorCreate,
+    OperatorDetail,
+    OperatorListQuery,
+    OperatorOut,
+    OperatorPage,
+    OperatorUpdate,
+    OperatorUpdated,
+)
+from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.db.tables import Operator
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The acting admin's view of the service."""
+
+    factory: SessionFactory
+    actor: Actor
+    clock: Clock = SYSTEM_CLOCK
+
+    def list_operators(self, query: OperatorListQuery) -> OperatorPage:
+        """One page of the operator list."""
+        with session_scope(self.factory, write=False) as session:
+            return operators.list_operators(session=session, query=query, clock=self.clock)
+
+    def change_marker(self) -> tuple[int, int]:
+        """Cheap to read, and different whenever any operator was created or changed."""
+        with session_scope(self.factory, write=False) as session:
+            count, versions = session.execute(
+                select(func.count(), func.coalesce(func.sum(Operator.version), 0))
+            ).one()
+            return int(count), int(versions)
+
+    def get_operator(self, operator_id: str) -> OperatorDetail:
+        """The full detail."""
+        with session_scope(self.factory, write=False) as session:
+            return operators.get_operator(
+                session=session, operator_id=operator_id, clock=self.clock
+            )
+
+    def history(self, operator_id: str) -> list[AuditRecord]:
+        """The operator's audit rows, newest first."""
+        with session_scope(self.factory, write=False) as session:
+            return audit.history(session, operator_id=operator_id)
+
+    def create_operator(self, data: OperatorCreate) -> OperatorOut:
+        """Create and commit."""
+        with session_scope(self.factory) as session:
+            return operators.create_operator(
+                session=session, actor=self.actor, data=data, clock=self.clock
+            )
+
+    def preview_update(
+        self, operator_id: str, data: OperatorUpdate, expected_version: int
+    ) -> OperatorUpdated:
+        """What `update_operator` would change, computed by core and rolled back."""
+        session = self.factory()
+        try:
+            return operators.update_operator(
+                session=session,
+                actor=self.actor,
+                operator_id=operator_id,
+                data=data,
+                expected_version=expected_version,
+                clock=self.clock,
+            )
+        finally:
+            session.rollback()
+            session.close()
+
+    def update_operator(
+        self, operator_id: str, data: OperatorUpdate, expected_version: int
+    ) -> OperatorUpdated:
+        """Apply and commit, unless someone changed the operator since `expected_version`."""
+        with session_scope(self.factory) as session:
+            return operators.update_operator(
+                session=session,
+                actor=self.actor,
+                operator_id=operator_id,
+                data=data,
+                expected_version=expected_version,
+                clock=self.clock,
+            )

@@ -1,0 +1,42 @@
+"""Command palette provider: "Go to operator…" by name or domain."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import Hit, Hits, Provider
+
+from predictu_console.core.models import OperatorListQuery
+
+if TYPE_CHECKING:
+    from predictu_console.tui.app import PredictuApp
+
+
+class OperatorCommands(Provider):
+    """Finds operators as you type and opens the chosen one."""
+
+    async def search(self, query: str) -> Hits:
+        app = cast("PredictuApp", self.app)
+        term = query.strip()
+        if len(term) < 2:
+            return
+        page = await asyncio.to_thread(
+            app.backend.list_operators,
+            OperatorListQuery(search=term, limit=10, sort="name", order="asc"),
+        )
+        matcher = self.matcher(term)
+        for operator in page.operators:
+            text = f"Go to operator: {operator.name} ({operator.domain})"
+            yield Hit(
+                max(matcher.match(text), 0.1),
+                matcher.highlight(text),
+                partial(self._open, operator.id),
+                help=f"{operator.status} · onboarding {operator.onboarding_step}/8",
+            )
+
+    def _open(self, operator_id: str) -> None:
+        from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
+        self.app.push_screen(OperatorDetailScreen(operator_id))

@@ -1,0 +1,43 @@
+"""How values read in a terminal: never by colour alone, always with a word or a symbol."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from rich.text import Text
+
+STATUS_STYLE = {"active": "green", "inactive": "red", "onboarding": "yellow"}
+STATUS_SYMBOL = {"active": "●", "inactive": "■", "onboarding": "◐"}
+HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "failing": "red", "unknown": "dim"}
+HEALTH_SYMBOL = {"healthy": "✓", "degraded": "!", "failing": "✗", "unknown": "?"}
+
+
+def status_text(status: str) -> Text:
+    """`● active` in green: the word carries the meaning, the colour only helps."""
+    return Text(f"{STATUS_SYMBOL.get(status, '')} {status}", style=STATUS_STYLE.get(status, ""))
+
+
+def health_text(health: str) -> Text:
+    """`✓ healthy`, `! degraded`, `✗ failing`, `? unknown`."""
+    return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=HEALTH_STYLE.get(health, ""))
+
+
+def money(amount: Decimal) -> str:
+    """`245,000.00`."""
+    return f"{amount:,.2f}"
+
+
+def percent(value: Decimal) -> str:
+    """`30%`, `27.5%`."""
+    return f"{value.normalize():f}%"
+
+
+def when(moment: datetime | None) -> str:
+    """`2025-03-18 14:30 UTC`, or an em dash."""
+    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def day(moment: datetime) -> str:
+    """`2025-03-18`."""
+    return f"{moment:%Y-%m-%d}"

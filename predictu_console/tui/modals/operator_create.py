@@ -1,0 +1,107 @@
+"""New operator (`n`): the fields of spec §2, with core's errors beside each one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Label
+
+from predictu_console.core.errors import Conflict, ValidationFailed
+from predictu_console.core.fields import CATEGORIES
+from predictu_console.core.models import OperatorCreate, OperatorOut
+from predictu_console.core.validation import parse
+from predictu_console.tui.form_values import number, word_list
+from predictu_console.tui.screens.base import ConsoleModal
+from predictu_console.tui.widgets.form_field import FormField, focus_first_error, show_field_errors
+
+if TYPE_CHECKING:
+    pass
+
+
+class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
+    """Dismisses with the created operator, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+s", "save", "Create", id="save"),
+    ]
+    DEFAULT_CSS = """
+    OperatorCreateModal {
+        align: center middle;
+        #create-box {
+            width: 76;
+            max-width: 95%;
+            height: 90%;
+            border: thick $accent;
+            background: $surface;
+            padding: 0 2;
+        }
+        #create-title { text-style: bold; margin: 1 0; }
+        #create-buttons { height: auto; align-horizontal: right; margin: 1 0; }
+        #create-buttons Button { margin-left: 2; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="create-box"):
+            yield Label("New operator", id="create-title")
+            yield FormField("Name (3–100 characters, unique)", "name")
+            yield FormField("Domain (bare hostname)", "domain", placeholder="luckyspin.io")
+            yield FormField("Contact email", "contact_email", placeholder="admin@luckyspin.io")
+            yield FormField("Billing email (defaults to the contact email)", "billing_email")
+            yield FormField("Predictu revenue share % (1–99)", "revenue_share_predictu", "30")
+            yield FormField("Market categories", "allowed_categories", ", ".join(CATEGORIES))
+            with Horizontal(id="create-buttons"):
+                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Create (Ctrl+S)", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query(FormField).first().query_one("Input").focus()
+
+    def _values(self) -> dict[str, Any]:
+        fields = {field.field: field.value for field in self.query(FormField)}
+        values: dict[str, Any] = {
+            "name": fields["name"],
+            "domain": fields["domain"],
+            "contact_email": fields["contact_email"],
+            "revenue_share_predictu": number(fields["revenue_share_predictu"]),
+            "allowed_categories": word_list(fields["allowed_categories"]),
+        }
+        if fields["billing_email"]:
+            values["billing_email"] = fields["billing_email"]
+        return values
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            data = parse(OperatorCreate, self._values())
+        except ValidationFailed as error:
+            self.show_errors(error.fields)
+            return
+        self.show_errors({})
+        self.create(data)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Errors beside their fields; any other error as a notification."""
+        for unplaced in show_field_errors(self, fields):
+            self.notify(unplaced, severity="error")
+        focus_first_error(self, fields)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def create(self, data: OperatorCreate) -> None:
+        app = self.console
+        try:
+            created = app.backend.create_operator(data)
+        except (ValidationFailed, Conflict) as error:
+            app.call_from_thread(self.show_errors, error.fields or {"name": error.message})
+            return
+        app.call_from_thread(app.notify, f"{created.name} created: onboarding 1/8", title="Created")
+        app.call_from_thread(self.dismiss, created)

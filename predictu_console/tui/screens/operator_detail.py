@@ -1,0 +1,155 @@
+"""One operator in full: overview, branding, origins, keys, onboarding, invoices, audit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from predictu_console.core.audit import AuditRecord
+from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.tui.formatting import health_text, money, status_text, when
+from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.screens.base import ConsoleScreen
+from predictu_console.tui.widgets import panels
+
+if TYPE_CHECKING:
+    pass
+
+TABS = (
+    ("overview", "Overview"), ("branding", "Branding"), ("origins", "Origins"),
+    ("keys", "API keys"), ("onboarding", "Onboarding"), ("invoices", "Invoices"),
+    ("audit", "Audit"),
+)  # fmt: skip
+
+
+class OperatorDetailScreen(ConsoleScreen):
+    """Everything known about one operator; `e` edits it, `a` changes its status."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("e", "edit_operator", "Edit", id="edit-operator"),
+        Binding("a", "change_status", "Activate/deactivate", id="change-status"),
+        Binding("r", "reload", "Reload", id="reload"),
+        *(
+            Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
+            for number, (key, label) in enumerate(TABS, start=1)
+        ),
+    ]
+    CSS_PATH = "operator_detail.tcss"
+
+    def __init__(self, operator_id: str) -> None:
+        super().__init__()
+        self.operator_id = operator_id
+        self.detail: OperatorDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="detail-header")
+        with TabbedContent(id="tabs"):
+            for number, (key, label) in enumerate(TABS, start=1):
+                with TabPane(f"{number} {label}", id=key), VerticalScroll():
+                    if key in ("keys", "invoices"):
+                        yield DataTable(id=f"{key}-table", cursor_type="row")
+                        yield Static(id=f"{key}-empty", classes="muted")
+                    else:
+                        yield Static(id=f"{key}-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys = self.query_one("#keys-table", DataTable)
+        keys.add_columns("Key", "Public key", "Status", "Created", "Last used", "Expires")
+        invoices = self.query_one("#invoices-table", DataTable)
+        invoices.add_columns("Period", "Gross", "Predictu", "Operator", "Status")
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def action_reload(self) -> None:
+        self.load(self.operator_id)
+
+    def action_edit_operator(self) -> None:
+        from predictu_console.tui.screens.operator_edit import OperatorEditScreen
+
+        if self.detail is not None:
+            self.app.push_screen(OperatorEditScreen(self.detail))
+
+    def action_change_status(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        if detail.status == "active":
+            target, title = "inactive", f"Deactivate {detail.name}?"
+            body = (
+                "New trades by its players are blocked at once. "
+                "Open positions stay until their markets resolve."
+            )
+        else:
+            target, title = "active", f"Activate {detail.name}?"
+            body = "Its players can trade again."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.save_status(detail.version, target)
+
+        self.app.push_screen(ConfirmModal(title, body, confirm_label=title.split()[0]), confirmed)
+
+    def show(self, detail: OperatorDetail, history: list[AuditRecord]) -> None:
+        """Fill the header and every tab."""
+        self.detail = detail
+        header = Text.assemble(
+            (detail.name, "bold"), "  ", detail.domain, "  ", status_text(detail.status),
+            "  callback ", health_text(detail.callback_status),
+            f"  onboarding {detail.onboarding_step}/8  ", (detail.id, "dim"),
+        )  # fmt: skip
+        self.query_one("#detail-header", Static).update(header)
+        for key, render in (
+            ("overview", panels.overview), ("branding", panels.branding),
+            ("origins", panels.origins), ("onboarding", panels.onboarding),
+        ):  # fmt: skip
+            self.query_one(f"#{key}-body", Static).update(render(detail))
+        self.query_one("#audit-body", Static).update(panels.audit_trail(history))
+        keys = self.query_one("#keys-table", DataTable)
+        keys.clear()
+        for api_key in detail.api_keys:
+            keys.add_row(
+                api_key.key_id, api_key.public_key[:18] + "…", api_key.status,
+                when(api_key.created_at), when(api_key.last_used_at), when(api_key.expires_at),
+            )  # fmt: skip
+        self.query_one("#keys-empty", Static).update("" if detail.api_keys else "No API keys yet.")
+        invoices = self.query_one("#invoices-table", DataTable)
+        invoices.clear()
+        for invoice in detail.recent_invoices:
+            invoices.add_row(
+                invoice.period, money(invoice.gross_revenue), money(invoice.predictu_share),
+                money(invoice.operator_share), invoice.status,
+            )  # fmt: skip
+        self.query_one("#invoices-empty", Static).update(
+            ""
+            if detail.recent_invoices
+            else "No invoices yet: they start after a month with revenue."
+        )
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load(self, operator_id: str) -> None:
+        detail = self.console.backend.get_operator(operator_id)
+        history = self.console.backend.history(operator_id)
+        self.app.call_from_thread(self.show, detail, history)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_status(self, version: int, status: str) -> None:
+        data = OperatorUpdate.model_validate({"status": status})
+        result = self.console.backend.update_operator(self.operator_id, data, version)
+        self.app.call_from_thread(
+            self.notify, f"{result.operator.name} is now {result.operator.status}.", title="Saved"
+        )
+        self.app.call_from_thread(self.action_reload)

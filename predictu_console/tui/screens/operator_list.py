@@ -1,0 +1,208 @@
+"""The operator list: search, filter, sort and page through every operator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.tui.formatting import day, health_text, money, status_text
+from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.screens.base import ConsoleScreen
+from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
+if TYPE_CHECKING:
+    pass
+
+PAGE_SIZE = 50
+SEARCH_DEBOUNCE = 0.25
+STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
+SORTS = ("created", "name", "volume", "users")
+COLUMNS = (
+    ("name", "Name"), ("domain", "Domain"), ("status", "Status"), ("onboarding", "Onboarding"),
+    ("users", "Users"), ("volume", "Volume"), ("mtd", "MTD revenue"), ("health", "Callback"),
+    ("created", "Created"),
+)  # fmt: skip
+
+
+def _right(value: str) -> Text:
+    return Text(value, justify="right")
+
+
+class OperatorListScreen(ConsoleScreen):
+    """Every operator, a page at a time, with the figures admins scan for."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="focus-search"),
+        Binding("escape", "leave_search", "To table", show=False, id="leave-search"),
+        Binding("enter", "open_operator", "Open", id="open-operator"),
+        Binding("n", "new_operator", "New", id="new-operator"),
+        Binding("f", "cycle_status", "Filter", id="cycle-status"),
+        Binding("o", "cycle_sort", "Sort", id="cycle-sort"),
+        Binding("r", "reverse_sort", "Reverse", id="reverse-sort"),
+        Binding("right_square_bracket", "page(1)", "Next page", id="next-page"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", id="previous-page"),
+        Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
+    ]
+    CSS_PATH = "operator_list.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listing = OperatorListQuery(limit=PAGE_SIZE)
+        """What the table shows: filter, search, sort and page."""
+        self.page: OperatorPage | None = None
+        self._search_timer: Timer | None = None
+        self._marker: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="list-bar"):
+            yield Input(placeholder="/ search name or domain", id="search")
+            yield Static(id="list-state")
+        yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
+        yield Static(id="list-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#operators", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+        self.set_interval(self.console.poll_seconds, self.poll_for_changes)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        term = event.value.strip() or None
+        self._search_timer = self.set_timer(
+            SEARCH_DEBOUNCE, lambda: self._requery(search=term, offset=0)
+        )
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.query_one("#operators", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#operators")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.push_screen(OperatorDetailScreen(event.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#operators")
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key not in SORTS:
+            self.notify("The list sorts by name, created, volume or users.", timeout=3)
+            return
+        if self.listing.sort == key:
+            self.action_reverse_sort()
+        else:
+            self._requery(sort=key, order="asc" if key == "name" else "desc", offset=0)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one("#operators", DataTable).focus()
+
+    def action_open_operator(self) -> None:
+        self.query_one("#operators", DataTable).action_select_cursor()
+
+    def action_new_operator(self) -> None:
+        def opened(created: OperatorOut | None) -> None:
+            if created is not None:
+                self.app.push_screen(OperatorDetailScreen(created.id))
+
+        self.app.push_screen(OperatorCreateModal(), opened)
+
+    def action_cycle_status(self) -> None:
+        following = STATUS_FILTERS[(STATUS_FILTERS.index(self.listing.status) + 1) % 4]
+        self._requery(status=following, offset=0)
+
+    def action_cycle_sort(self) -> None:
+        following = SORTS[(SORTS.index(self.listing.sort) + 1) % len(SORTS)]
+        self._requery(sort=following, order="asc" if following == "name" else "desc", offset=0)
+
+    def action_reverse_sort(self) -> None:
+        self._requery(order="asc" if self.listing.order == "desc" else "desc", offset=0)
+
+    def action_page(self, step: int) -> None:
+        total = self.page.total if self.page else 0
+        offset = self.listing.offset + step * PAGE_SIZE
+        if 0 <= offset < max(total, 1):
+            self._requery(offset=offset)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#operators", DataTable)
+        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    def _requery(self, **changes: object) -> None:
+        self.listing = self.listing.model_copy(update=changes)
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch the current page again, keeping the highlighted operator if it is still there."""
+        table = self.query_one("#operators", DataTable)
+        keep = None
+        if table.row_count and table.cursor_row >= 0:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.load_page(self.listing, keep)
+
+    def show_page(self, page: OperatorPage, keep: str | None) -> None:
+        """Fill the table and the counters."""
+        self.page = page
+        table = self.query_one("#operators", DataTable)
+        table.clear()
+        for row in page.operators:
+            table.add_row(
+                row.name, row.domain, status_text(row.status), f"{row.onboarding_step}/8",
+                _right(f"{row.user_count:,}"), _right(money(row.total_volume)),
+                _right(money(row.mtd_revenue)), health_text(row.callback_status),
+                day(row.created_at), key=row.id,
+            )  # fmt: skip
+        ids = [row.id for row in page.operators]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        first = page.offset + 1 if page.operators else 0
+        last = page.offset + len(page.operators)
+        pages = max(1, -(-page.total // PAGE_SIZE))
+        self.query_one("#list-count", Static).update(
+            f"{first:,}–{last:,} of {page.total:,} operators · page "
+            f"{page.offset // PAGE_SIZE + 1} of {pages}"
+        )
+        arrow = "↑" if self.listing.order == "asc" else "↓"
+        self.query_one("#list-state", Static).update(
+            f"status: {self.listing.status} · sort: {self.listing.sort} {arrow}"
+        )
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def load_page(self, listing: OperatorListQuery, keep: str | None) -> None:
+        page = self.console.backend.list_operators(listing)
+        marker = self.console.backend.change_marker()
+        self.app.call_from_thread(self._loaded, page, keep, marker)
+
+    def _loaded(self, page: OperatorPage, keep: str | None, marker: tuple[int, int]) -> None:
+        self._marker = marker
+        self.show_page(page, keep)
+
+    def poll_for_changes(self) -> None:
+        """Another admin may have changed something: look, cheaply, while this screen shows."""
+        if self.is_current and self._marker is not None:
+            self.check_for_changes(self._marker)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def check_for_changes(self, seen: tuple[int, int]) -> None:
+        if self.console.backend.change_marker() != seen:
+            self.app.call_from_thread(self.reload)

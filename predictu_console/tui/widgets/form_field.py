@@ -1,0 +1,78 @@
+"""A labelled input with its error shown right beneath it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.widgets import Input, Label
+
+
+def field_slug(field: str) -> str:
+    """A DOM id fragment for a dotted field path: `config.vip` → `config-vip`."""
+    return field.replace(".", "-")
+
+
+class FormField(Vertical):
+    """One form field bound to a core field path, so core's errors land beside it."""
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        margin-bottom: 1;
+        Input { width: 1fr; }
+        .field-label { color: $text-muted; }
+        .field-error { color: $error; height: auto; }
+        .field-error.-empty { display: none; }
+    }
+    """
+
+    def __init__(self, label: str, field: str, value: str = "", *, placeholder: str = "") -> None:
+        super().__init__(id=f"field-{field_slug(field)}")
+        self.field = field
+        self.label = label
+        self.initial = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field-label")
+        yield Input(
+            self.initial, placeholder=self.placeholder, id=f"input-{field_slug(self.field)}"
+        )
+        yield Label("", classes="field-error -empty")
+
+    @property
+    def value(self) -> str:
+        """What the admin typed, without surrounding spaces."""
+        return self.query_one(Input).value.strip()
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.query_one(Input).value = text
+
+    def show_error(self, message: str | None) -> None:
+        """Show `message` under the input, or clear it."""
+        error = self.query_one(".field-error", Label)
+        error.update(f"✗ {message}" if message else "")
+        error.set_class(not message, "-empty")
+
+
+def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
+    """Put each error beside its field; returns the errors that have no field on screen."""
+    shown = set()
+    for form_field in root.query(FormField):
+        message = fields.get(form_field.field)
+        form_field.show_error(message)
+        if message:
+            shown.add(form_field.field)
+    return [f"{path}: {message}" for path, message in fields.items() if path not in shown]
+
+
+def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
+    """Move the cursor to the first field that needs fixing."""
+    for form_field in root.query(FormField):
+        if form_field.field in fields:
+            form_field.query_one(Input).focus()
+            return

@@ -1,0 +1,139 @@
+"""Rich renderables for the detail screen's tabs: pure functions of core models."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from predictu_console.core.audit import AuditRecord
+from predictu_console.core.models import ONBOARDING_STEPS, OperatorDetail
+from predictu_console.tui.formatting import money, percent, when
+
+STEP_LABELS = {
+    "create_record": "Create the operator record",
+    "configure_revenue": "Confirm the revenue share",
+    "generate_keys": "Generate API keys",
+    "set_callback": "Set the callback URL",
+    "test_ping": "Test the callback (PING)",
+    "configure_branding": "Configure branding",
+    "whitelist_origins": "Whitelist iframe origins",
+    "activate": "Activate",
+}
+
+
+def _pairs(rows: list[tuple[str, str]], title: str) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.title = title
+    table.title_justify = "left"
+    table.title_style = "bold"
+    table.add_column(style="dim")
+    table.add_column()
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def overview(op: OperatorDetail) -> RenderableType:
+    """Contacts, revenue share, configuration and statistics."""
+    config = op.config
+    return Group(
+        _pairs(
+            [
+                ("Contact", op.contact_email),
+                ("Billing", op.billing_email),
+                ("Callback URL", op.callback_url or "— not set"),
+                ("Categories", ", ".join(op.allowed_categories)),
+                ("Created", when(op.created_at)),
+                ("Updated", f"{when(op.updated_at)} (version {op.version})"),
+            ],
+            "Operator",
+        ),
+        Text(""),
+        _pairs(
+            [
+                ("Predictu share", percent(op.revenue_share_predictu)),
+                ("Operator share", percent(op.revenue_share_operator)),
+            ],
+            "Revenue share",
+        ),
+        Text(""),
+        _pairs(
+            [
+                (
+                    "Tier limits",
+                    f"new {config.new_tier_limit:,} · regular "
+                    f"{config.regular_tier_limit:,} · VIP {config.vip_tier_limit:,}",
+                ),
+                (
+                    "Auto-promote",
+                    f"{'on' if config.auto_promote_enabled else 'off'} after "
+                    f"{config.auto_promote_days} days and {config.auto_promote_trades} trades",
+                ),
+                ("Daily loss limit", "on" if config.daily_loss_limit_enabled else "off"),
+                ("Can promote VIP", "yes" if config.can_promote_vip else "no"),
+            ],
+            "Configuration",
+        ),  # fmt: skip
+        Text(""),
+        _pairs(
+            [
+                ("Players", f"{op.user_count:,} ({op.active_user_count_24h:,} active in 24 h)"),
+                ("Total volume", money(op.total_volume)),
+                ("Revenue this month", money(op.mtd_revenue)),
+            ],
+            "Statistics",
+        ),
+    )
+
+
+def branding(op: OperatorDetail) -> RenderableType:
+    """Colour swatches drawn in the terminal, with their hex values and the asset URLs."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column()
+    table.add_column(style="dim")
+    table.add_column()
+    for name in ("primary_color", "secondary_color", "bg_primary", "bg_secondary"):
+        colour = getattr(op.branding, name)
+        table.add_row(Text("        ", style=f"on {colour}"), name.replace("_", " "), colour)
+    table.add_row("", "logo URL", op.branding.logo_url or "— not set")
+    table.add_row("", "icon URL", op.branding.icon_url or "— not set")
+    return table
+
+
+def origins(op: OperatorDetail) -> RenderableType:
+    """The whitelisted iframe origins, the implicit primary one first."""
+    lines = [Text(f"https://{op.domain}  (primary domain, always allowed)", style="dim")]
+    lines += [Text(origin) for origin in op.allowed_origins]
+    if not op.allowed_origins:
+        lines.append(Text("No other origins whitelisted yet.", style="italic"))
+    return Group(*lines)
+
+
+def onboarding(op: OperatorDetail) -> RenderableType:
+    """All eight steps with ✓/○ and when each was done."""
+    table = Table(box=None, show_header=True, header_style="bold")
+    table.add_column("")
+    table.add_column("Step")
+    table.add_column("Completed")
+    for number, step in enumerate(ONBOARDING_STEPS, start=1):
+        item = op.onboarding_checklist[step]
+        mark = Text("✓", style="green") if item.complete else Text("○", style="dim")
+        table.add_row(mark, f"{number}. {STEP_LABELS[step]}", when(item.completed_at))
+    return Group(Text(f"{op.onboarding_step} of 8 steps complete\n", style="bold"), table)
+
+
+def audit_trail(records: list[AuditRecord]) -> RenderableType:
+    """Newest first: who did what, and every field's before → after."""
+    if not records:
+        return Text("No audit entries.", style="italic")
+    blocks: list[RenderableType] = []
+    for record in records:
+        who = record.actor_email or "system"
+        if record.os_user:
+            who += f" (OS user {record.os_user})"
+        blocks.append(Text(f"{when(record.at)}  {record.action}  by {who}", style="bold"))
+        for path, change in record.changes.items():
+            blocks.append(Text(f"    {path}: {change.get('from')!r} → {change.get('to')!r}"))
+        blocks.append(Text(""))
+    return Group(*blocks)

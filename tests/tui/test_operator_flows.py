@@ -1,0 +1,203 @@
+"""Detail, edit, create and status flows, end to end through the real app and database."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from rich.console import Console
+
+from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from predictu_console.tui.screens.operator_edit import OperatorEditScreen
+from tests.tui.conftest import SIZE, settle
+
+
+def _id(backend, name):
+    page = backend.list_operators(OperatorListQuery(search=name))
+    return page.operators[0].id
+
+
+async def _open(pilot, name):
+    await settle(pilot)
+    await pilot.press("slash", *name.lower(), "enter")
+    await settle(pilot, typed=True)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, OperatorDetailScreen)
+
+
+def _text(app, selector):
+    """What a Static shows, as plain text."""
+    content = app.screen.query_one(selector).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def _type(pilot, field_id, text):
+    field = pilot.app.screen.query_one(f"#input-{field_id}")
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+async def test_the_detail_shows_every_tab(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "Example Casino")
+        assert "example-casino.com" in _text(console, "#detail-header")
+        assert "Predictu share  30%" in _text(console, "#overview-body")
+        await pilot.press("5")
+        assert "8 of 8 steps complete" in _text(console, "#onboarding-body")
+        await pilot.press("6")
+        assert console.screen.query_one("#invoices-table").row_count >= 3
+        await pilot.press("2")
+        assert "#1a7a3a" in _text(console, "#branding-body") or "primary color" in _text(
+            console, "#branding-body"
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(console.screen, OperatorDetailScreen)
+
+
+async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "LuckySpin")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "contact_email", "boss@luckyspin.io")
+        await _type(pilot, "revenue_share_predictu", "27.5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(console.screen, ConfirmModal)
+        body = _text(console, "#confirm-body")
+        assert "contact_email" in body and "'boss@luckyspin.io'" in body
+        assert "⚠" in body and "Sensitive" in body  # revenue share is sensitive
+        await pilot.press("y")
+        await settle(pilot)
+
+        assert isinstance(console.screen, OperatorDetailScreen)
+        await pilot.press("7")
+        audit = _text(console, "#audit-body")
+        assert "contact_email: 'admin@luckyspin.io' → 'boss@luckyspin.io'" in audit
+        assert "by ana@predictu.com (OS user ana)" in audit
+    detail = backend.get_operator(_id(backend, "LuckySpin"))
+    assert (detail.contact_email, detail.revenue_share_predictu) == (
+        "boss@luckyspin.io",
+        Decimal("27.5"),
+    )
+
+
+async def test_invalid_edits_show_core_errors_beside_the_fields(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "LuckySpin")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "callback_url", "http://insecure.example.com")
+        await _type(pilot, "config-new_tier_limit", "5000")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorEditScreen)
+        assert "must use https://" in _text(console, "#field-callback_url .field-error")
+
+        await _type(pilot, "callback_url", "https://api.luckyspin.io/cb")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = _text(console, "#field-config-new_tier_limit .field-error")
+        assert "must not exceed regular_tier_limit" in error
+    assert backend.get_operator(_id(backend, "LuckySpin")).version == 1
+
+
+async def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(console, backend):
+    operator_id = _id(backend, "LuckySpin")
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "LuckySpin")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "billing_email", "money@luckyspin.io")
+
+        opened = backend.get_operator(operator_id)
+        backend.update_operator(
+            operator_id, OperatorUpdate(name="LuckySpin Casino"), opened.version
+        )  # another admin, meanwhile
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(console.screen, ConfirmModal)
+        body = _text(console, "#confirm-body")
+        assert "Another admin saved" in body and "'LuckySpin Casino'" in body
+        await pilot.press("y")  # re-apply my edit on top
+        await settle(pilot)
+        assert "billing_email" in _text(console, "#confirm-body")
+        await pilot.press("y")
+        await settle(pilot)
+    final = backend.get_operator(operator_id)
+    assert (final.name, final.billing_email) == ("LuckySpin Casino", "money@luckyspin.io")
+
+
+async def test_create_shows_errors_inline_then_opens_the_new_operator(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorCreateModal)
+        await _type(pilot, "name", "Example Casino")
+        await _type(pilot, "domain", "https://bad")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "bare hostname" in _text(console, "#field-domain .field-error")
+        assert "valid email" in _text(console, "#field-contact_email .field-error")
+
+        await _type(pilot, "domain", "new-casino.example.com")
+        await _type(pilot, "contact_email", "ops@new-casino.example.com")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "already has this name" in _text(console, "#field-name .field-error")
+
+        await _type(pilot, "name", "New Casino")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorDetailScreen)
+        assert "New Casino" in _text(console, "#detail-header")
+        assert "onboarding 1/8" in _text(console, "#detail-header")
+
+
+async def test_deactivating_names_the_consequence_and_blocks_trading(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "Polar Play")
+        await pilot.press("a")
+        await settle(pilot)
+        assert "New trades by its players are blocked" in _text(console, "#confirm-body")
+        await pilot.press("y")
+        await settle(pilot)
+        assert "inactive" in _text(console, "#detail-header")
+    assert backend.get_operator(_id(backend, "Polar Play")).status == "inactive"
+
+
+async def test_activating_too_early_lists_the_open_steps(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "Neon Nights")
+        await pilot.press("a", "y")
+        await settle(pilot)
+        messages = [n.message for n in console._notifications]
+        assert any("test_ping" in m and "whitelist_origins" in m for m in messages), messages
+    assert backend.get_operator(_id(backend, "Neon Nights")).status == "onboarding"
+
+
+async def test_an_unexpected_failure_is_a_notification_not_a_crash(console, backend, monkeypatch):
+    def broken(*_):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(type(backend), "get_operator", broken)
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        titles = [n.title for n in console._notifications]
+        assert "INTERNAL_ERROR" in titles
+        assert console.is_running

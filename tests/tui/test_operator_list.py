@@ -1,0 +1,85 @@
+"""The operator list as an admin drives it with the keyboard."""
+
+from __future__ import annotations
+
+from predictu_console.core.models import OperatorCreate
+from tests.tui.conftest import SIZE, settle, table_names
+
+
+async def test_it_opens_on_every_operator_with_a_count(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = table_names(console)
+        assert {"Example Casino", "LuckySpin"} <= set(names)
+        assert len(names) == 12
+        assert "1–12 of 12 operators" in str(console.screen.query_one("#list-count").render())
+
+
+async def test_slash_then_typing_filters_as_you_type(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"lucky")
+        await settle(pilot, typed=True)
+        assert table_names(console) == ["LuckySpin"]
+        await pilot.press("escape")
+        assert console.screen.query_one("#operators").has_focus
+
+
+async def test_status_filter_and_sort_keys(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # all → active
+        await settle(pilot)
+        assert len(table_names(console)) == 6
+        assert "status: active" in str(console.screen.query_one("#list-state").render())
+        await pilot.press("o", "o")  # created → name → volume
+        await settle(pilot)
+        assert table_names(console)[0] == "Example Casino"
+        await pilot.press("r")  # least volume first
+        await settle(pilot)
+        assert table_names(console)[-1] == "Example Casino"
+
+
+async def test_clicking_a_header_sorts_by_it(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = console.screen.query_one("#operators")
+        table.post_message(
+            table.HeaderSelected(table, table.columns["name"].key, 0, table.columns["name"].label)
+        )
+        await settle(pilot)
+        names = table_names(console)
+        assert names == sorted(names, key=str.casefold)
+
+
+async def test_enter_opens_the_highlighted_operator(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"example", "enter")
+        await settle(pilot, typed=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        header = str(console.screen.query_one("#detail-header").render())
+        assert "Example Casino" in header and "example-casino.com" in header
+
+
+async def test_another_admins_new_operator_appears_without_losing_the_cursor(console, backend):
+    console.poll_seconds = 0.2
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        table = console.screen.query_one("#operators")
+        highlighted = table.get_row_at(table.cursor_row)[0]
+
+        backend.create_operator(
+            OperatorCreate(
+                name="Zeta Newcomer",
+                domain="zeta.example.com",
+                contact_email="a@zeta.example.com",
+                revenue_share_predictu=30,
+            )  # fmt: skip
+        )
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert "Zeta Newcomer" in table_names(console)
+        assert table.get_row_at(table.cursor_row)[0] == highlighted
