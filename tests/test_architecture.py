@@ -16,6 +16,7 @@ import pytest
         ("predictu_console.core.admins", ["textual", "fastapi", "starlette", "uvicorn"]),
         ("predictu_console.db.session", ["textual", "fastapi", "starlette", "uvicorn"]),
         ("predictu_console.cli", ["textual", "fastapi", "starlette", "uvicorn"]),
+        ("predictu_console.tui.app", ["fastapi", "starlette", "uvicorn"]),
     ],
 )
 def test_importing_a_module_does_not_load_forbidden_frameworks(module, forbidden):

@@ -12,7 +12,7 @@ from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
-from tests.tui.conftest import SIZE, settle
+from scripts.screens import SIZE, settle
 
 
 def _id(backend, name):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from predictu_console.core.models import OperatorCreate
-from tests.tui.conftest import SIZE, settle, table_names
+from scripts.screens import SIZE, settle
+from tests.tui.conftest import table_names
 
 
 async def test_it_opens_on_every_operator_with_a_count(console):

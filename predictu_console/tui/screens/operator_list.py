@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,10 +29,15 @@ COLUMNS = (
     ("users", "Users"), ("volume", "Volume"), ("mtd", "MTD revenue"), ("health", "Callback"),
     ("created", "Created"),
 )  # fmt: skip
+NARROW = 120
+"""Below this width the table keeps the columns an admin scans first."""
+WIDE_ONLY = {"domain", "mtd", "created"}
 
 
-def _right(value: str) -> Text:
-    return Text(value, justify="right")
+def _right_aligned(column: list[str], header: str) -> list[str]:
+    """DataTable cells align left; pad a numeric column so its digits line up on the right."""
+    width = max([len(header), *map(len, column)])
+    return [value.rjust(width) for value in column]
 
 
 class OperatorListScreen(ConsoleScreen):
@@ -61,26 +65,39 @@ class OperatorListScreen(ConsoleScreen):
         self.page: OperatorPage | None = None
         self._search_timer: Timer | None = None
         self._marker: tuple[int, int] | None = None
+        self._columns_wide = True
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder="/ search name or domain", id="search")
+            yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
         yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-count")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#operators", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
-        table.focus()
+        self._build_columns()
+        self.query_one("#operators", DataTable).focus()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
         self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self) -> None:
+        if self._columns_wide != (self.size.width >= NARROW):
+            self._build_columns()
+            if self.page is not None:
+                self.show_page(self.page, None)
+
+    def _build_columns(self) -> None:
+        table = self.query_one("#operators", DataTable)
+        self._columns_wide = self.size.width >= NARROW
+        table.clear(columns=True)
+        for key, label in COLUMNS:
+            if self._columns_wide or key not in WIDE_ONLY:
+                table.add_column(label, key=key)
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -165,13 +182,18 @@ class OperatorListScreen(ConsoleScreen):
         self.page = page
         table = self.query_one("#operators", DataTable)
         table.clear()
-        for row in page.operators:
-            table.add_row(
-                row.name, row.domain, status_text(row.status), f"{row.onboarding_step}/8",
-                _right(f"{row.user_count:,}"), _right(money(row.total_volume)),
-                _right(money(row.mtd_revenue)), health_text(row.callback_status),
-                day(row.created_at), key=row.id,
-            )  # fmt: skip
+        rows = page.operators
+        users = _right_aligned([f"{row.user_count:,}" for row in rows], "Users")
+        volumes = _right_aligned([money(row.total_volume) for row in rows], "Volume")
+        revenues = _right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
+        for number, row in enumerate(page.operators):
+            cells = {
+                "name": row.name, "domain": row.domain, "status": status_text(row.status),
+                "onboarding": f"{row.onboarding_step}/8", "users": users[number],
+                "volume": volumes[number], "mtd": revenues[number],
+                "health": health_text(row.callback_status), "created": day(row.created_at),
+            }  # fmt: skip
+            table.add_row(*(cells[str(key.value)] for key in table.columns), key=row.id)
         ids = [row.id for row in page.operators]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))

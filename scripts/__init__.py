@@ -1,0 +1,1 @@
+"""Developer scripts: screenshots and the journeys they share with the snapshot tests."""

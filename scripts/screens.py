@@ -1,0 +1,110 @@
+"""Every console screen worth a picture, as the keys that reach it.
+
+The snapshot tests and `scripts/screenshots.py` both walk this list, so the pictures in
+`screenshots/` always show exactly what the tests check.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from textual.pilot import Pilot
+
+from predictu_console.core import ids
+from predictu_console.core.admins import AdminCreate, actor_for, create_admin
+from predictu_console.core.clock import Clock
+from predictu_console.core.demo.seed import seed
+from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.tui.backend import Backend
+from predictu_console.tui.screens.operator_list import SEARCH_DEBOUNCE
+
+SIZE = (140, 44)
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def seeded_ids(seed_value: int = 42) -> Callable[[int], str]:
+    """A stand-in for `ids.random_base62` that repeats: the same screens on every run."""
+    rng = random.Random(seed_value)
+    return lambda length: "".join(rng.choice(ids.BASE62) for _ in range(length))
+
+
+def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
+    """Demo data seeded at `clock`'s moment, seen by a God Mode admin working as OS user ana."""
+    seed(factory=factory, clock=clock)
+    with session_scope(factory) as session:
+        admin = create_admin(
+            session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock
+        )
+    return Backend(factory=factory, actor=actor_for(admin, os_user="ana"), clock=clock)
+
+
+async def settle(pilot: Pilot[None], *, typed: bool = False) -> None:
+    """Let every worker finish (and, after typing, the search debounce fire) and repaint."""
+    if typed:
+        await pilot.pause(SEARCH_DEBOUNCE + 0.05)
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_operator(pilot: Pilot[None], name: str = "example") -> None:
+    """Search the list for `name` and open the first hit."""
+    await settle(pilot)
+    await pilot.press("slash", *name, "enter")
+    await settle(pilot, typed=True)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def _keys(*keys: str, operator: str | None = None, typed: bool = False) -> Steps:
+    async def steps(pilot: Pilot[None]) -> None:
+        if operator:
+            await open_operator(pilot, operator)
+        else:
+            await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot, typed=typed)
+
+    return steps
+
+
+def _edit(**typed: str) -> Steps:
+    async def steps(pilot: Pilot[None]) -> None:
+        await open_operator(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        for field, value in typed.items():
+            pilot.app.screen.query_one(f"#input-{field}").value = value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    return steps
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screen: a file name, how to get there, and the terminal size."""
+
+    name: str
+    steps: Steps
+    size: tuple[int, int] = SIZE
+
+
+SHOTS = [
+    Shot("operator-list", _keys()),
+    Shot("operator-list-search", _keys("slash", *"lucky", typed=True)),
+    Shot("operator-list-80x24", _keys(), size=(80, 24)),
+    Shot("operator-detail-overview", _keys("1", operator="example")),
+    Shot("operator-detail-branding", _keys("2", operator="example")),
+    Shot("operator-detail-onboarding", _keys("5", operator="example")),
+    Shot("operator-detail-invoices", _keys("6", operator="example")),
+    Shot("operator-detail-audit", _keys("7", operator="example")),
+    Shot("operator-edit-error", _edit(contact_email="not-an-email")),
+    Shot(
+        "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
+    ),  # fmt: skip
+    Shot("operator-create", _keys("n")),
+    Shot("operator-deactivate", _keys("a", operator="example")),
+]

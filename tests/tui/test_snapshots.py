@@ -1,0 +1,24 @@
+"""Snapshots of every screen in `scripts/screens.py`, from the real app on seeded demo data.
+
+Rendering does not depend on the database backend, so these run on SQLite alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from scripts.screens import SHOTS
+
+
+@pytest.fixture
+def database_url(tmp_path, sqlite_template):
+    path = tmp_path / "predictu.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize("shot", SHOTS, ids=[shot.name for shot in SHOTS])
+def test_screen(snap_compare, console, shot):
+    assert snap_compare(console, terminal_size=shot.size, run_before=shot.steps)
