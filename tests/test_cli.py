@@ -112,10 +112,11 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_no_command_prints_help_and_exits_2(env):
-    result = run(env=env)
-    assert result.returncode == 2
-    assert "serve" in result.stdout and "admin" in result.stdout
+def test_help_lists_every_command(env):
+    result = run("--help", env=env)
+    assert result.returncode == 0
+    for command in ("serve", "demo", "admin", "audit", "stats", "invoices", "db", "--as"):
+        assert command in result.stdout
 
 
 def _free_port() -> int:
@@ -243,3 +244,9 @@ def test_invoices_close_is_idempotent_and_refuses_open_months(env):
     refused = run("invoices", "close", "--month", this_month, env=env)
     assert refused.returncode == 1
     assert "not over yet" in refused.stderr
+
+
+def test_acting_as_an_unknown_admin_fails_before_the_console_starts(env):
+    result = run("--as", "ghost@predictu.com", env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: NOT_FOUND: ")

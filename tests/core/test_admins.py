@@ -91,3 +91,23 @@ def test_name_defaults_to_the_email_local_part(session_factory):
             session=session, data=AdminCreate(email="Ana.Lopez@predictu.com")
         )
     assert (admin.name, admin.email) == ("Ana.Lopez", "ana.lopez@predictu.com")
+
+
+def test_the_console_acts_as_the_os_users_god_mode_admin_created_once(session_factory, clock):
+    with session_scope(session_factory) as session:
+        first = admins.console_admin(session=session, email=None, os_user="ana", clock=clock)
+    with session_scope(session_factory) as session:
+        again = admins.console_admin(session=session, email=None, os_user="ana", clock=clock)
+
+    assert first == again
+    assert (first.email, first.role, first.os_user) == (
+        "ana@console.predictu.com", "god_mode", "ana",
+    )  # fmt: skip
+
+
+def test_the_console_can_act_as_a_named_admin_but_not_an_unknown_one(session_factory, god, clock):
+    with session_scope(session_factory) as session:
+        actor = admins.console_admin(session=session, email="GOD@predictu.com", os_user="bob")
+        assert (actor.admin_id, actor.os_user) == (god.admin_id, "bob")
+        with pytest.raises(NotFound):
+            admins.console_admin(session=session, email="ghost@predictu.com", os_user="bob")
