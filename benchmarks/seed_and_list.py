@@ -9,17 +9,14 @@ a user would run it; the reads call the service core directly, as every front en
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from benchmarks.demo_data import demo_home
 from predictu_console.core import operators
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.db.session import make_session_factory, session_scope
@@ -41,18 +38,8 @@ def main() -> None:
     parser.add_argument("--operators", type=int, default=10_000)
     parser.add_argument("--home", type=Path, help="reuse or keep this data directory")
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="predictu-bench-"))
-    env = {**os.environ, "PREDICTU_HOME": str(home)}
-    env.pop("PREDICTU_DATABASE_URL", None)
-
-    started = time.monotonic()
-    demo = subprocess.run(
-        [sys.executable, "-m", "predictu_console", "demo", "--no-tui",
-         "--operators", str(args.operators)],
-        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    seconds = time.monotonic() - started
-    seeded_now = "seeded 0 of" not in demo.stderr
+    data = demo_home(args.operators, args.home)
+    home = data.home
 
     factory = make_session_factory(Settings(home=home))
     with session_scope(factory, write=False) as session:
@@ -81,7 +68,8 @@ def main() -> None:
 
     print(f"| what ({args.operators:,} operators, {trades:,} trades) | result |")
     print("|---|---|")
-    if seeded_now:
+    if data.seed_seconds is not None:
+        seconds = data.seed_seconds
         print(f"| seed with `demo --operators {args.operators}` | {seconds:.0f} s, "
               f"{(trades + players) / seconds:,.0f} trade and player rows/s |")  # fmt: skip
     else:

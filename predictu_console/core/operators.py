@@ -51,11 +51,13 @@ from predictu_console.db.tables import OnboardingStep, Operator, OperatorStats
 NAME_TAKEN = "another operator already has this name"
 DOMAIN_TAKEN = "another operator already has this domain"
 STATUS_TRANSITIONS = {("onboarding", "active"), ("active", "inactive"), ("inactive", "active")}
+# (key, tie-break) per sort, each matching an index so a page is read, not the whole table.
+# Names are unique, so they need no tie-break.
 _SORT_KEYS = {
-    "name": Operator.name_key,
-    "created": Operator.created_at,
-    "volume": OperatorStats.total_volume,
-    "users": OperatorStats.user_count,
+    "name": (Operator.name_key,),
+    "created": (Operator.created_at, Operator.id),
+    "volume": (OperatorStats.total_volume, OperatorStats.operator_id),
+    "users": (OperatorStats.user_count, OperatorStats.operator_id),
 }
 _PLAIN_FIELDS = ("name", "contact_email", "billing_email", "status", "callback_url")
 _WRITABLE_FIELDS = (
@@ -268,12 +270,8 @@ def list_operators(
         .where(OnboardingStep.operator_id == Operator.id, OnboardingStep.completed_at.is_not(None))
         .scalar_subquery()
     )
-    key = _SORT_KEYS[query.sort]
-    ordering = (
-        (key.desc(), Operator.id.desc())
-        if query.order == "desc"
-        else (key.asc(), Operator.id.asc())
-    )
+    columns = _SORT_KEYS[query.sort]
+    ordering = [column.desc() if query.order == "desc" else column.asc() for column in columns]
     stmt = _filtered(
         select(Operator, steps_done).join(OperatorStats, OperatorStats.operator_id == Operator.id),
         query,

@@ -44,6 +44,8 @@ class Operator(Base):
 
     __tablename__ = "operators"
     __table_args__ = (
+        # The list pages through these orders; an index per order reads one page, not all.
+        Index("ix_operators_created_id", "created_at", "id"),
         CheckConstraint("status IN ('onboarding', 'active', 'inactive')", name="status"),
         CheckConstraint(
             "revenue_share_predictu >= 1 AND revenue_share_predictu <= 99", name="revenue_share"
@@ -71,7 +73,7 @@ class Operator(Base):
     allowed_origins: Mapped[list[str]]
     branding: Mapped[dict[str, Any]]
     config: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
     """Bumped by every committed change: the basis of optimistic concurrency checks."""
@@ -97,10 +99,14 @@ class OperatorStats(Base):
     """Per-operator rollups kept in step with platform activity, so lists never scan trades."""
 
     __tablename__ = "operator_stats"
+    __table_args__ = (
+        Index("ix_operator_stats_users_id", "user_count", "operator_id"),
+        Index("ix_operator_stats_volume_id", "total_volume", "operator_id"),
+    )
 
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), primary_key=True)
-    user_count: Mapped[int] = mapped_column(default=0, index=True)
-    total_volume: Mapped[Decimal] = mapped_column(default=Decimal("0"), index=True)
+    user_count: Mapped[int] = mapped_column(default=0)
+    total_volume: Mapped[Decimal] = mapped_column(default=Decimal("0"))
 
 
 class AuditEntry(Base):
