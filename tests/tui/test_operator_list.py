@@ -84,3 +84,34 @@ async def test_another_admins_new_operator_appears_without_losing_the_cursor(con
         await settle(pilot)
         assert "Zeta Newcomer" in table_names(console)
         assert table.get_row_at(table.cursor_row)[0] == highlighted
+
+
+async def test_the_command_palette_goes_to_an_operator_by_name(console):
+    from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"royal fl")
+        for _ in range(20):  # the palette searches in the background
+            await pilot.pause(0.05)
+            if "Go to operator: Royal Flush" in str(
+                console.screen.query("CommandList").first().render()
+            ):
+                break
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorDetailScreen)
+        assert "royalflush.bet" in str(console.screen.query_one("#detail-header").content)
+
+
+async def test_question_mark_toggles_the_key_help(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert console.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not console.screen.query("HelpPanel")
