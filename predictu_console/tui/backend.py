@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, operators
 from predictu_console.core.audit import AuditRecord
@@ -67,20 +68,25 @@ class Backend:
                 session=session, actor=self.actor, data=data, clock=self.clock
             )
 
+    def _update(
+        self, session: Session, operator_id: str, data: OperatorUpdate, expected_version: int
+    ) -> OperatorUpdated:
+        return operators.update_operator(
+            session=session,
+            actor=self.actor,
+            operator_id=operator_id,
+            data=data,
+            expected_version=expected_version,
+            clock=self.clock,
+        )
+
     def preview_update(
         self, operator_id: str, data: OperatorUpdate, expected_version: int
     ) -> OperatorUpdated:
         """What `update_operator` would change, computed by core and rolled back."""
         session = self.factory()
         try:
-            return operators.update_operator(
-                session=session,
-                actor=self.actor,
-                operator_id=operator_id,
-                data=data,
-                expected_version=expected_version,
-                clock=self.clock,
-            )
+            return self._update(session, operator_id, data, expected_version)
         finally:
             session.rollback()
             session.close()
@@ -90,11 +96,4 @@ class Backend:
     ) -> OperatorUpdated:
         """Apply and commit, unless someone changed the operator since `expected_version`."""
         with session_scope(self.factory) as session:
-            return operators.update_operator(
-                session=session,
-                actor=self.actor,
-                operator_id=operator_id,
-                data=data,
-                expected_version=expected_version,
-                clock=self.clock,
-            )
+            return self._update(session, operator_id, data, expected_version)

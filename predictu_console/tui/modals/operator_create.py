@@ -16,7 +16,7 @@ from predictu_console.core.models import OperatorCreate, OperatorOut
 from predictu_console.core.validation import parse
 from predictu_console.tui.form_values import number, word_list
 from predictu_console.tui.screens.base import ConsoleModal
-from predictu_console.tui.widgets.form_field import FormField, focus_first_error, show_field_errors
+from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 if TYPE_CHECKING:
     pass
@@ -91,9 +91,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Errors beside their fields; any other error as a notification."""
-        for unplaced in show_field_errors(self, fields):
-            self.notify(unplaced, severity="error")
-        focus_first_error(self, fields)
+        show_form_errors(self, fields)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def create(self, data: OperatorCreate) -> None:

@@ -29,7 +29,7 @@ from predictu_console.tui.form_values import integer, number, optional_text, wor
 from predictu_console.tui.formatting import percent
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.screens.base import ConsoleScreen
-from predictu_console.tui.widgets.form_field import FormField, focus_first_error, show_field_errors
+from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 if TYPE_CHECKING:
     pass
@@ -155,9 +155,7 @@ class OperatorEditScreen(ConsoleScreen):
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Errors beside their fields; any other error as a notification."""
-        for unplaced in show_field_errors(self, fields):
-            self.notify(unplaced, severity="error")
-        focus_first_error(self, fields)
+        show_form_errors(self, fields)
 
     def confirm(self, data: OperatorUpdate, version: int, changes: dict[str, FieldChange]) -> None:
         """Show exactly what will be written; write it only on confirm."""

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 
@@ -57,6 +59,13 @@ class FormField(Vertical):
         error = self.query_one(".field-error", Label)
         error.update(f"✗ {message}" if message else "")
         error.set_class(not message, "-empty")
+
+
+def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -> None:
+    """Errors beside their fields, the cursor on the first; any other as a notification."""
+    for unplaced in show_field_errors(root, fields):
+        root.notify(unplaced, severity="error")
+    focus_first_error(root, fields)
 
 
 def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
