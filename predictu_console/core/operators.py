@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from predictu_console.core import audit, notifications, onboarding
+from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
     DomainExists,
@@ -25,7 +26,7 @@ from predictu_console.core.errors import (
     OnboardingIncomplete,
     StaleVersion,
 )
-from predictu_console.core.fields import format_timestamp, is_id, json_number
+from predictu_console.core.fields import format_timestamp, is_id
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.models import (
@@ -59,49 +60,12 @@ _SORT_KEYS = {
     "volume": (OperatorStats.total_volume, OperatorStats.operator_id),
     "users": (OperatorStats.user_count, OperatorStats.operator_id),
 }
-_PLAIN_FIELDS = ("name", "contact_email", "billing_email", "status", "callback_url")
-_WRITABLE_FIELDS = (
-    *_PLAIN_FIELDS,
-    "revenue_share_predictu",
-    "allowed_categories",
-    "allowed_origins",
-)
-
-
-def _snapshot(row: Operator) -> dict[str, Any]:
-    """The admin-writable state as flat JSON values, nested keys dotted (`config.x`)."""
-    flat: dict[str, Any] = {field: getattr(row, field) for field in _PLAIN_FIELDS}
-    flat["revenue_share_predictu"] = json_number(row.revenue_share_predictu)
-    flat["allowed_categories"] = list(row.allowed_categories)
-    flat["allowed_origins"] = list(row.allowed_origins)
-    flat.update({f"branding.{key}": value for key, value in row.branding.items()})
-    flat.update({f"config.{key}": value for key, value in row.config.items()})
-    return flat
-
-
-def changes_between(old: OperatorOut, new: OperatorOut) -> dict[str, FieldChange]:
-    """What an admin-writable field went from and to between two reads of one operator."""
-
-    def flat(operator: OperatorOut) -> dict[str, Any]:
-        data = operator.model_dump(mode="json")
-        values = {field: data[field] for field in _WRITABLE_FIELDS}
-        for group in ("branding", "config"):
-            values.update({f"{group}.{key}": value for key, value in data[group].items()})
-        return values
-
-    return {
-        path: FieldChange.model_validate(change)
-        for path, change in diff(flat(old), flat(new)).items()
-    }
-
-
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """`{"path": {"from": old, "to": new}}` for every path whose value differs."""
-    return {
-        path: {"from": before.get(path), "to": value}
-        for path, value in after.items()
-        if before.get(path) != value
-    }
+_COPIED_COLUMNS = (
+    "id", "name", "domain", "status", "contact_email", "billing_email", "callback_url",
+    "callback_status", "callback_last_success", "callback_failure_count",
+    "revenue_share_predictu", "allowed_categories", "allowed_origins", "created_at",
+    "updated_at", "version",
+)  # fmt: skip
 
 
 def _fields(row: Operator, stats: StatsOut) -> dict[str, Any]:
@@ -115,14 +79,6 @@ def _fields(row: Operator, stats: StatsOut) -> dict[str, Any]:
         "onboarding_complete": done == len(ONBOARDING_STEPS),
         **stats.model_dump(),
     }
-
-
-_COPIED_COLUMNS = (
-    "id", "name", "domain", "status", "contact_email", "billing_email", "callback_url",
-    "callback_status", "callback_last_success", "callback_failure_count",
-    "revenue_share_predictu", "allowed_categories", "allowed_origins", "created_at",
-    "updated_at", "version",
-)  # fmt: skip
 
 
 def _load(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
@@ -214,7 +170,7 @@ def create_operator(
     )
     session.add(row)
     _flush_unique(session)
-    created = diff({}, _snapshot(row))
+    created = diff({}, snapshot(row))
     audit.record(
         session, actor=actor, action="operator.created", at=now, operator_id=row.id, changes=created
     )
@@ -362,7 +318,7 @@ def update_operator(
     row = _load(session, operator_id, for_update=True)
     if expected_version is not None and row.version != expected_version:
         raise StaleVersion(expected=expected_version, current=row.version)
-    before = _snapshot(row)
+    before = snapshot(row)
     now = clock.now()
     _apply(session, row, data)
     completed = [
@@ -374,7 +330,7 @@ def update_operator(
         for step in _change_status(row, data.status):
             onboarding.complete(row, step, now)
             completed.append(step)
-    changes = diff(before, _snapshot(row))
+    changes = diff(before, snapshot(row))
     if changes or completed:
         row.version += 1
         row.updated_at = now

@@ -8,6 +8,7 @@ import pytest
 
 from predictu_console.core import audit, notifications, operators
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
+from predictu_console.core.changes import changes_between
 from predictu_console.core.errors import (
     NameExists,
     NotFound,
@@ -314,7 +315,7 @@ def test_an_update_from_a_stale_read_is_refused_and_reports_what_changed(
     )  # fmt: skip
     with session_scope(session_factory, write=False) as session:
         now = operators.get_operator(session=session, operator_id=operator.id)
-    meanwhile = operators.changes_between(opened, now)
+    meanwhile = changes_between(opened, now)
     assert {path: (c.from_, c.to) for path, c in meanwhile.items()} == {
         "revenue_share_predictu": (30, 33),
         "config.vip_tier_limit": (1000, 900),

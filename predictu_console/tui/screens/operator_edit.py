@@ -20,10 +20,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Label
 
+from predictu_console.core.changes import changes_between
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
 from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUpdate
 from predictu_console.core.notifications import sensitive_changes
-from predictu_console.core.operators import changes_between
 from predictu_console.core.validation import parse
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
 from predictu_console.tui.formatting import percent
