@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "predictu-console"
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
 
     token_ttl_days: int = Field(default=30, ge=1, le=3650)
     """How long a newly issued God Mode session token stays valid."""
+
+    master_key: SecretStr | None = None
+    """Base64 of 32 bytes sealing operator secrets; else `master.key` in the data directory."""
 
     @property
     def data_dir(self) -> Path:

@@ -99,11 +99,16 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2025, 3, 18, 14, 30, tzinfo=UTC))
 
 
-@pytest.fixture
-def god(session_factory: SessionFactory, clock: FrozenClock) -> Actor:
-    """A God Mode admin to act as."""
-    with session_scope(session_factory) as session:
+def actor_for_new_admin(factory: SessionFactory, clock: FrozenClock) -> Actor:
+    """Create the God Mode admin god@predictu.com and act as it."""
+    with session_scope(factory) as session:
         admin = admins.create_admin(
             session=session, data=AdminCreate(email="god@predictu.com", name="God"), clock=clock
         )
     return actor_for(admin)
+
+
+@pytest.fixture
+def god(session_factory: SessionFactory, clock: FrozenClock) -> Actor:
+    """A God Mode admin to act as."""
+    return actor_for_new_admin(session_factory, clock)

@@ -6,8 +6,9 @@ from fastapi import FastAPI
 
 from predictu_console import __version__
 from predictu_console.api.errors import install_error_handlers
-from predictu_console.api.routes import health, operators
+from predictu_console.api.routes import health, keys, operators
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import SessionFactory, make_session_factory
 from predictu_console.settings import Settings
 
@@ -29,7 +30,9 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory or make_session_factory(settings)
     app.state.clock = clock
+    app.state.secret_box = secret_box(settings)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
+    app.include_router(keys.router, prefix=API_PREFIX)
     return app

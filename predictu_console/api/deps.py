@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from predictu_console.core.admins import actor_for, authenticate, require_god_mode
 from predictu_console.core.clock import Clock
+from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Unauthorized
 from predictu_console.core.models import Actor
 from predictu_console.db.session import SessionFactory, session_scope
@@ -30,6 +31,14 @@ Db = Annotated[SessionFactory, Depends(_session_factory)]
 """Open a transaction with `session_scope(db)`; it commits before the route returns."""
 
 ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+def _secret_box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.secret_box
+    return box
+
+
+SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
 
 
 def _god_mode_actor(

@@ -52,6 +52,12 @@ class NotFound(PredictuError):
     code = "NOT_FOUND"
 
 
+class NoActiveKey(NotFound):
+    """Raised when an operator exists but has no key that is currently valid."""
+
+    code = "NO_ACTIVE_KEY"
+
+
 class StaleVersion(PredictuError):
     """Raised when an update expects a version the record has moved past."""
 

@@ -159,6 +159,7 @@ def _unique(value: list[str]) -> list[str]:
 _HOST_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 _HTTPS_SCHEMA = {"type": "string", "pattern": r"^https://[^\s/?#@]+(/[^\s]*)?$", "maxLength": 2048}
 
+Label = Annotated[str, AfterValidator(_no_control_characters), Field(min_length=1, max_length=100)]
 SearchTerm = Annotated[str, AfterValidator(_no_control_characters), Field(max_length=200)]
 OperatorName = Annotated[
     str,

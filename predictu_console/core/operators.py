@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import MISSING
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, notifications, onboarding
 from predictu_console.core.changes import diff, snapshot
@@ -22,13 +22,14 @@ from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
     DomainExists,
     NameExists,
-    NotFound,
     OnboardingIncomplete,
     StaleVersion,
 )
-from predictu_console.core.fields import format_timestamp, is_id
+from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
+from predictu_console.core.keys import list_keys
+from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import (
     ONBOARDING_STEPS,
     Actor,
@@ -79,19 +80,6 @@ def _fields(row: Operator, stats: StatsOut) -> dict[str, Any]:
         "onboarding_complete": done == len(ONBOARDING_STEPS),
         **stats.model_dump(),
     }
-
-
-def _load(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
-    if not is_id(operator_id, "op"):
-        raise NotFound(f"No operator found with id {operator_id!r}")
-    stmt = select(Operator).where(Operator.id == operator_id).options(selectinload(Operator.steps))
-    if for_update:
-        # Concurrent PATCHes merge into the same JSON columns: serialise them per operator.
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
-    if row is None:
-        raise NotFound(f"No operator found with id {operator_id!r}")
-    return row
 
 
 def _check_name_free(session: Session, name_key: str, *, except_id: str | None = None) -> None:
@@ -185,12 +173,12 @@ def get_operator(
     *, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOCK
 ) -> OperatorDetail:
     """The full detail of spec §3. Raises NotFound."""
-    row = _load(session, operator_id)
+    row = load_operator(session, operator_id)
     now = clock.now()
     return OperatorDetail.model_validate(
         {
             **_fields(row, load_stats(session, [row.id], now=now)[row.id]),
-            "api_keys": [],
+            "api_keys": list_keys(session, operator_id=row.id, now=now),
             "onboarding_checklist": onboarding.checklist(row),
             "recent_invoices": recent_invoices(session, operator_id=row.id, now=now),
         }
@@ -315,7 +303,7 @@ def update_operator(
     Raises NotFound, StaleVersion, ValidationFailed (bad status move, tier order),
     NameExists, OnboardingIncomplete.
     """
-    row = _load(session, operator_id, for_update=True)
+    row = load_operator(session, operator_id, for_update=True)
     if expected_version is not None and row.version != expected_version:
         raise StaleVersion(expected=expected_version, current=row.version)
     before = snapshot(row)

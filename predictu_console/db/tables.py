@@ -257,3 +257,20 @@ class Invoice(Base):
     created_at: Mapped[datetime]
     due_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """An operator's API key pair; the secret is stored only encrypted (core/crypto.py)."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_operator_created", "operator_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    label: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[str] = mapped_column(String(80), unique=True)
+    sealed_secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    """None while the key is the current one; set when a rotation starts its grace period."""

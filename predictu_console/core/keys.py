@@ -1,0 +1,207 @@
+"""API key pairs (spec §5–§6): generated, rotated with a grace period, secrets sealed at rest.
+
+A key is *active* while it is the operator's current one (`expires_at` unset), *expiring*
+once a newer pair replaced it and its grace period runs, and *expired* after that: status is
+computed from the clock, so nothing has to run when a grace period ends.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field, StrictInt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from predictu_console.core import audit, onboarding
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.crypto import SecretBox
+from predictu_console.core.errors import NoActiveKey, NotFound
+from predictu_console.core.fields import Label, Timestamp, format_timestamp, is_id
+from predictu_console.core.ids import BASE62, new_id
+from predictu_console.core.lookup import load_operator
+from predictu_console.core.models import Actor, ApiKeyOut, InputModel
+from predictu_console.db.tables import ApiKey, Operator
+
+KEY_CHARACTERS = 43
+"""43 base62 characters carry 256 bits, above the 192 DESIGN §4 asks for."""
+
+KeyStatus = Literal["active", "expiring", "expired"]
+
+
+class KeyCreate(InputModel):
+    """Body of `POST /operators/{id}/keys`."""
+
+    label: Label = "API Key"
+    grace_period_hours: StrictInt = Field(default=24, ge=1, le=72)
+
+
+class KeyPair(BaseModel):
+    """The new pair; `secret_key` exists in plaintext only in this one response."""
+
+    key_id: str
+    public_key: str
+    secret_key: str
+    label: str
+    status: KeyStatus
+    created_at: Timestamp
+
+
+class PreviousKey(BaseModel):
+    """The pair the new one replaced, now in its grace period."""
+
+    key_id: str
+    status: KeyStatus
+    expires_at: Timestamp
+
+
+class KeysGenerated(BaseModel):
+    """Response of `POST /operators/{id}/keys` (spec §5)."""
+
+    success: Literal[True] = True
+    key_pair: KeyPair
+    previous_keys: PreviousKey | None
+
+
+class PublicKeyOut(BaseModel):
+    """Response of `GET /operators/{id}/public-key` (spec §6)."""
+
+    operator_id: str
+    public_key: str
+    key_id: str
+    status: KeyStatus
+    created_at: Timestamp
+
+
+def _random(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(BASE62) for _ in range(KEY_CHARACTERS))
+
+
+def key_status(key: ApiKey, now: datetime) -> KeyStatus:
+    """Active, expiring or expired at `now`."""
+    if key.expires_at is None:
+        return "active"
+    return "expiring" if now < key.expires_at else "expired"
+
+
+def list_keys(session: Session, *, operator_id: str, now: datetime) -> list[ApiKeyOut]:
+    """Every pair of the operator without secrets: the current one, then latest expiry first."""
+    rows = session.scalars(
+        select(ApiKey)
+        .where(ApiKey.operator_id == operator_id)
+        .order_by(
+            ApiKey.expires_at.is_(None).desc(),
+            ApiKey.expires_at.desc(),
+            ApiKey.created_at.desc(),
+            ApiKey.id,
+        )
+    )
+    return [
+        ApiKeyOut(
+            key_id=row.id,
+            public_key=row.public_key,
+            status=key_status(row, now),
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
+        )
+        for row in rows
+    ]
+
+
+def generate_keys(
+    *,
+    session: Session,
+    actor: Actor,
+    operator_id: str,
+    data: KeyCreate,
+    box: SecretBox,
+    clock: Clock = SYSTEM_CLOCK,
+) -> KeysGenerated:
+    """A new pair, active at once; the current one starts its grace period. Raises NotFound."""
+    operator = load_operator(session, operator_id, for_update=True)
+    now = clock.now()
+    current = session.scalars(
+        select(ApiKey).where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
+    ).all()
+    for key in current:
+        key.expires_at = now + timedelta(hours=data.grace_period_hours)
+    secret = _random("sk_live_")
+    key_id = new_id("key")
+    key = ApiKey(
+        id=key_id,
+        operator_id=operator_id,
+        label=data.label,
+        public_key=_random("pk_live_"),
+        sealed_secret=box.seal(key_id, secret),
+        created_at=now,
+        last_used_at=None,
+        expires_at=None,
+    )
+    session.add(key)
+    operator.version += 1
+    operator.updated_at = now
+    session.flush()
+    previous = current[-1] if current else None
+    _audit(session, actor, operator, key, previous, now)
+    return KeysGenerated(
+        key_pair=KeyPair(
+            key_id=key.id,
+            public_key=key.public_key,
+            secret_key=secret,
+            label=key.label,
+            status="active",
+            created_at=now,
+        ),
+        previous_keys=None
+        if previous is None or previous.expires_at is None
+        else PreviousKey(
+            key_id=previous.id, status=key_status(previous, now), expires_at=previous.expires_at
+        ),
+    )
+
+
+def _audit(session: Session, actor: Actor, operator: Operator, key: ApiKey,
+           previous: ApiKey | None, now: datetime) -> None:  # fmt: skip
+    changes = {"api_keys.current": {"from": previous.id if previous else None, "to": key.id}}
+    if previous is not None and previous.expires_at is not None:
+        changes[f"api_keys.{previous.id}.expires_at"] = {
+            "from": None,
+            "to": format_timestamp(previous.expires_at),
+        }
+    audit.record(
+        session, actor=actor, action="KEY_ROTATED", at=now, operator_id=operator.id,
+        changes=changes,
+    )  # fmt: skip
+    if onboarding.complete(operator, "generate_keys", now):
+        audit.record(
+            session,
+            actor=actor,
+            action="onboarding.step_completed",
+            at=now,
+            operator_id=operator.id,
+            changes={"onboarding.generate_keys": {"from": None, "to": format_timestamp(now)}},
+        )
+
+
+def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOCK) -> PublicKeyOut:
+    """The operator's current public key. Raises NotFound, NoActiveKey."""
+    if not is_id(operator_id, "op") or session.get(Operator, operator_id) is None:
+        raise NotFound(f"No operator found with id {operator_id!r}")
+    key = session.scalar(
+        select(ApiKey)
+        .where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
+        .order_by(ApiKey.created_at.desc())
+        .limit(1)
+    )
+    if key is None:
+        raise NoActiveKey(f"Operator {operator_id} has no active API key")
+    return PublicKeyOut(
+        operator_id=operator_id,
+        public_key=key.public_key,
+        key_id=key.id,
+        status=key_status(key, clock.now()),
+        created_at=key.created_at,
+    )
