@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 
 from benchmarks.demo_data import demo_home
 from predictu_console.core import admins
+from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import make_session_factory, session_scope
 from predictu_console.settings import Settings
 from predictu_console.tui.app import PredictuApp, make_tui
@@ -92,12 +93,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     home = demo_home(args.operators, args.home).home
-    factory = make_session_factory(Settings(home=home))
+    settings = Settings(home=home)
+    factory = make_session_factory(settings)
     with session_scope(factory) as session:
         actor = admins.console_admin(session=session, email=None, os_user=getpass.getuser())
 
     def console() -> PredictuApp:
-        return make_tui(Backend(factory=factory, actor=actor), poll_seconds=3600)
+        backend = Backend(factory=factory, actor=actor, box=secret_box(settings))
+        return make_tui(backend, poll_seconds=3600)
 
     ours, bare = [], []
     for _ in range(args.runs):  # interleaved, so both see the same machine

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from predictu_console import __version__
 from predictu_console.core import admins, audit, invoices, operators, stats
 from predictu_console.core.clock import SYSTEM_CLOCK
+from predictu_console.core.crypto import secret_box
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
@@ -197,7 +198,7 @@ def _console(
         actor = admins.console_admin(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
-    make_tui(Backend(factory=factory, actor=actor)).run()
+    make_tui(Backend(factory=factory, actor=actor, box=secret_box(settings))).run()
     return EXIT_OK
 
 

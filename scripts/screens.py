@@ -15,12 +15,15 @@ from textual.pilot import Pilot
 from predictu_console.core import ids
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
 from predictu_console.core.clock import Clock
+from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.screens.operator_list import SEARCH_DEBOUNCE
 
 SIZE = (140, 44)
+DEMO_MASTER_KEY = bytes(range(32))
+"""Pictures and tests only: real consoles use PREDICTU_MASTER_KEY or the data dir's key."""
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
@@ -37,7 +40,8 @@ def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
         admin = create_admin(
             session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock
         )
-    return Backend(factory=factory, actor=actor_for(admin, os_user="ana"), clock=clock)
+    actor = actor_for(admin, os_user="ana")
+    return Backend(factory=factory, actor=actor, box=SecretBox(DEMO_MASTER_KEY), clock=clock)
 
 
 async def settle(pilot: Pilot[None], *, typed: bool = False) -> None:
@@ -107,4 +111,5 @@ SHOTS = [
     ),  # fmt: skip
     Shot("operator-create", _keys("n")),
     Shot("operator-deactivate", _keys("a", operator="example")),
+    Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
 ]

@@ -101,6 +101,7 @@ def list_keys(session: Session, *, operator_id: str, now: datetime) -> list[ApiK
     return [
         ApiKeyOut(
             key_id=row.id,
+            label=row.label,
             public_key=row.public_key,
             status=key_status(row, now),
             created_at=row.created_at,

@@ -139,6 +139,7 @@ class ApiKeyOut(BaseModel):
     """An API key pair as listed in the detail view; never carries the secret."""
 
     key_id: str
+    label: str
     public_key: str
     status: Literal["active", "expiring", "expired"]
     created_at: Timestamp

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, operators
+from predictu_console.core import audit, keys, operators
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.crypto import SecretBox
+from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.core.models import (
     Actor,
     OperatorCreate,
@@ -34,6 +36,7 @@ class Backend:
 
     factory: SessionFactory
     actor: Actor
+    box: SecretBox
     clock: Clock = SYSTEM_CLOCK
 
     def list_operators(self, query: OperatorListQuery) -> OperatorPage:
@@ -55,6 +58,14 @@ class Backend:
             return operators.get_operator(
                 session=session, operator_id=operator_id, clock=self.clock
             )
+
+    def generate_keys(self, operator_id: str, data: KeyCreate) -> KeysGenerated:
+        """A new key pair; its secret is in the result and nowhere else."""
+        with session_scope(self.factory) as session:
+            return keys.generate_keys(
+                session=session, actor=self.actor, operator_id=operator_id, data=data,
+                box=self.box, clock=self.clock,
+            )  # fmt: skip
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""

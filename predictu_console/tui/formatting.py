@@ -41,3 +41,13 @@ def when(moment: datetime | None) -> str:
 def day(moment: datetime) -> str:
     """`2025-03-18`."""
     return f"{moment:%Y-%m-%d}"
+
+
+def expiry(expires_at: datetime | None, now: datetime) -> str:
+    """`—` for a current key, `in 23 h 59 m` during its grace period, `expired 2 h ago` after."""
+    if expires_at is None:
+        return "—"
+    seconds = int((expires_at - now).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    span = f"{hours} h {minutes:02d} m" if hours else f"{minutes} m"
+    return f"in {span}" if seconds > 0 else f"expired {span} ago"

@@ -191,4 +191,5 @@ def test_listing_and_reading_never_query_the_trades_table(session_factory, god, 
 
     assert page.operators[0].total_volume > 0
     assert not [s for s in statements if " trades" in s], statements
-    assert len(statements) <= 12
+    # BEGIN, 5 for the page, 7 for the detail: a fixed number, whatever the data's size.
+    assert len(statements) <= 13

@@ -12,9 +12,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from predictu_console.core.audit import AuditRecord
+from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
-from predictu_console.tui.formatting import health_text, money, status_text, when
+from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.widgets import panels
 
@@ -35,6 +37,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit_operator", "Edit", id="edit-operator"),
         Binding("a", "change_status", "Activate/deactivate", id="change-status"),
+        Binding("k", "rotate_keys", "Keys", id="rotate-keys"),
         Binding("r", "reload", "Reload", id="reload"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
@@ -63,7 +66,7 @@ class OperatorDetailScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         keys = self.query_one("#keys-table", DataTable)
-        keys.add_columns("Key", "Public key", "Status", "Created", "Last used", "Expires")
+        keys.add_columns("Key", "Label", "Public key", "Status", "Created", "Last used", "Expires")
         invoices = self.query_one("#invoices-table", DataTable)
         invoices.add_columns("Period", "Gross", "Predictu", "Operator", "Status")
         self.action_reload()
@@ -82,6 +85,19 @@ class OperatorDetailScreen(ConsoleScreen):
 
         if self.detail is not None:
             self.app.push_screen(OperatorEditScreen(self.detail))
+
+    def action_rotate_keys(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+
+        def closed(generated: KeysGenerated | None) -> None:
+            if generated is not None:
+                self.action_show_tab("keys")
+                self.action_reload()
+
+        modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
+        self.app.push_screen(modal, closed)
 
     def action_change_status(self) -> None:
         detail = self.detail
@@ -122,8 +138,9 @@ class OperatorDetailScreen(ConsoleScreen):
         keys.clear()
         for api_key in detail.api_keys:
             keys.add_row(
-                api_key.key_id, api_key.public_key[:18] + "…", api_key.status,
-                when(api_key.created_at), when(api_key.last_used_at), when(api_key.expires_at),
+                api_key.key_id, api_key.label, api_key.public_key[:16] + "…", api_key.status,
+                when(api_key.created_at), when(api_key.last_used_at),
+                expiry(api_key.expires_at, self.console.backend.clock.now()),
             )  # fmt: skip
         self.query_one("#keys-empty", Static).update("" if detail.api_keys else "No API keys yet.")
         invoices = self.query_one("#invoices-table", DataTable)

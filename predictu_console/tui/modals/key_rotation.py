@@ -1,0 +1,137 @@
+"""Generate or rotate an operator's API keys (`k`), then show the new secret exactly once.
+
+The dialog cannot be closed while the secret is on screen except by confirming it was
+stored: after that it is gone for good (only its ciphertext exists), as spec §5 requires.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static
+
+from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.keys import KeyCreate, KeysGenerated
+from predictu_console.core.validation import parse
+from predictu_console.tui.form_values import integer
+from predictu_console.tui.formatting import when
+from predictu_console.tui.screens.base import ConsoleModal
+from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+
+
+class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
+    """Dismisses with the generated pair (secret included), or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+s", "generate", "Generate", id="generate"),
+        Binding("c", "copy_secret", "Copy secret", show=False, id="copy-secret"),
+    ]
+    DEFAULT_CSS = """
+    KeyRotationModal {
+        align: center middle;
+        #keys-box {
+            width: 90;
+            max-width: 95%;
+            height: auto;
+            border: thick $accent;
+            background: $surface;
+            padding: 1 2;
+        }
+        #keys-title { text-style: bold; margin-bottom: 1; }
+        #keys-buttons, #secret-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #keys-buttons Button, #secret-buttons Button { margin-left: 2; }
+        #request-view { height: auto; }
+        #secret-view { display: none; height: auto; }
+        #secret-value { border: round $warning; padding: 0 1; }
+        &.-shown #secret-view { display: block; }
+        &.-shown #request-view { display: none; }
+    }
+    """
+
+    def __init__(self, operator_id: str, operator_name: str, *, has_keys: bool) -> None:
+        super().__init__()
+        self.operator_id = operator_id
+        self.operator_name = operator_name
+        self.has_keys = has_keys
+        self.generated: KeysGenerated | None = None
+
+    def compose(self) -> ComposeResult:
+        verb = "Rotate" if self.has_keys else "Generate"
+        with Vertical(id="keys-box"):
+            yield Label(f"{verb} API keys for {self.operator_name}", id="keys-title")
+            with Vertical(id="request-view"):
+                yield FormField("Label", "label", "API Key")
+                yield FormField(
+                    "Grace period for the current keys, in hours (1–72)", "grace_period_hours", "24"
+                )
+                with Horizontal(id="keys-buttons"):
+                    yield Button("Cancel (Esc)", id="cancel")
+                    yield Button(f"{verb} (Ctrl+S)", id="generate", variant="primary")
+            with Vertical(id="secret-view"):
+                yield Static(id="secret-intro")
+                yield Static(id="secret-value")
+                yield Static(
+                    "It is shown once and cannot be retrieved again. `c` copies it to the "
+                    "clipboard (OSC 52); if your terminal blocks that, select it above.",
+                    classes="muted",
+                )
+                with Horizontal(id="secret-buttons"):
+                    yield Button("Copy secret (c)", id="copy")
+                    yield Button("I have stored it", id="stored", variant="warning")
+
+    @on(Button.Pressed, "#generate")
+    def action_generate(self) -> None:
+        if self.generated is not None:
+            return
+        values = {field.field: field.value for field in self.query(FormField)}
+        body = {
+            "label": values["label"],
+            "grace_period_hours": integer(values["grace_period_hours"]),
+        }
+        try:
+            data = parse(KeyCreate, body)
+        except ValidationFailed as error:
+            show_form_errors(self, error.fields)
+            return
+        show_form_errors(self, {})
+        self.generate(data)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if self.generated is None:
+            self.dismiss(None)
+        else:
+            self.notify("Confirm you stored the secret first: it cannot be shown again.")
+
+    @on(Button.Pressed, "#copy")
+    def action_copy_secret(self) -> None:
+        if self.generated is not None:
+            self.app.copy_to_clipboard(self.generated.key_pair.secret_key)
+            self.notify("Secret sent to the clipboard (OSC 52).", timeout=4)
+
+    @on(Button.Pressed, "#stored")
+    def stored(self) -> None:
+        self.dismiss(self.generated)
+
+    def show_secret(self, generated: KeysGenerated) -> None:
+        """Swap the form for the one-time view of the new pair."""
+        self.generated = generated
+        pair = generated.key_pair
+        intro = f"New key {pair.key_id} ({pair.label}) is active.\nPublic key: {pair.public_key}\n"
+        if generated.previous_keys:
+            previous = generated.previous_keys
+            intro += (
+                f"Previous key {previous.key_id} stays valid until {when(previous.expires_at)}.\n"
+            )
+        self.query_one("#secret-intro", Static).update(intro + "\nSecret key:")
+        self.query_one("#secret-value", Static).update(pair.secret_key)
+        self.add_class("-shown")
+        self.query_one("#stored", Button).focus()
+
+    @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
+    def generate(self, data: KeyCreate) -> None:
+        generated = self.console.backend.generate_keys(self.operator_id, data)
+        self.app.call_from_thread(self.show_secret, generated)
