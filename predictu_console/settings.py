@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(default=30, ge=1, le=3650)
     """How long a newly issued God Mode session token stays valid."""
 
+    callback_ca_bundle: Path | None = None
+    """An extra PEM CA file trusted for callbacks (tests, private PKI)."""
+
+    callback_allow_private: bool = False
+    """Let callbacks reach loopback and private addresses: development and tests only."""
+
     master_key: SecretStr | None = None
     """Base64 of 32 bytes sealing operator secrets; else `master.key` in the data directory."""
 

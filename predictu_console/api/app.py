@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from predictu_console import __version__
 from predictu_console.api.errors import install_error_handlers
-from predictu_console.api.routes import health, keys, operators
+from predictu_console.api.routes import health, keys, operators, ping
+from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import SessionFactory, make_session_factory
@@ -31,8 +32,10 @@ def create_app(
     app.state.session_factory = session_factory or make_session_factory(settings)
     app.state.clock = clock
     app.state.secret_box = secret_box(settings)
+    app.state.callback_sender = sender_for(settings)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)
+    app.include_router(ping.router, prefix=API_PREFIX)
     return app

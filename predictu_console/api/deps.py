@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from predictu_console.core.admins import actor_for, authenticate, require_god_mode
+from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Unauthorized
@@ -39,6 +40,14 @@ def _secret_box(request: Request) -> SecretBox:
 
 
 SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
+
+
+def _callback_sender(request: Request) -> CallbackSender:
+    sender: CallbackSender = request.app.state.callback_sender
+    return sender
+
+
+SenderDep = Annotated[CallbackSender, Depends(_callback_sender)]
 
 
 def _god_mode_actor(

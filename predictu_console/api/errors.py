@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from predictu_console.core.errors import PredictuError
+from predictu_console.core.errors import Conflict, PredictuError
 from predictu_console.core.validation import fields_from_errors, invalid
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,14 @@ class ErrorEnvelope(BaseModel):
     error: ErrorDetail
 
 
-def error_response(code: str, message: str, fields: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    code: str, message: str, fields: dict[str, str] | None = None, *, status: int | None = None
+) -> JSONResponse:
     """The envelope for `code`, with its status; `fields` only when there are any."""
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
-    status = STATUS_BY_CODE.get(code, 500)
+    status = status or STATUS_BY_CODE.get(code, 500)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse({"success": False, "error": error}, status_code=status, headers=headers)
 
@@ -70,7 +72,10 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PredictuError)
-    return error_response(exc.code, exc.message, exc.fields or None)
+    # A conflict is a 409 whatever its code: NO_ACTIVE_KEY is 404 when reading the public
+    # key, but a 409 when the operator exists and simply cannot be pinged yet.
+    status = 409 if isinstance(exc, Conflict) else None
+    return error_response(exc.code, exc.message, exc.fields or None, status=status)
 
 
 def _is_json(request: Request) -> bool:

@@ -206,3 +206,19 @@ def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOC
         status=key_status(key, clock.now()),
         created_at=key.created_at,
     )
+
+
+def current_secret(session: Session, *, operator_id: str, box: SecretBox) -> tuple[str, str]:
+    """(key id, plaintext secret) of the operator's current key, to sign with.
+
+    Raises NoActiveKey, MasterKeyError.
+    """
+    key = session.scalar(
+        select(ApiKey)
+        .where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
+        .order_by(ApiKey.created_at.desc())
+        .limit(1)
+    )
+    if key is None:
+        raise NoActiveKey(f"Operator {operator_id} has no active API key to sign with")
+    return key.id, box.open(key.id, key.sealed_secret)

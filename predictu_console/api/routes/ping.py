@@ -1,0 +1,41 @@
+"""`POST /operators/{id}/test`: the signed test PING (spec §7)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from predictu_console.api.deps import ClockDep, Db, GodMode, SecretBoxDep, SenderDep
+from predictu_console.api.errors import responses
+from predictu_console.core import ping
+from predictu_console.core.ping import PingRequest, PingResult
+from predictu_console.db.session import session_scope
+
+router = APIRouter(prefix="/operators/{operator_id}", tags=["callbacks"])
+
+
+@router.post(
+    "/test", responses=responses(400, 401, 403, 404, 409), response_model_exclude_none=True
+)
+def test_callback(
+    actor: GodMode,
+    db: Db,
+    clock: ClockDep,
+    box: SecretBoxDep,
+    sender: SenderDep,
+    operator_id: str,
+    data: Annotated[PingRequest | None, Body()] = None,
+) -> PingResult:
+    """Send a signed PING and report the result; a failed PING is still a 200."""
+    with session_scope(db, write=False) as session:
+        prepared = ping.prepare_ping(
+            session=session, operator_id=operator_id, data=data or PingRequest(), box=box,
+            clock=clock,
+        )  # fmt: skip
+    result = ping.send_ping(prepared, sender)
+    with session_scope(db) as session:
+        ping.record_ping(
+            session=session, actor=actor, prepared=prepared, result=result, clock=clock
+        )
+    return result

@@ -1,0 +1,211 @@
+"""The signed test PING (spec §7), in three steps so no transaction waits on the network.
+
+`prepare_ping` reads (operator, URL, signing secret) in one short transaction; `send_ping`
+talks to the operator with no transaction open; `record_ping` writes the outcome (callback
+health, onboarding step 5) in another. Only a PING to the configured URL counts toward
+either: testing a new URL before saving it changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import MISSING, BaseModel, Field, StrictInt
+from sqlalchemy.orm import Session
+
+from predictu_console.core import audit, onboarding
+from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.crypto import SecretBox
+from predictu_console.core.errors import Conflict, NoActiveKey
+from predictu_console.core.fields import format_timestamp
+from predictu_console.core.ids import new_id
+from predictu_console.core.keys import current_secret
+from predictu_console.core.lookup import load_operator
+from predictu_console.core.models import Actor, InputModel
+from predictu_console.core.validation import invalid
+
+PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
+FAILING_AFTER = 5
+SUGGESTIONS = {
+    "TIMEOUT": "Ensure the callback URL is accessible and the server responds within the "
+    "timeout period. Check firewall rules and DNS resolution.",
+    "CONNECTION_REFUSED": "Verify the server is running and the port is correct.",
+    "DNS_RESOLUTION_FAILED": "Check the domain name in the callback URL.",
+    "TLS_ERROR": "Ensure a valid SSL certificate (self-signed certificates are not accepted).",
+    "HTTP_ERROR": "Check the server logs for the callback handler.",
+    "INVALID_RESPONSE": 'Ensure the response is JSON with status "ok" and received_event.',
+    "NOT_HTTPS": "HTTPS is required for all callback URLs.",
+    "BLOCKED_ADDRESS": "Callbacks only go to public internet addresses; use a public host.",
+}
+
+
+class PingWithoutKey(Conflict):
+    """Raised when pinging an operator that has no active key to sign with."""
+
+    code = "NO_ACTIVE_KEY"
+
+
+class PingRequest(InputModel):
+    """Body of `POST /operators/{id}/test`."""
+
+    callback_url: str | MISSING = Field(default=MISSING, min_length=1, max_length=2048)
+    timeout_ms: StrictInt = Field(default=10_000, ge=1, le=30_000)
+
+
+class TestResult(BaseModel):
+    """What the PING did: the response on success, the classified error otherwise."""
+
+    callback_url: str
+    http_status: int | None = None
+    response_body: Any = None
+    latency_ms: int
+    signature_sent: str | None = None
+    tls_version: str | None = None
+    ip_resolved: str | None = None
+    error: str | None = None
+    error_message: str | None = None
+    suggestion: str | None = None
+
+
+class PingResult(BaseModel):
+    """Response of `POST /operators/{id}/test`: 200 either way, the outcome in the body."""
+
+    success: bool
+    test_result: TestResult
+
+
+@dataclass(frozen=True)
+class PreparedPing:
+    """Everything the send needs, read before any network traffic."""
+
+    operator_id: str
+    url: str
+    to_configured_url: bool
+    body: bytes
+    headers: dict[str, str]
+    timeout_ms: int
+
+
+def sign(secret: str, body: bytes) -> str:
+    """`sha256=<hex HMAC-SHA256 of the exact bytes sent>`, keyed with the operator's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def prepare_ping(
+    *, session: Session, operator_id: str, data: PingRequest, box: SecretBox,
+    clock: Clock = SYSTEM_CLOCK,
+) -> PreparedPing:  # fmt: skip
+    """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
+    operator = load_operator(session, operator_id)
+    url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
+    if not url:
+        raise invalid({"callback_url": "no callback URL is configured; send one to test it"})
+    try:
+        _, secret = current_secret(session, operator_id=operator_id, box=box)
+    except NoActiveKey:
+        raise PingWithoutKey(
+            f"{operator.name} has no active API key to sign the PING with; generate keys first"
+        ) from None
+    now = clock.now()
+    body = json.dumps(
+        {
+            "event": "PING",
+            "operator_id": operator_id,
+            "timestamp": format_timestamp(now),
+            "test": True,
+            "payload": {"message": PING_MESSAGE},
+        },
+        separators=(",", ":"),
+    ).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Predictu-Callbacks/1",
+        "X-Predictu-Signature": sign(secret, body),
+        "X-Predictu-Event": "PING",
+        "X-Predictu-Delivery": new_id("dlv_test"),
+        "X-Predictu-Timestamp": str(int(now.timestamp())),
+    }
+    return PreparedPing(
+        operator_id, url, url == operator.callback_url, body, headers, data.timeout_ms
+    )
+
+
+def _valid_reply(body: bytes) -> Any:
+    try:
+        reply = json.loads(body)
+    except ValueError:
+        return None
+    ok = isinstance(reply, dict) and reply.get("status") == "ok"
+    return reply if ok and reply.get("received_event") == "PING" else None
+
+
+def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
+    """Send it and judge the reply; never raises for the operator's server's failures."""
+    started = time.monotonic()
+    signature = prepared.headers["X-Predictu-Signature"]
+    result = TestResult(callback_url=prepared.url, latency_ms=0, signature_sent=signature)
+    try:
+        response = sender.post(
+            prepared.url, prepared.body, prepared.headers, timeout_ms=prepared.timeout_ms
+        )
+    except CallbackFailure as failure:
+        return _failed(result, failure.code, failure.message, started, ip=failure.ip)
+    result.http_status, result.tls_version = response.status, response.tls_version
+    result.ip_resolved = response.ip
+    if response.status != 200:
+        message = f"Server returned HTTP {response.status}"
+        return _failed(result, "HTTP_ERROR", message, started, ip=response.ip)
+    reply = _valid_reply(response.body)
+    if reply is None:
+        message = 'Expected JSON {"status": "ok", "received_event": "PING"}'
+        return _failed(result, "INVALID_RESPONSE", message, started, ip=response.ip)
+    result.response_body = reply
+    result.latency_ms = round((time.monotonic() - started) * 1000)
+    return PingResult(success=True, test_result=result)
+
+
+def _failed(result: TestResult, code: str, message: str, started: float,
+            *, ip: str | None) -> PingResult:  # fmt: skip
+    result.error, result.error_message, result.suggestion = code, message, SUGGESTIONS[code]
+    result.latency_ms = round((time.monotonic() - started) * 1000)
+    result.ip_resolved = ip
+    return PingResult(success=False, test_result=result)
+
+
+def record_ping(
+    *, session: Session, actor: Actor, prepared: PreparedPing, result: PingResult,
+    clock: Clock = SYSTEM_CLOCK,
+) -> None:  # fmt: skip
+    """Callback health and onboarding step 5, for a PING to the configured URL only."""
+    operator = load_operator(session, prepared.operator_id, for_update=True)
+    if not prepared.to_configured_url or operator.callback_url != prepared.url:
+        return
+    now = clock.now()
+    before = (operator.callback_status, operator.callback_failure_count)
+    if result.success:
+        operator.callback_status, operator.callback_failure_count = "healthy", 0
+        operator.callback_last_success = now
+    else:
+        operator.callback_failure_count += 1
+        failing = operator.callback_failure_count >= FAILING_AFTER
+        operator.callback_status = "failing" if failing else "degraded"
+    changes: dict[str, Any] = {
+        "callback_status": {"from": before[0], "to": operator.callback_status},
+        "callback_failure_count": {"from": before[1], "to": operator.callback_failure_count},
+    }
+    if result.success and onboarding.complete(operator, "test_ping", now):
+        changes["onboarding.test_ping"] = {"from": None, "to": format_timestamp(now)}
+    operator.version += 1
+    operator.updated_at = now
+    action: Literal["callback.ping_succeeded", "callback.ping_failed"] = (
+        "callback.ping_succeeded" if result.success else "callback.ping_failed"
+    )
+    audit.record(
+        session, actor=actor, action=action, at=now, operator_id=operator.id, changes=changes
+    )

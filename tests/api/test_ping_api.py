@@ -1,0 +1,72 @@
+"""The PING over HTTP: 200 with the result either way; 409 without keys; 400 for bad bodies."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from predictu_console.api.app import create_app
+from tests.factories import operator_payload
+from tests.receivers import https_receiver
+
+BASE = "/api/s2s/operators"
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    with https_receiver(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def client(settings, session_factory, clock, receiver):
+    settings = settings.model_copy(
+        update={"callback_ca_bundle": receiver.ca_file, "callback_allow_private": True}
+    )
+    with TestClient(
+        create_app(settings, session_factory=session_factory, clock=clock)
+    ) as test_client:
+        yield test_client
+
+
+def test_ping_through_the_api(client, auth, receiver):
+    operator = client.post(
+        BASE, json=operator_payload(), headers=auth
+    ).json()["operator"]  # fmt: skip
+    url = f"{BASE}/{operator['id']}"
+    without_keys = client.post(
+        f"{url}/test", json={"callback_url": receiver.url + "/ok"}, headers=auth
+    )
+    assert (without_keys.status_code, without_keys.json()["error"]["code"]) == (
+        409,
+        "NO_ACTIVE_KEY",
+    )
+
+    client.post(f"{url}/keys", headers=auth)
+    client.patch(url, json={"callback_url": receiver.url + "/ok"}, headers=auth)
+    ok = client.post(f"{url}/test", headers=auth)
+    assert ok.status_code == 200
+    body = ok.json()
+    assert body["success"] is True
+    assert set(body["test_result"]) == {
+        "callback_url", "http_status", "response_body", "latency_ms", "signature_sent",
+        "tls_version", "ip_resolved",
+    }  # fmt: skip
+    failed = client.post(
+        f"{url}/test", json={"callback_url": receiver.url + "/error"}, headers=auth
+    )
+    assert failed.status_code == 200
+    assert failed.json()["success"] is False
+    assert failed.json()["test_result"]["error"] == "HTTP_ERROR"
+    assert "suggestion" in failed.json()["test_result"]
+    detail = client.get(url, headers=auth).json()
+    assert detail["onboarding_checklist"]["test_ping"]["complete"] is True
+
+
+@pytest.mark.parametrize(
+    "body", [{"timeout_ms": 0}, {"timeout_ms": 30001}, {"timeout_ms": "5"}, {"url": "x"}]
+)
+def test_bad_ping_bodies_are_400(client, auth, body):
+    operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
+    response = client.post(f"{BASE}/{operator['id']}/test", json=body, headers=auth)
+    assert response.status_code == 400

@@ -1,0 +1,91 @@
+"""Real HTTPS callback receivers on loopback, with trustme certificates."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import trustme
+
+OK = json.dumps({"status": "ok", "received_event": "PING"}).encode()
+
+
+@dataclass
+class Receiver:
+    """A running server: its base URL and what it received."""
+
+    url: str
+    ca_file: Path
+    requests: list[dict[str, object]] = field(default_factory=list)
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            receiver.requests.append(
+                {"path": self.path, "headers": dict(self.headers), "body": body}
+            )
+            status, reply, headers = 200, OK, {}
+            if self.path == "/bad-json":
+                reply = b"<html>thanks</html>"
+            elif self.path == "/wrong-json":
+                reply = json.dumps({"status": "ok"}).encode()
+            elif self.path == "/error":
+                status, reply = 500, b"boom"
+            elif self.path == "/redirect":
+                status, headers = 302, {"Location": "https://example.com/elsewhere"}
+            elif self.path == "/slow":
+                time.sleep(1.5)
+            elif self.path == "/big":
+                reply = b"x" * 200_000
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            try:
+                self.wfile.write(reply)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+@contextmanager
+def https_receiver(tmp_path: Path, *, hostname: str = "localhost",
+                   trusted: bool = True) -> Iterator[Receiver]:  # fmt: skip
+    """Serve HTTPS on 127.0.0.1 with a certificate for `hostname`.
+
+    `ca_file` is the CA to trust; with `trusted=False` the server's certificate comes from a
+    different CA, as a self-signed certificate would.
+    """
+    ca, other = trustme.CA(), trustme.CA()
+    issued = (ca if trusted else other).issue_cert(hostname)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    issued.configure_cert(context)
+    ca_file = tmp_path / f"ca-{id(ca)}.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    receiver = Receiver(url="", ca_file=ca_file)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+    server.daemon_threads = True
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    receiver.url = f"https://localhost:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
