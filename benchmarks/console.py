@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 
 from benchmarks.demo_data import demo_home
 from predictu_console.core import admins
+from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import make_session_factory, session_scope
 from predictu_console.settings import Settings
@@ -99,7 +100,9 @@ def main() -> None:
         actor = admins.console_admin(session=session, email=None, os_user=getpass.getuser())
 
     def console() -> PredictuApp:
-        backend = Backend(factory=factory, actor=actor, box=secret_box(settings))
+        backend = Backend(
+            factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
+        )
         return make_tui(backend, poll_seconds=3600)
 
     ours, bare = [], []

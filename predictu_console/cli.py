@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from predictu_console import __version__
 from predictu_console.core import admins, audit, invoices, operators, stats
+from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.demo.seed import seed
@@ -198,7 +199,10 @@ def _console(
         actor = admins.console_admin(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
-    make_tui(Backend(factory=factory, actor=actor, box=secret_box(settings))).run()
+    backend = Backend(
+        factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
+    )
+    make_tui(backend).run()
     return EXIT_OK
 
 

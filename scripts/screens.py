@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from predictu_console.core import ids
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
+from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
@@ -41,7 +42,8 @@ def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
             session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock
         )
     actor = actor_for(admin, os_user="ana")
-    return Backend(factory=factory, actor=actor, box=SecretBox(DEMO_MASTER_KEY), clock=clock)
+    box, sender = SecretBox(DEMO_MASTER_KEY), CallbackSender(allow_private=True)
+    return Backend(factory=factory, actor=actor, box=box, sender=sender, clock=clock)
 
 
 async def settle(pilot: Pilot[None], *, typed: bool = False) -> None:
@@ -112,4 +114,5 @@ SHOTS = [
     Shot("operator-create", _keys("n")),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
+    Shot("operator-callback-test", _keys("t", operator="example")),
 ]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, keys, operators
+from predictu_console.core import audit, keys, operators, ping
 from predictu_console.core.audit import AuditRecord
+from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.keys import KeyCreate, KeysGenerated
@@ -26,6 +27,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
+from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.db.tables import Operator
 
@@ -37,6 +39,7 @@ class Backend:
     factory: SessionFactory
     actor: Actor
     box: SecretBox
+    sender: CallbackSender
     clock: Clock = SYSTEM_CLOCK
 
     def list_operators(self, query: OperatorListQuery) -> OperatorPage:
@@ -66,6 +69,21 @@ class Backend:
                 session=session, actor=self.actor, operator_id=operator_id, data=data,
                 box=self.box, clock=self.clock,
             )  # fmt: skip
+
+    def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
+        """Send a signed PING; no transaction is open while it is in flight."""
+        with session_scope(self.factory, write=False) as session:
+            prepared = ping.prepare_ping(
+                session=session, operator_id=operator_id, data=data, box=self.box,
+                clock=self.clock,
+            )  # fmt: skip
+        result = ping.send_ping(prepared, self.sender)
+        with session_scope(self.factory) as session:
+            ping.record_ping(
+                session=session, actor=self.actor, prepared=prepared, result=result,
+                clock=self.clock,
+            )  # fmt: skip
+        return result
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""

@@ -15,6 +15,7 @@ from predictu_console.core.audit import AuditRecord
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
+from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.base import ConsoleScreen
@@ -38,6 +39,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("e", "edit_operator", "Edit", id="edit-operator"),
         Binding("a", "change_status", "Activate/deactivate", id="change-status"),
         Binding("k", "rotate_keys", "Keys", id="rotate-keys"),
+        Binding("t", "test_callback", "Test callback", id="test-callback"),
         Binding("r", "reload", "Reload", id="reload"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
@@ -98,6 +100,12 @@ class OperatorDetailScreen(ConsoleScreen):
 
         modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
         self.app.push_screen(modal, closed)
+
+    def action_test_callback(self) -> None:
+        detail = self.detail
+        if detail is not None:
+            modal = CallbackTestModal(detail.id, detail.name, detail.callback_url)
+            self.app.push_screen(modal, lambda _result: self.action_reload())
 
     def action_change_status(self) -> None:
         detail = self.detail

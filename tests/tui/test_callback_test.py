@@ -1,0 +1,63 @@
+"""The Test callback dialog against a real HTTPS receiver."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import socket
+
+import pytest
+from rich.console import Console
+
+from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.keys import KeyCreate
+from predictu_console.core.models import OperatorListQuery
+from predictu_console.tui.app import make_tui
+from predictu_console.tui.modals.callback_test import CallbackTestModal
+from scripts.screens import SIZE, open_operator, settle
+from tests.receivers import https_receiver
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    with https_receiver(tmp_path) as running:
+        yield running
+
+
+def _shown(app) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#ping-result").content)
+    return console.export_text()
+
+
+async def _send(pilot, url):
+    pilot.app.screen.query_one("#input-callback_url").value = url
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_ping_from_the_console_then_retry_a_closed_port(backend, receiver):
+    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
+    app = make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+    operator_id = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0].id
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackTestModal)
+        await _send(pilot, receiver.url + "/ok")
+        assert any(n.title == "NO_ACTIVE_KEY" for n in app._notifications)
+
+        backend.generate_keys(operator_id, KeyCreate())
+        await _send(pilot, receiver.url + "/ok")
+        shown = _shown(app)
+        assert "delivered and acknowledged" in shown
+        assert "TLSv1" in shown and "127.0.0.1" in shown
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed = probe.getsockname()[1]
+        await _send(pilot, f"https://localhost:{closed}/cb")
+        shown = _shown(app)
+        assert "CONNECTION_REFUSED" in shown and "port is correct" in shown
+        assert len(receiver.requests) == 1
