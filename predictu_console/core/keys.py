@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from predictu_console.core import audit, onboarding
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.errors import NoActiveKey, NotFound
-from predictu_console.core.fields import Label, Timestamp, format_timestamp, is_id
+from predictu_console.core.errors import NoActiveKey
+from predictu_console.core.fields import Label, Timestamp, format_timestamp
 from predictu_console.core.ids import BASE62, new_id
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, ApiKeyOut, InputModel
@@ -177,20 +177,12 @@ def _audit(session: Session, actor: Actor, operator: Operator, key: ApiKey,
         changes=changes,
     )  # fmt: skip
     if onboarding.complete(operator, "generate_keys", now):
-        audit.record(
-            session,
-            actor=actor,
-            action="onboarding.step_completed",
-            at=now,
-            operator_id=operator.id,
-            changes={"onboarding.generate_keys": {"from": None, "to": format_timestamp(now)}},
+        onboarding.record_completion(
+            session, actor=actor, operator_id=operator.id, step="generate_keys", at=now
         )
 
 
-def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOCK) -> PublicKeyOut:
-    """The operator's current public key. Raises NotFound, NoActiveKey."""
-    if not is_id(operator_id, "op") or session.get(Operator, operator_id) is None:
-        raise NotFound(f"No operator found with id {operator_id!r}")
+def _current_key(session: Session, operator_id: str) -> ApiKey:
     key = session.scalar(
         select(ApiKey)
         .where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
@@ -199,6 +191,13 @@ def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOC
     )
     if key is None:
         raise NoActiveKey(f"Operator {operator_id} has no active API key")
+    return key
+
+
+def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOCK) -> PublicKeyOut:
+    """The operator's current public key. Raises NotFound, NoActiveKey."""
+    load_operator(session, operator_id)
+    key = _current_key(session, operator_id)
     return PublicKeyOut(
         operator_id=operator_id,
         public_key=key.public_key,
@@ -213,12 +212,5 @@ def current_secret(session: Session, *, operator_id: str, box: SecretBox) -> tup
 
     Raises NoActiveKey, MasterKeyError.
     """
-    key = session.scalar(
-        select(ApiKey)
-        .where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
-        .order_by(ApiKey.created_at.desc())
-        .limit(1)
-    )
-    if key is None:
-        raise NoActiveKey(f"Operator {operator_id} has no active API key to sign with")
+    key = _current_key(session, operator_id)
     return key.id, box.open(key.id, key.sealed_secret)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from predictu_console.core.models import ONBOARDING_STEPS, ChecklistStep
+from sqlalchemy.orm import Session
+
+from predictu_console.core import audit
+from predictu_console.core.fields import format_timestamp
+from predictu_console.core.models import ONBOARDING_STEPS, Actor, ChecklistStep
 from predictu_console.db.tables import OnboardingStep, Operator
 
 ACTIVATION_PREREQUISITES = ONBOARDING_STEPS[:-1]
@@ -46,3 +50,17 @@ def checklist(operator: Operator) -> dict[str, ChecklistStep]:
         step: ChecklistStep(complete=by_step.get(step) is not None, completed_at=by_step.get(step))
         for step in ONBOARDING_STEPS
     }
+
+
+def record_completion(
+    session: Session, *, actor: Actor | None, operator_id: str, step: str, at: datetime
+) -> None:
+    """The audit row of a step's completion; write it only when `complete` returned True."""
+    audit.record(
+        session,
+        actor=actor,
+        action="onboarding.step_completed",
+        at=at,
+        operator_id=operator_id,
+        changes={f"onboarding.{step}": {"from": None, "to": format_timestamp(at)}},
+    )

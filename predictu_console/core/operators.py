@@ -25,7 +25,6 @@ from predictu_console.core.errors import (
     OnboardingIncomplete,
     StaleVersion,
 )
-from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.keys import list_keys
@@ -329,14 +328,7 @@ def update_operator(
             changes=changes,
         )  # fmt: skip
     for step in completed:
-        audit.record(
-            session,
-            actor=actor,
-            action="onboarding.step_completed",
-            at=now,
-            operator_id=row.id,
-            changes={f"onboarding.{step}": {"from": None, "to": format_timestamp(now)}},
-        )
+        onboarding.record_completion(session, actor=actor, operator_id=row.id, step=step, at=now)
     sensitive = notifications.sensitive_changes(changes)
     if sensitive:
         notifications.notify_god_mode_admins(

@@ -18,12 +18,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, invoices, onboarding, operators
+from predictu_console.core import invoices, onboarding, operators
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
 from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
 from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator, cast
-from predictu_console.core.fields import format_timestamp
 from predictu_console.core.models import Actor, AdminOut, OperatorCreate, OperatorUpdate
 from predictu_console.core.money import month_of
 from predictu_console.db.session import SessionFactory, session_scope
@@ -120,13 +119,8 @@ def _mark_done(session: Session, actor: Actor, at: datetime, operator_id: str, s
         row.updated_at = at
         if step == "test_ping":
             row.callback_status, row.callback_last_success = "healthy", at
-        audit.record(
-            session,
-            actor=actor,
-            action="onboarding.step_completed",
-            at=at,
-            operator_id=operator_id,
-            changes={f"onboarding.{step}": {"from": None, "to": format_timestamp(at)}},
+        onboarding.record_completion(
+            session, actor=actor, operator_id=operator_id, step=step, at=at
         )
 
 
