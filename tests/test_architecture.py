@@ -32,3 +32,23 @@ def test_importing_the_core_creates_no_database_or_settings():
         "print(sum(isinstance(o, sqlalchemy.engine.Engine) for o in gc.get_objects()))"
     )
     assert subprocess.check_output([sys.executable, "-c", probe]).strip() == b"0"
+
+
+def test_every_non_python_file_the_package_needs_is_declared_package_data():
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["predictu_console"]
+    package = root / "predictu_console"
+    needed = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix in (".tcss", ".mako")
+    ]
+    assert needed
+    missing = [name for name in needed if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    assert missing == [], "add these to [tool.setuptools.package-data]"
