@@ -47,6 +47,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 status, headers = 302, {"Location": "https://example.com/elsewhere"}
             elif self.path == "/slow":
                 time.sleep(1.5)
+            elif self.path == "/trickle":
+                # Headers a byte at a time: each read is quick, the whole reply is not.
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
             elif self.path == "/big":
                 reply = b"x" * 200_000
             self.send_response(status)

@@ -72,6 +72,36 @@ def is_public(address: IPAddress) -> bool:
     )
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A stream whose every read, write and TLS handshake gets only the time left."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
+        self._inner, self._deadline = inner, deadline
+
+    def _left(self, timeout: float | None) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:  # fmt: skip
+        secured = self._inner.start_tls(ssl_context, server_hostname, self._left(timeout))
+        return _DeadlineStream(secured, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself, refuses blocked addresses, connects to the checked one."""
 
@@ -98,10 +128,11 @@ class _GuardedBackend(httpcore.SyncBackend):
                 )  # fmt: skip
             try:
                 # TLS still verifies and sends SNI for `host`: only the TCP peer is pinned.
-                return super().connect_tcp(
+                stream = super().connect_tcp(
                     ip, port, timeout=max(self.deadline - time.monotonic(), 0.001),
                     local_address=local_address, socket_options=socket_options,
                 )  # fmt: skip
+                return _DeadlineStream(stream, self.deadline)
             except httpcore.ConnectError as error:
                 refused = error
         raise refused or httpcore.ConnectError(f"no address for {host}")

@@ -144,6 +144,17 @@ def test_a_slow_server_times_out_at_the_deadline(
     assert 250 <= result.test_result.latency_ms < 1400
 
 
+def test_a_trickling_server_cannot_stretch_the_exchange_past_the_deadline(
+    session_factory, god, clock, sender, receiver, keyed
+):
+    result = _ping(
+        session_factory, god, clock, sender, keyed[0], callback_url=receiver.url + "/trickle",
+        timeout_ms=400,
+    )  # fmt: skip
+    assert result.test_result.error == "TIMEOUT"
+    assert result.test_result.latency_ms < 900  # the full reply would take about 2 s
+
+
 def test_a_closed_port_is_connection_refused(session_factory, god, clock, sender, keyed):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
