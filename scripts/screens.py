@@ -76,6 +76,10 @@ def _keys(*keys: str, operator: str | None = None, typed: bool = False) -> Steps
     return steps
 
 
+def _pages(step: int) -> list[str]:
+    return ["pageup"] if step == 1 else ["pagedown"] * (step - 2)
+
+
 def _edit(**typed: str) -> Steps:
     async def steps(pilot: Pilot[None]) -> None:
         await open_operator(pilot)
@@ -115,4 +119,9 @@ SHOTS = [
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),
+    # The wizard opens LuckySpin at its first open step (2); page keys reach the others.
+    *(
+        Shot(f"onboarding-step-{step}", _keys("o", *_pages(step), operator="luckyspin"))
+        for step in range(1, 9)
+    ),
 ]

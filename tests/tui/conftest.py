@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 
 from predictu_console.core import ids
 from predictu_console.tui.app import PredictuApp, make_tui
@@ -25,3 +28,13 @@ def table_names(app) -> list[str]:
     """Names in the list's table, top to bottom."""
     table = app.screen.query_one("#operators")
     return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+
+
+def shown_text(app, selector: str) -> str:
+    """What a Static on the current screen shows, as plain text."""
+    content = app.screen.query_one(selector).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import socket
 
 import pytest
-from rich.console import Console
 
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.keys import KeyCreate
@@ -16,6 +14,7 @@ from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from scripts.screens import SIZE, open_operator, settle
 from tests.receivers import https_receiver
+from tests.tui.conftest import shown_text
 
 
 @pytest.fixture
@@ -25,9 +24,7 @@ def receiver(tmp_path):
 
 
 def _shown(app) -> str:
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(app.screen.query_one("#ping-result").content)
-    return console.export_text()
+    return shown_text(app, "#ping-result")
 
 
 async def _send(pilot, url):

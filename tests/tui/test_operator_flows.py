@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
-
-from rich.console import Console
 
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from scripts.screens import SIZE, settle
+from tests.tui.conftest import shown_text
 
 
 def _id(backend, name):
@@ -29,14 +28,7 @@ async def _open(pilot, name):
     assert isinstance(pilot.app.screen, OperatorDetailScreen)
 
 
-def _text(app, selector):
-    """What a Static shows, as plain text."""
-    content = app.screen.query_one(selector).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
+_text = shown_text
 
 
 async def _type(pilot, field_id, text):
@@ -162,9 +154,9 @@ async def test_create_shows_errors_inline_then_opens_the_new_operator(console, b
         await _type(pilot, "name", "New Casino")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(console.screen, OperatorDetailScreen)
-        assert "New Casino" in _text(console, "#detail-header")
-        assert "onboarding 1/8" in _text(console, "#detail-header")
+        assert isinstance(console.screen, OnboardingWizardScreen)
+        assert "New Casino" in _text(console, "#wizard-title")
+        assert "1 of 8 steps done" in _text(console, "#wizard-title")
 
 
 async def test_deactivating_names_the_consequence_and_blocks_trading(console, backend):

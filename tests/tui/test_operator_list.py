@@ -33,7 +33,7 @@ async def test_status_filter_and_sort_keys(console):
         await settle(pilot)
         assert len(table_names(console)) == 6
         assert "status: active" in str(console.screen.query_one("#list-state").render())
-        await pilot.press("o", "o")  # created → name → volume
+        await pilot.press("s", "s")  # created → name → volume
         await settle(pilot)
         assert table_names(console)[0] == "Example Casino"
         await pilot.press("r")  # least volume first

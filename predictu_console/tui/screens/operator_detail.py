@@ -19,6 +19,8 @@ from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.base import ConsoleScreen
+from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("a", "change_status", "Activate/deactivate", id="change-status"),
         Binding("k", "rotate_keys", "Keys", id="rotate-keys"),
         Binding("t", "test_callback", "Test callback", id="test-callback"),
+        Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
@@ -83,8 +86,6 @@ class OperatorDetailScreen(ConsoleScreen):
         self.load(self.operator_id)
 
     def action_edit_operator(self) -> None:
-        from predictu_console.tui.screens.operator_edit import OperatorEditScreen
-
         if self.detail is not None:
             self.app.push_screen(OperatorEditScreen(self.detail))
 
@@ -100,6 +101,9 @@ class OperatorDetailScreen(ConsoleScreen):
 
         modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
         self.app.push_screen(modal, closed)
+
+    def action_onboard(self) -> None:
+        self.app.push_screen(OnboardingWizardScreen(self.operator_id))
 
     def action_test_callback(self) -> None:
         detail = self.detail

@@ -15,6 +15,7 @@ from predictu_console.core.models import OperatorListQuery, OperatorOut, Operato
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.base import ConsoleScreen
+from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ class OperatorListScreen(ConsoleScreen):
         Binding("enter", "open_operator", "Open", id="open-operator"),
         Binding("n", "new_operator", "New", id="new-operator"),
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
-        Binding("o", "cycle_sort", "Sort", id="cycle-sort"),
+        Binding("o", "onboard_operator", "Onboard", id="onboard-operator"),
+        Binding("s", "cycle_sort", "Sort", id="cycle-sort"),
         Binding("r", "reverse_sort", "Reverse", id="reverse-sort"),
         Binding("right_square_bracket", "page(1)", "Next page", id="next-page"),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="previous-page"),
@@ -137,10 +139,17 @@ class OperatorListScreen(ConsoleScreen):
     def action_open_operator(self) -> None:
         self.query_one("#operators", DataTable).action_select_cursor()
 
+    def action_onboard_operator(self) -> None:
+        table = self.query_one("#operators", DataTable)
+        if table.row_count:
+            row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if row_key:
+                self.app.push_screen(OnboardingWizardScreen(row_key))
+
     def action_new_operator(self) -> None:
         def opened(created: OperatorOut | None) -> None:
             if created is not None:
-                self.app.push_screen(OperatorDetailScreen(created.id))
+                self.app.push_screen(OnboardingWizardScreen(created.id))
 
         self.app.push_screen(OperatorCreateModal(), opened)
 

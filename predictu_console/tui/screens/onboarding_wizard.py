@@ -1,0 +1,328 @@
+"""The onboarding wizard (`o`): eight steps from new record to active operator.
+
+Each page does its step's real action through core, and core decides when a step is done:
+the wizard only shows where the operator stands and resumes at the first open step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (
+    Button,
+    ContentSwitcher,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    Static,
+)
+
+from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
+from predictu_console.core.keys import KeysGenerated
+from predictu_console.core.models import ONBOARDING_STEPS, OperatorDetail, OperatorUpdate
+from predictu_console.core.ping import PingRequest, PingResult
+from predictu_console.core.validation import parse
+from predictu_console.tui.form_values import number
+from predictu_console.tui.formatting import percent
+from predictu_console.tui.modals.callback_test import verdict
+from predictu_console.tui.modals.key_rotation import KeyRotationModal
+from predictu_console.tui.screens.base import ConsoleScreen
+from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.step_indicator import step_indicator
+
+COLOURS = ("primary_color", "secondary_color", "bg_primary", "bg_secondary")
+HINTS = {
+    1: "The record exists. Ctrl+S continues.",
+    2: "Confirm the share even if you keep it: Ctrl+S saves it.",
+    3: "Ctrl+S opens the key dialog: the secret is shown once.",
+    4: "An HTTPS endpoint on the operator's side. Ctrl+S saves it.",
+    5: "Ctrl+S sends a signed PING to the saved URL; it must succeed to move on.",
+    6: "Colours as #rrggbb, URLs as https://…  Ctrl+S saves the theme.",
+    7: "Type an origin and press Enter to add it; Delete removes the highlighted one. "
+    "Ctrl+S saves the list.",
+    8: "Ctrl+S activates the operator: its players can trade.",
+}
+
+
+class OnboardingWizardScreen(ConsoleScreen):
+    """One page per step; PgUp and PgDn move between pages, Ctrl+S does the page's step."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Leave (progress is kept)", id="leave"),
+        Binding("ctrl+s", "do_step", "Do this step", id="do-step"),
+        # Page keys, not letters: most pages have an input that would swallow a typed key.
+        Binding("pageup", "page(-1)", "Previous step", id="previous-step"),
+        Binding("pagedown", "page(1)", "Next step", id="next-step"),
+        Binding("delete", "remove_origin", "Remove origin", show=False, id="remove-origin"),
+    ]
+    CSS_PATH = "onboarding_wizard.tcss"
+
+    def __init__(self, operator_id: str) -> None:
+        super().__init__()
+        self.operator_id = operator_id
+        self.detail: OperatorDetail | None = None
+        self.current = 0
+        """The page shown, 1–8; 0 until the operator is loaded."""
+        self.origins: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="wizard-title")
+        yield Static(id="wizard-steps")
+        with ContentSwitcher(initial="step-1", id="wizard-pages"):
+            with Vertical(id="step-1"):
+                yield Static(id="record-summary")
+            with Vertical(id="step-2"):
+                yield FormField("Predictu revenue share % (1–99)", "revenue_share_predictu")
+                yield Static(id="share-preview")
+            with Vertical(id="step-3"):
+                yield Static(id="keys-state")
+            with Vertical(id="step-4"):
+                yield FormField("Callback URL (https://…)", "callback_url")
+            with Vertical(id="step-5"):
+                yield Static(id="ping-target")
+                yield Static(id="ping-verdict")
+            with Vertical(id="step-6"):
+                for colour in COLOURS:
+                    yield FormField(colour.replace("_", " "), f"branding.{colour}")
+                yield FormField("Logo URL (optional)", "branding.logo_url")
+                yield FormField("Icon URL (optional)", "branding.icon_url")
+                yield Static(id="branding-preview")
+            with Vertical(id="step-7"):
+                yield FormField("Add an origin (https://host[:port]) and press Enter", "new_origin")
+                yield ListView(id="origin-list")
+            with Vertical(id="step-8"):
+                yield Static(id="activation-summary")
+        yield Static(id="wizard-hint", classes="muted")
+        with Horizontal(id="wizard-buttons"):
+            yield Button("Previous (PgUp)", id="previous")
+            yield Button("Do this step (Ctrl+S)", id="do-step", variant="primary")
+            yield Button("Next (PgDn)", id="next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @on(Input.Changed, "#input-revenue_share_predictu")
+    def share_typed(self, event: Input.Changed) -> None:
+        share = number(event.value.strip())
+        if isinstance(share, str) or not 1 <= share <= 99:
+            self.query_one("#share-preview", Static).update("Type a percentage from 1 to 99.")
+            return
+        self.query_one("#share-preview", Static).update(
+            f"Predictu {percent(share)} · operator {percent(100 - share)}"
+        )
+
+    @on(Input.Changed)
+    def colour_typed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("input-branding-"):
+            self._preview_branding()
+
+    @on(Input.Submitted, "#input-new_origin")
+    def origin_submitted(self, event: Input.Submitted) -> None:
+        try:
+            update = parse(OperatorUpdate, {"allowed_origins": [*self.origins, event.value]})
+        except ValidationFailed:
+            show_form_errors(
+                self, {"new_origin": "must be an origin such as https://www.casino.com"}
+            )
+            return
+        show_form_errors(self, {})
+        if isinstance(update.allowed_origins, list):
+            self.origins = update.allowed_origins
+        event.input.value = ""
+        self._show_origins()
+
+    @on(Button.Pressed, "#do-step")
+    def action_do_step(self) -> None:
+        if self.detail is None:
+            return
+        actions: dict[int, Callable[[], None]] = {
+            1: lambda: self.action_page(1),
+            2: self._save_share,
+            3: self._open_keys,
+            4: self._save_callback,
+            5: self._send_ping,
+            6: self._save_branding,
+            7: self._save_origins,
+            8: lambda: self._save({"status": "active"}),
+        }
+        actions[self.current]()
+
+    @on(Button.Pressed, "#previous")
+    def previous(self) -> None:
+        self.action_page(-1)
+
+    @on(Button.Pressed, "#next")
+    def next(self) -> None:
+        self.action_page(1)
+
+    def action_page(self, step: int) -> None:
+        if self.detail is not None and 1 <= self.current + step <= len(ONBOARDING_STEPS):
+            self._show_page(self.current + step)
+
+    def action_remove_origin(self) -> None:
+        listing = self.query_one("#origin-list", ListView)
+        if self.current == 7 and listing.index is not None and self.origins:
+            del self.origins[listing.index]
+            self._show_origins()
+
+    def _field(self, field: str) -> str:
+        return next(f.value for f in self.query(FormField) if f.field == field)
+
+    def _save_share(self) -> None:
+        self._save({"revenue_share_predictu": number(self._field("revenue_share_predictu"))})
+
+    def _save_callback(self) -> None:
+        url = self._field("callback_url")
+        if not url:
+            show_form_errors(self, {"callback_url": "enter the operator's HTTPS callback URL"})
+            return
+        self._save({"callback_url": url})
+
+    def _save_branding(self) -> None:
+        branding: dict[str, Any] = {c: self._field(f"branding.{c}") for c in COLOURS}
+        for url in ("logo_url", "icon_url"):
+            branding[url] = self._field(f"branding.{url}") or None
+        self._save({"branding": branding})
+
+    def _save_origins(self) -> None:
+        if not self.origins:
+            show_form_errors(self, {"new_origin": "add at least one origin"})
+            return
+        self._save({"allowed_origins": self.origins})
+
+    def _save(self, body: dict[str, Any]) -> None:
+        try:
+            data = parse(OperatorUpdate, body)
+        except ValidationFailed as error:
+            show_form_errors(self, error.fields)
+            return
+        show_form_errors(self, {})
+        assert self.detail is not None
+        self.save(data, self.detail.version)
+
+    def _open_keys(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
+
+        def closed(generated: KeysGenerated | None) -> None:
+            self.load(advance=generated is not None)
+
+        self.app.push_screen(modal, closed)
+
+    def _send_ping(self) -> None:
+        self.query_one("#ping-verdict", Static).update(
+            Text("Sending the signed PING…", style="italic")
+        )
+        self.ping()
+
+    def show(self, detail: OperatorDetail, advance: bool) -> None:
+        """Fill every page from the operator as core sees it; resume at the first open step."""
+        first_load = self.detail is None
+        self.detail = detail
+        self.query_one("#wizard-title", Static).update(
+            Text.assemble(
+                ("Onboarding ", "bold"),
+                (detail.name, "bold"),
+                f"  {detail.domain}  ",
+                f"{detail.onboarding_step} of 8 steps done",
+            )  # fmt: skip
+        )
+        self.query_one("#record-summary", Static).update(panels.overview(detail))
+        share = self.query_one("#input-revenue_share_predictu", Input)
+        share.value = percent(detail.revenue_share_predictu).rstrip("%")
+        self.query_one("#keys-state", Static).update(
+            f"{len(detail.api_keys)} key pair(s); the current one is {detail.api_keys[0].key_id}."
+            if detail.api_keys
+            else "No keys yet."
+        )
+        self.query_one("#input-callback_url", Input).value = detail.callback_url or ""
+        self.query_one("#ping-target", Static).update(
+            f"PING target: {detail.callback_url or '— set the callback URL first (step 4)'}"
+        )
+        for colour in COLOURS:
+            self.query_one(f"#input-branding-{colour}", Input).value = getattr(
+                detail.branding, colour
+            )
+        self.query_one("#input-branding-logo_url", Input).value = detail.branding.logo_url or ""
+        self.query_one("#input-branding-icon_url", Input).value = detail.branding.icon_url or ""
+        self.origins = list(detail.allowed_origins)
+        self._show_origins()
+        self.query_one("#activation-summary", Static).update(panels.onboarding(detail))
+        open_steps = [n for n, s in enumerate(ONBOARDING_STEPS, 1)
+                      if not detail.onboarding_checklist[s].complete]  # fmt: skip
+        if first_load or advance:
+            target = open_steps[0] if open_steps else len(ONBOARDING_STEPS)
+            self._show_page(target if first_load else max(target, self.current))
+        else:
+            self._show_page(self.current)
+
+    def _show_page(self, page: int) -> None:
+        self.current = page
+        assert self.detail is not None
+        switcher = self.query_one("#wizard-pages", ContentSwitcher)
+        changed = switcher.current != f"step-{page}"
+        switcher.current = f"step-{page}"
+        if changed or self.focused is None:
+            inputs = self.query_one(f"#step-{page}").query(Input)
+            (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
+        self.query_one("#wizard-steps", Static).update(step_indicator(self.detail, page))
+        step = ONBOARDING_STEPS[page - 1]
+        done = "  (done)" if self.detail.onboarding_checklist[step].complete else ""
+        self.query_one("#wizard-hint", Static).update(
+            f"Step {page}: {panels.STEP_LABELS[step]}{done}. {HINTS[page]}"
+        )
+
+    def _show_origins(self) -> None:
+        listing = self.query_one("#origin-list", ListView)
+        listing.clear()
+        listing.extend(ListItem(Label(origin)) for origin in self.origins)
+
+    def _preview_branding(self) -> None:
+        preview = Text()
+        for colour in COLOURS:
+            value = self.query_one(f"#input-branding-{colour}", Input).value.strip()
+            valid = len(value) == 7 and value.startswith("#")
+            preview.append("      ", style=f"on {value}" if valid else "")
+            preview.append(f" {colour.replace('_', ' ')} {value}   ")
+        self.query_one("#branding-preview", Static).update(preview)
+
+    @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
+    def load(self, advance: bool = False) -> None:
+        detail = self.console.backend.get_operator(self.operator_id)
+        self.app.call_from_thread(self.show, detail, advance)
+
+    @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
+    def save(self, data: OperatorUpdate, version: int) -> None:
+        try:
+            self.console.backend.update_operator(self.operator_id, data, version)
+        except (ValidationFailed, Conflict, StaleVersion) as error:
+            if isinstance(error, ValidationFailed) and error.fields:
+                self.app.call_from_thread(show_form_errors, self, error.fields)
+            else:
+                self.app.call_from_thread(self.console.show_error, error)
+            self.app.call_from_thread(self.load)
+            return
+        self.app.call_from_thread(self.load, True)
+
+    @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
+    def ping(self) -> None:
+        result = self.console.backend.test_callback(self.operator_id, PingRequest())
+        self.app.call_from_thread(self._pinged, result)
+
+    def _pinged(self, result: PingResult) -> None:
+        self.query_one("#ping-verdict", Static).update(verdict(result))
+        if result.success:
+            self.load(advance=True)

@@ -1,0 +1,147 @@
+"""The onboarding wizard, walked through with real actions against a real HTTPS receiver."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.models import OperatorListQuery
+from predictu_console.tui.app import make_tui
+from predictu_console.tui.modals.key_rotation import KeyRotationModal
+from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+from scripts.screens import SIZE, open_operator, settle
+from tests.receivers import https_receiver
+from tests.tui.conftest import shown_text
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    with https_receiver(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def wizard_app(backend, receiver):
+    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
+    return make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+
+
+def _page(app) -> int:
+    return app.screen.current
+
+
+def _error(app, field) -> str:
+    return str(app.screen.query_one(f"#field-{field} .field-error").render())
+
+
+async def _type(pilot, field, text):
+    widget = pilot.app.screen.query_one(f"#input-{field}")
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)
+
+
+async def _do(pilot):
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def _create(pilot, name):
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    for field, value in (
+        ("name", name), ("domain", "newcasino.example.com"),
+        ("contact_email", "ops@newcasino.example.com"),
+    ):  # fmt: skip
+        pilot.app.screen.query_one(f"#input-{field}").value = value
+    await _do(pilot)
+
+
+async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, backend, receiver):
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await _create(pilot, "New Casino")
+        assert isinstance(app.screen, OnboardingWizardScreen)
+        assert _page(app) == 2  # resumes at the first open step
+
+        await _type(pilot, "revenue_share_predictu", "35")
+        assert "Predictu 35% · operator 65%" in str(app.screen.query_one("#share-preview").content)
+        await _do(pilot)
+        assert _page(app) == 3
+
+        await _do(pilot)
+        assert isinstance(app.screen, KeyRotationModal)
+        await _do(pilot)
+        await pilot.click("#stored")
+        await settle(pilot)
+        assert _page(app) == 4
+
+        assert app.focused is app.screen.query_one("#input-callback_url")  # ready to type
+        await _do(pilot)
+        assert "enter the operator's HTTPS callback URL" in _error(app, "callback_url")
+        await _type(pilot, "callback_url", "http://insecure.example.com/cb")
+        await _do(pilot)
+        assert "must use https://" in _error(app, "callback_url")
+        app.screen.query_one("#input-callback_url").value = receiver.url + "/ok"
+        await _do(pilot)
+        assert _page(app) == 5
+
+        await _do(pilot)
+        assert "delivered and acknowledged" in shown_text(app, "#ping-verdict")
+        assert _page(app) == 6
+
+        await _type(pilot, "branding-primary_color", "green")
+        await _do(pilot)
+        assert "#rrggbb" in _error(app, "branding-primary_color")
+        app.screen.query_one("#input-branding-primary_color").value = "#2ecc71"
+        await _do(pilot)
+        assert _page(app) == 7
+
+        await _do(pilot)
+        assert "at least one origin" in _error(app, "new_origin")
+        await _type(pilot, "new_origin", "ftp://bad")
+        await pilot.press("enter")
+        assert "must be an origin" in _error(app, "new_origin")
+        await _type(pilot, "new_origin", "https://www.newcasino.example.com")
+        await pilot.press("enter")
+        await _do(pilot)
+        assert _page(app) == 8
+
+        await _do(pilot)
+        assert "8 of 8 steps done" in str(app.screen.query_one("#wizard-title").content)
+    listed = backend.list_operators(OperatorListQuery(search="New Casino")).operators[0]
+    assert (listed.status, listed.onboarding_step) == ("active", 8)
+    assert len(receiver.requests) == 1
+
+
+async def test_leaving_keeps_progress_and_reopening_resumes(wizard_app):
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "neon")  # four steps done in the demo
+        await pilot.press("o")
+        await settle(pilot)
+        assert _page(app) == 5
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert _page(app) == 5
+
+
+async def test_activation_is_refused_with_the_open_steps(wizard_app, backend):
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("o")
+        await settle(pilot)
+        for _ in range(7):
+            await pilot.press("pagedown")
+        assert _page(app) == 8
+        await _do(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("generate_keys" in m and "whitelist_origins" in m for m in messages), messages
+    listed = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0]
+    assert listed.status == "onboarding"
