@@ -145,3 +145,28 @@ async def test_activation_is_refused_with_the_open_steps(wizard_app, backend):
         assert any("generate_keys" in m and "whitelist_origins" in m for m in messages), messages
     listed = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0]
     assert listed.status == "onboarding"
+
+
+async def test_a_bad_share_and_a_failed_ping_keep_the_operator_on_its_step(wizard_app, receiver):
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await _create(pilot, "Stuck Casino")
+        await _type(pilot, "revenue_share_predictu", "150")
+        assert "from 1 to 99" in str(app.screen.query_one("#share-preview").content)
+        await _do(pilot)
+        assert "less than or equal to 99" in _error(app, "revenue_share_predictu")
+        assert _page(app) == 2
+
+        await _type(pilot, "revenue_share_predictu", "30")
+        await _do(pilot)
+        await _do(pilot)  # keys
+        await _do(pilot)
+        await pilot.click("#stored")
+        await settle(pilot)
+        await _type(pilot, "callback_url", receiver.url + "/error")
+        await _do(pilot)
+        assert _page(app) == 5
+        await _do(pilot)
+        assert "HTTP_ERROR" in shown_text(app, "#ping-verdict")
+        assert _page(app) == 5  # a failed PING never completes the step
+        assert "4 of 8 steps done" in str(app.screen.query_one("#wizard-title").content)

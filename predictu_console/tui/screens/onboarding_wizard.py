@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -93,10 +94,13 @@ class OnboardingWizardScreen(ConsoleScreen):
                 yield Static(id="ping-target")
                 yield Static(id="ping-verdict")
             with Vertical(id="step-6"):
-                for colour in COLOURS:
-                    yield FormField(colour.replace("_", " "), f"branding.{colour}")
-                yield FormField("Logo URL (optional)", "branding.logo_url")
-                yield FormField("Icon URL (optional)", "branding.icon_url")
+                for pair in (COLOURS[:2], COLOURS[2:]):
+                    with Horizontal(classes="field-pair"):
+                        for colour in pair:
+                            yield FormField(colour.replace("_", " "), f"branding.{colour}")
+                with Horizontal(classes="field-pair"):
+                    yield FormField("Logo URL (optional)", "branding.logo_url")
+                    yield FormField("Icon URL (optional)", "branding.icon_url")
                 yield Static(id="branding-preview")
             with Vertical(id="step-7"):
                 yield FormField("Add an origin (https://host[:port]) and press Enter", "new_origin")
@@ -260,7 +264,15 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.query_one("#input-branding-icon_url", Input).value = detail.branding.icon_url or ""
         self.origins = list(detail.allowed_origins)
         self._show_origins()
-        self.query_one("#activation-summary", Static).update(panels.onboarding(detail))
+        self.query_one("#activation-summary", Static).update(
+            Group(
+                panels.overview(detail),
+                Text(""),
+                panels.origins(detail),
+                Text(""),
+                panels.onboarding(detail),
+            )  # fmt: skip
+        )
         open_steps = [n for n, s in enumerate(ONBOARDING_STEPS, 1)
                       if not detail.onboarding_checklist[s].complete]  # fmt: skip
         if first_load or advance:
@@ -291,13 +303,25 @@ class OnboardingWizardScreen(ConsoleScreen):
         listing.extend(ListItem(Label(origin)) for origin in self.origins)
 
     def _preview_branding(self) -> None:
-        preview = Text()
-        for colour in COLOURS:
-            value = self.query_one(f"#input-branding-{colour}", Input).value.strip()
-            valid = len(value) == 7 and value.startswith("#")
-            preview.append("      ", style=f"on {value}" if valid else "")
-            preview.append(f" {colour.replace('_', ' ')} {value}   ")
-        self.query_one("#branding-preview", Static).update(preview)
+        """Swatches, then a market card drawn in the theme, as players would see it."""
+        values = {
+            colour: self.query_one(f"#input-branding-{colour}", Input).value.strip()
+            for colour in COLOURS
+        }
+        valid = {c: v for c, v in values.items() if len(v) == 7 and v.startswith("#")}
+        swatches = Text()
+        for colour, value in values.items():
+            swatches.append("      ", style=f"on {value}" if colour in valid else "")
+            swatches.append(f" {colour.replace('_', ' ')} {value}   ")
+        card = Text()
+        if len(valid) == len(COLOURS):
+            bg, panel = valid["bg_primary"], valid["bg_secondary"]
+            card.append("  Will it rain in Lisbon tomorrow?  ", style=f"bold white on {panel}")
+            card.append("\n")
+            card.append("  Yes 62¢  ", style=f"bold white on {valid['primary_color']}")
+            card.append("  No 38¢  ", style=f"white on {valid['secondary_color']}")
+            card.append(" " * 16, style=f"on {bg}")
+        self.query_one("#branding-preview", Static).update(Group(swatches, Text(""), card))
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def load(self, advance: bool = False) -> None:
