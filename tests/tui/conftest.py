@@ -38,3 +38,11 @@ def shown_text(app, selector: str) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    """Clear the form input `#input-<field_id>` and type `text` into it, key by key."""
+    widget = pilot.app.screen.query_one(f"#input-{field_id}")
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)

@@ -13,7 +13,7 @@ from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from scripts.screens import SIZE, open_operator, settle
 from tests.receivers import https_receiver
-from tests.tui.conftest import shown_text
+from tests.tui.conftest import shown_text, type_into
 
 
 @pytest.fixture
@@ -36,11 +36,7 @@ def _error(app, field) -> str:
     return str(app.screen.query_one(f"#field-{field} .field-error").render())
 
 
-async def _type(pilot, field, text):
-    widget = pilot.app.screen.query_one(f"#input-{field}")
-    widget.focus()
-    widget.value = ""
-    await pilot.press(*text)
+_type = type_into
 
 
 async def _do(pilot):

@@ -11,7 +11,7 @@ from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScree
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from scripts.screens import SIZE, settle
-from tests.tui.conftest import shown_text
+from tests.tui.conftest import shown_text, type_into
 
 
 def _id(backend, name):
@@ -31,11 +31,7 @@ async def _open(pilot, name):
 _text = shown_text
 
 
-async def _type(pilot, field_id, text):
-    field = pilot.app.screen.query_one(f"#input-{field_id}")
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
+_type = type_into
 
 
 async def test_the_detail_shows_every_tab(console):
