@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -21,6 +24,7 @@ from predictu_console.core import admins, audit, invoices, operators, stats
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
+from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
@@ -57,10 +61,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=_console)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the headless HTTP API")
+    delivery = argparse.ArgumentParser(add_help=False)
+    options = delivery.add_argument_group("callback delivery")
+    options.add_argument("--concurrency", type=int, default=8, help="deliveries in flight at once")
+    options.add_argument("--poll-seconds", type=float, default=1.0, help="idle wait between polls")
+    options.add_argument(
+        "--timeout-ms", type=int, default=10_000, help="deadline of one delivery attempt"
+    )
+    options.add_argument(
+        "--lease-seconds", type=float, default=60.0,
+        help="how long a claim lasts if its worker dies (at least twice the timeout)",
+    )  # fmt: skip
+
+    serve = commands.add_parser("serve", help="run the headless HTTP API", parents=[delivery])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not deliver callbacks in this process"
+    )
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="deliver queued callbacks until stopped", parents=[delivery]
+    )
+    worker.set_defaults(handler=_worker)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
@@ -253,14 +277,66 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _delivery_worker(
+    args: argparse.Namespace, settings: Settings, factory: SessionFactory
+) -> DeliveryWorker:
+    config = parse(
+        WorkerConfig,
+        {
+            "concurrency": args.concurrency,
+            "poll_seconds": args.poll_seconds,
+            "timeout_ms": args.timeout_ms,
+            "lease_seconds": args.lease_seconds,
+        },
+    )
+    return DeliveryWorker(
+        factory=factory, box=secret_box(settings), sender=sender_for(settings), config=config
+    )
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # imported here so other commands start fast
 
     from predictu_console.api.app import create_app
 
     factory = _open_database(settings)
-    uvicorn.run(create_app(settings, session_factory=factory), host=args.host, port=args.port)
+    worker = None if args.no_worker else _delivery_worker(args, settings, factory)
+    if worker is not None:
+        _log_deliveries()
+    app = create_app(settings, session_factory=factory, worker=worker)
+    uvicorn.run(app, host=args.host, port=args.port)
     return EXIT_OK
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    worker = _delivery_worker(args, settings, factory)
+    _log_deliveries()
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        print(f"{signal.Signals(signum).name}: finishing deliveries in flight", file=sys.stderr)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(
+        f"worker {worker.name}: delivering callbacks, {worker.config.concurrency} at a time "
+        "(SIGTERM or Ctrl+C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    worker.run(stop)
+    print(f"worker {worker.name}: stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def _log_deliveries() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    worker_log = logging.getLogger("predictu_console")
+    worker_log.addHandler(handler)
+    worker_log.setLevel(logging.INFO)
 
 
 def _report(error: PredictuError) -> int:

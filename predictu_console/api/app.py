@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 
 from predictu_console import __version__
 from predictu_console.api.errors import install_error_handlers
-from predictu_console.api.routes import health, keys, operators, ping
+from predictu_console.api.routes import deliveries, health, keys, operators, ping
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import secret_box
+from predictu_console.core.delivery_worker import DeliveryWorker
 from predictu_console.db.session import SessionFactory, make_session_factory
 from predictu_console.settings import Settings
 
@@ -21,9 +27,15 @@ def create_app(
     *,
     session_factory: SessionFactory | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    worker: DeliveryWorker | None = None,
 ) -> FastAPI:
-    """The S2S Operator API on the configured database (migrations are the caller's job)."""
+    """The S2S Operator API on the configured database (migrations are the caller's job).
+
+    With `worker`, callbacks are delivered in a background thread for the app's lifetime;
+    shutdown lets in-flight deliveries finish.
+    """
     app = FastAPI(
+        lifespan=_running(worker),
         title="Predictu S2S Operator API",
         version=__version__,
         description="Manage Predictu's casino operators. God Mode session token required.",
@@ -38,4 +50,25 @@ def create_app(
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)
     app.include_router(ping.router, prefix=API_PREFIX)
+    app.include_router(deliveries.router, prefix=API_PREFIX)
     return app
+
+
+def _running(
+    worker: DeliveryWorker | None,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker is None:
+            yield
+            return
+        stop = threading.Event()
+        thread = threading.Thread(target=worker.run, args=(stop,), name="delivery-worker")
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.to_thread(thread.join)
+
+    return lifespan

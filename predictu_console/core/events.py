@@ -1,7 +1,7 @@
 """Domain events: what a platform action did, in the shape callbacks will deliver.
 
-Actions return these rather than sending anything, so the callback outbox can record them
-in the same transaction without the actions knowing about delivery.
+Actions queue these in the callback outbox (core/outbox.py) in their own transaction and
+never send anything themselves: delivery is the worker's job (core/delivery_worker.py).
 """
 
 from __future__ import annotations

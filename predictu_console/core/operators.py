@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, notifications, onboarding
+from predictu_console.core import audit, notifications, onboarding, outbox
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
@@ -25,6 +25,7 @@ from predictu_console.core.errors import (
     OnboardingIncomplete,
     StaleVersion,
 )
+from predictu_console.core.events import DomainEvent
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.keys import list_keys
@@ -270,6 +271,19 @@ def _change_status(row: Operator, new_status: str) -> list[str]:
     return steps
 
 
+def _status_changed(row: Operator, previous: str, at: datetime) -> DomainEvent:
+    return DomainEvent(
+        event="OPERATOR_STATUS_CHANGED",
+        operator_id=row.id,
+        timestamp=at,
+        payload={
+            "previous_status": previous,
+            "status": row.status,
+            "trading_enabled": row.status == "active",
+        },
+    )
+
+
 def _apply(session: Session, row: Operator, data: OperatorUpdate) -> None:
     """Write the sent fields onto the row, merging branding and config key by key."""
     sent = data.model_dump(exclude={"status", "branding", "config"})
@@ -313,6 +327,7 @@ def update_operator(
         for step in _onboarding_steps_confirmed(row, data)
         if onboarding.complete(row, step, now)
     ]
+    previous_status = row.status
     if data.status is not MISSING:
         for step in _change_status(row, data.status):
             onboarding.complete(row, step, now)
@@ -329,6 +344,8 @@ def update_operator(
         )  # fmt: skip
     for step in completed:
         onboarding.record_completion(session, actor=actor, operator_id=row.id, step=step, at=now)
+    if row.status != previous_status:
+        outbox.emit(session, [_status_changed(row, previous_status, now)])
     sensitive = notifications.sensitive_changes(changes)
     if sensitive:
         notifications.notify_god_mode_admins(

@@ -8,8 +8,6 @@ either: testing a new URL before saving it changes nothing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from typing import Any, Literal
 from pydantic import MISSING, BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, onboarding
+from predictu_console.core import audit, callback_health, onboarding
 from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
@@ -28,10 +26,10 @@ from predictu_console.core.ids import new_id
 from predictu_console.core.keys import current_secret
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, InputModel
+from predictu_console.core.signing import encode_body, signed_headers
 from predictu_console.core.validation import invalid
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
-FAILING_AFTER = 5
 SUGGESTIONS = {
     "TIMEOUT": "Ensure the callback URL is accessible and the server responds within the "
     "timeout period. Check firewall rules and DNS resolution.",
@@ -92,11 +90,6 @@ class PreparedPing:
     timeout_ms: int
 
 
-def sign(secret: str, body: bytes) -> str:
-    """`sha256=<hex HMAC-SHA256 of the exact bytes sent>`, keyed with the operator's secret."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def prepare_ping(
     *, session: Session, operator_id: str, data: PingRequest, box: SecretBox,
     clock: Clock = SYSTEM_CLOCK,
@@ -113,24 +106,18 @@ def prepare_ping(
             f"{operator.name} has no active API key to sign the PING with; generate keys first"
         ) from None
     now = clock.now()
-    body = json.dumps(
+    body = encode_body(
         {
             "event": "PING",
             "operator_id": operator_id,
             "timestamp": format_timestamp(now),
             "test": True,
             "payload": {"message": PING_MESSAGE},
-        },
-        separators=(",", ":"),
-    ).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Predictu-Callbacks/1",
-        "X-Predictu-Signature": sign(secret, body),
-        "X-Predictu-Event": "PING",
-        "X-Predictu-Delivery": new_id("dlv_test"),
-        "X-Predictu-Timestamp": str(int(now.timestamp())),
-    }
+        }
+    )
+    headers = signed_headers(
+        secret=secret, body=body, event="PING", delivery_id=new_id("dlv_test"), now=now
+    )
     return PreparedPing(
         operator_id, url, url == operator.callback_url, body, headers, data.timeout_ms
     )
@@ -187,18 +174,7 @@ def record_ping(
     if not prepared.to_configured_url or operator.callback_url != prepared.url:
         return
     now = clock.now()
-    before = (operator.callback_status, operator.callback_failure_count)
-    if result.success:
-        operator.callback_status, operator.callback_failure_count = "healthy", 0
-        operator.callback_last_success = now
-    else:
-        operator.callback_failure_count += 1
-        failing = operator.callback_failure_count >= FAILING_AFTER
-        operator.callback_status = "failing" if failing else "degraded"
-    changes: dict[str, Any] = {
-        "callback_status": {"from": before[0], "to": operator.callback_status},
-        "callback_failure_count": {"from": before[1], "to": operator.callback_failure_count},
-    }
+    changes = callback_health.record_outcome(session, operator, success=result.success, at=now)
     if result.success and onboarding.complete(operator, "test_ping", now):
         changes["onboarding.test_ping"] = {"from": None, "to": format_timestamp(now)}
     operator.version += 1

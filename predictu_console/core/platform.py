@@ -1,7 +1,8 @@
 """The slice of the Predictu platform the console reports on: players, markets, trades.
 
 Every action updates the rollups in the same transaction as the rows they summarise, so
-statistics are exact without scanning trades, and returns the domain events it caused.
+statistics are exact without scanning trades, and queues the domain events it caused in the
+callback outbox in that transaction too (core/outbox.py), then returns them.
 
 Economics: a trade of `amount` at `price` (0.01–0.99) pays the platform a fee of
 `PLATFORM_FEE_RATE` of the amount, rounded half-even to cents; that fee is the platform
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from predictu_console.core import outbox
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
     CategoryNotAllowed,
@@ -126,7 +128,7 @@ def register_player(
     except IntegrityError:
         raise PlayerExists(f"Player {external_player_id!r} is already registered") from None
     add_to_stats(session, operator_id, users=1)
-    return _event(
+    event = _event(
         "USER_REGISTERED",
         operator_id,
         now,
@@ -134,6 +136,8 @@ def register_player(
         external_player_id=external_player_id,
         registered_at=format_timestamp(now),
     )
+    outbox.emit(session, [event])
+    return event
 
 
 def adjust_balance(
@@ -150,7 +154,9 @@ def adjust_balance(
         raise InsufficientBalance(
             f"Balance {player.balance} cannot cover a withdrawal of {-amount}"
         )
-    return _change_balance(player, amount, reason, clock.now())
+    event = _change_balance(player, amount, reason, clock.now())
+    outbox.emit(session, [event])
+    return event
 
 
 def restrict_player(
@@ -166,7 +172,7 @@ def restrict_player(
     player.restricted = True
     player.restriction_score = score
     player.classification = classification
-    return _event(
+    event = _event(
         "USER_RESTRICTED",
         player.operator_id,
         clock.now(),
@@ -174,6 +180,8 @@ def restrict_player(
         score=json_number(score),
         classification=classification,
     )
+    outbox.emit(session, [event])
+    return event
 
 
 def place_trade(
@@ -228,7 +236,7 @@ def place_trade(
         share_predictu=trade.share_predictu,
         revenue=fee,
     )
-    return [
+    events = [
         _event(
             "TRADE_PLACED",
             operator.id,
@@ -242,6 +250,8 @@ def place_trade(
         ),
         balance_changed,
     ]
+    outbox.emit(session, events)
+    return events
 
 
 def _add_to_position(session: Session, trade: Trade, *, stake: Decimal, shares: Decimal) -> None:
@@ -326,4 +336,5 @@ def resolve_market(
         )
         for operator_id, players in sorted(affected.items())
     ]
+    outbox.emit(session, events)
     return events

@@ -274,3 +274,59 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     """None while the key is the current one; set when a rotation starts its grace period."""
+
+
+class Delivery(Base):
+    """One callback event for one operator: the transactional outbox row and its state.
+
+    Written in the transaction of the change that caused it. `body` holds the exact bytes
+    every attempt sends, so retries are byte-identical and receivers can de-duplicate on
+    the id. Claiming a row sets `lease_token` and pushes `next_attempt_at` to the lease's
+    end, so a worker that dies mid-delivery leaves a row that falls due again when its
+    lease expires.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # Workers claim through this index: due, pending rows in the order they fall due.
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_operator_created", "operator_id", "created_at", "id"),
+        CheckConstraint("status IN ('pending', 'delivered', 'failed', 'skipped')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    event: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    attempt_count: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
+    """Consecutive failed attempts since the delivery was (re)queued: the retry step."""
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    lease_token: Mapped[str | None] = mapped_column(String(40))
+
+
+class DeliveryAttempt(Base):
+    """One try at sending a delivery, whatever its outcome."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("deliveries.id"))
+    number: Mapped[int]
+    started_at: Mapped[datetime]
+    url: Mapped[str] = mapped_column(Text)
+    worker: Mapped[str] = mapped_column(String(80))
+    http_status: Mapped[int | None]
+    latency_ms: Mapped[int]
+    error: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    ip_resolved: Mapped[str | None] = mapped_column(String(45))
+    tls_version: Mapped[str | None] = mapped_column(String(20))
+    signature: Mapped[str | None] = mapped_column(String(80))
+    response_body: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,75 @@
+"""The transactional outbox: events are written in the transaction of the change that caused
+them, so a rolled-back change sends nothing and a committed one is never lost.
+
+An operator with no callback URL, or no active key to sign with, gets the event recorded as
+`skipped` with the reason, so the delivery log still shows what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from predictu_console.core.events import DomainEvent
+from predictu_console.core.fields import format_timestamp
+from predictu_console.core.ids import new_id
+from predictu_console.core.signing import encode_body
+from predictu_console.db.tables import ApiKey, Delivery, Operator
+
+NO_CALLBACK_URL = "no callback URL is configured"
+NO_ACTIVE_KEY = "no active API key to sign with"
+
+
+def skip_reason(session: Session, operator_id: str) -> str | None:
+    """Why a callback cannot go to this operator now, or None if it can."""
+    url = session.scalar(select(Operator.callback_url).where(Operator.id == operator_id))
+    if not url:
+        return NO_CALLBACK_URL
+    current_key = select(ApiKey.id).where(
+        ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None)
+    )
+    if session.scalar(current_key.limit(1)) is None:
+        return NO_ACTIVE_KEY
+    return None
+
+
+def body_of(event: DomainEvent, delivery_id: str) -> bytes:
+    """The signed body: the spec's envelope, plus the delivery id so it is signed too."""
+    return encode_body(
+        {
+            "event": event.event,
+            "operator_id": event.operator_id,
+            "delivery_id": delivery_id,
+            "timestamp": format_timestamp(event.timestamp),
+            "payload": event.payload,
+        }
+    )
+
+
+def emit(session: Session, events: Sequence[DomainEvent]) -> list[str]:
+    """Queue `events` in the caller's transaction; returns their delivery ids."""
+    reasons: dict[str, str | None] = {}
+    ids = []
+    for event in events:
+        if event.operator_id not in reasons:
+            reasons[event.operator_id] = skip_reason(session, event.operator_id)
+        reason = reasons[event.operator_id]
+        delivery_id = new_id("dlv")
+        session.add(
+            Delivery(
+                id=delivery_id,
+                operator_id=event.operator_id,
+                event=event.event,
+                body=body_of(event, delivery_id).decode(),
+                status="skipped" if reason else "pending",
+                status_reason=reason,
+                attempt_count=0,
+                failures=0,
+                created_at=event.timestamp,
+                next_attempt_at=None if reason else event.timestamp,
+            )
+        )
+        ids.append(delivery_id)
+    return ids
