@@ -21,6 +21,7 @@ from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import SessionFactory, engine_of, make_engine, session_scope
 from predictu_console.db.session import make_session_factory as _make_session_factory
 from predictu_console.settings import Settings
+from tests.receivers import Receiver, https_receiver
 
 PG_URL = os.environ.get("PREDICTU_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -99,11 +100,13 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2025, 3, 18, 14, 30, tzinfo=UTC))
 
 
-def actor_for_new_admin(factory: SessionFactory, clock: FrozenClock) -> Actor:
-    """Create the God Mode admin god@predictu.com and act as it."""
+def actor_for_new_admin(
+    factory: SessionFactory, clock: FrozenClock, email: str = "god@predictu.com"
+) -> Actor:
+    """Create a God Mode admin (god@predictu.com unless told) and act as it."""
     with session_scope(factory) as session:
         admin = admins.create_admin(
-            session=session, data=AdminCreate(email="god@predictu.com", name="God"), clock=clock
+            session=session, data=AdminCreate(email=email, name="God"), clock=clock
         )
     return actor_for(admin)
 
@@ -112,3 +115,10 @@ def actor_for_new_admin(factory: SessionFactory, clock: FrozenClock) -> Actor:
 def god(session_factory: SessionFactory, clock: FrozenClock) -> Actor:
     """A God Mode admin to act as."""
     return actor_for_new_admin(session_factory, clock)
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Receiver]:
+    """A real HTTPS callback receiver on loopback (tests/receivers.py)."""
+    with https_receiver(tmp_path) as running:
+        yield running

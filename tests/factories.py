@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from predictu_console.core import onboarding, operators
+from predictu_console.core import keys, onboarding, operators
 from predictu_console.core.clock import Clock
+from predictu_console.core.crypto import SecretBox
+from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import (
     Actor,
     OperatorCreate,
@@ -19,6 +21,8 @@ from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.db.tables import Operator
 
 _counter = itertools.count(1)
+BOX = SecretBox(bytes(range(32)))
+"""The master key every test seals operator secrets with."""
 
 
 def operator_payload(**overrides: Any) -> dict[str, Any]:
@@ -81,3 +85,22 @@ def active_operator(
     update(factory, actor, clock, made.id, **confirm)
     complete_steps(factory, clock, made.id, "generate_keys", "test_ping")
     return update(factory, actor, clock, made.id, status="active").operator
+
+
+def generate_keys(factory: SessionFactory, actor: Actor, clock: Clock, operator_id: str) -> str:
+    """A new key pair for the operator; returns its plaintext secret."""
+    with session_scope(factory) as session:
+        generated = keys.generate_keys(
+            session=session, actor=actor, operator_id=operator_id, data=KeyCreate(), box=BOX,
+            clock=clock,
+        )  # fmt: skip
+    return generated.key_pair.secret_key
+
+
+def keyed_operator(
+    factory: SessionFactory, actor: Actor, clock: Clock, *, callback_url: str
+) -> tuple[str, str]:
+    """An operator with a callback URL and a key pair: (operator id, secret key)."""
+    made = make_operator(factory, actor, clock)
+    update(factory, actor, clock, made.id, callback_url=callback_url)
+    return made.id, generate_keys(factory, actor, clock, made.id)

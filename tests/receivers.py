@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import ssl
 import threading
@@ -24,6 +26,22 @@ class Receiver:
     url: str
     ca_file: Path
     requests: list[dict[str, object]] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    """When set, the receiver verifies signatures as operators do, answering 401 on a bad one."""
+
+    def verifies(self, body: bytes, signature: str) -> bool:
+        """The README's check: HMAC-SHA256 of the raw body under any known secret."""
+        return any(
+            hmac.compare_digest(
+                "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
+                signature,
+            )
+            for secret in self.secrets
+        )
+
+    def delivered(self) -> list[dict[str, object]]:
+        """The requests it accepted: signature verified, answered 200."""
+        return [request for request in self.requests if request.get("verified")]
 
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
@@ -33,11 +51,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            receiver.requests.append(
-                {"path": self.path, "headers": dict(self.headers), "body": body}
-            )
+            request = {"path": self.path, "headers": dict(self.headers), "body": body}
+            receiver.requests.append(request)
             status, reply, headers = 200, OK, {}
-            if self.path == "/bad-json":
+            if receiver.secrets and not receiver.verifies(
+                body, self.headers.get("X-Predictu-Signature", "")
+            ):
+                status, reply = 401, b'{"error": "bad signature"}'
+            elif self.path == "/bad-json":
                 reply = b"<html>thanks</html>"
             elif self.path == "/wrong-json":
                 reply = json.dumps({"status": "ok"}).encode()
@@ -56,6 +77,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 return
             elif self.path == "/big":
                 reply = b"x" * 200_000
+            request["verified"] = bool(receiver.secrets) and status == 200
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health
 from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
+from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.keys import current_secret
@@ -189,7 +190,7 @@ def record_attempt(
         if delay is None:
             row.status, row.next_attempt_at = "failed", None
         else:
-            row.next_attempt_at = now + delay
+            row.next_attempt_at = truncate_to_ms(now + delay)
     _move_health(session, row.operator_id, outcome, now)
 
 

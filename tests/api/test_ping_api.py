@@ -7,15 +7,8 @@ from fastapi.testclient import TestClient
 
 from predictu_console.api.app import create_app
 from tests.factories import operator_payload
-from tests.receivers import https_receiver
 
 BASE = "/api/s2s/operators"
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    with https_receiver(tmp_path) as running:
-        yield running
 
 
 @pytest.fixture

@@ -14,9 +14,7 @@ from predictu_console.core.errors import NoActiveKey, NotFound
 from predictu_console.core.keys import KeyCreate
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import ApiKey
-from tests.factories import make_operator
-
-BOX = SecretBox(bytes(range(32)))
+from tests.factories import BOX, make_operator
 
 
 def _generate(session_factory, god, clock, operator_id, **body):

@@ -17,15 +17,8 @@ from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.ping import PingRequest, PingWithoutKey
 from predictu_console.db.session import session_scope
-from tests.core.test_keys import BOX
-from tests.factories import make_operator, update
+from tests.factories import BOX, keyed_operator, make_operator, update
 from tests.receivers import https_receiver
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    with https_receiver(tmp_path) as running:
-        yield running
 
 
 @pytest.fixture
@@ -36,13 +29,7 @@ def sender(receiver):
 @pytest.fixture
 def keyed(session_factory, god, clock, receiver):
     """An operator with keys whose callback URL is the receiver's /ok."""
-    made = make_operator(session_factory, god, clock)
-    update(session_factory, god, clock, made.id, callback_url=f"{receiver.url}/ok")
-    with session_scope(session_factory) as session:
-        pair = keys.generate_keys(
-            session=session, actor=god, operator_id=made.id, data=KeyCreate(), box=BOX, clock=clock
-        ).key_pair
-    return made.id, pair.secret_key
+    return keyed_operator(session_factory, god, clock, callback_url=f"{receiver.url}/ok")
 
 
 def _ping(session_factory, god, clock, sender, operator_id, **body):

@@ -5,22 +5,13 @@ from __future__ import annotations
 import dataclasses
 import socket
 
-import pytest
-
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from scripts.screens import SIZE, open_operator, settle
-from tests.receivers import https_receiver
 from tests.tui.conftest import shown_text
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    with https_receiver(tmp_path) as running:
-        yield running
 
 
 def _shown(app) -> str:

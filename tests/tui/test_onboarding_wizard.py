@@ -12,14 +12,7 @@ from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from scripts.screens import SIZE, open_operator, settle
-from tests.receivers import https_receiver
 from tests.tui.conftest import shown_text, type_into
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    with https_receiver(tmp_path) as running:
-        yield running
 
 
 @pytest.fixture

@@ -1,0 +1,323 @@
+"""Delivering the outbox: signed, retried on schedule, leased, observable, redeliverable."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from predictu_console.core import audit, delivery, delivery_log, notifications, platform
+from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.delivery import RETRY_DELAYS
+from predictu_console.core.delivery_log import DeliveryListQuery
+from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.core.lookup import load_operator
+from predictu_console.core.outbox import NO_CALLBACK_URL
+from predictu_console.db.session import session_scope
+from predictu_console.db.tables import Delivery
+from tests.conftest import actor_for_new_admin
+from tests.factories import BOX, keyed_operator, update
+
+_players = itertools.count(1)
+
+
+@pytest.fixture
+def worker(session_factory, clock, receiver):
+    return DeliveryWorker(
+        factory=session_factory,
+        box=BOX,
+        sender=CallbackSender(ca_bundle=receiver.ca_file, allow_private=True),
+        clock=clock,
+        config=WorkerConfig(concurrency=4, timeout_ms=2000),
+        name="test-worker",
+        rng=random.Random(7),
+    )
+
+
+def _operator(session_factory, god, clock, receiver, path="/ok"):
+    operator_id, secret = keyed_operator(
+        session_factory, god, clock, callback_url=f"{receiver.url}{path}"
+    )
+    receiver.secrets.append(secret)
+    return operator_id
+
+
+def _queue_event(session_factory, clock, operator_id):
+    """Queue one USER_REGISTERED event for the operator; returns its delivery id."""
+    with session_scope(session_factory) as session:
+        before = set(session.scalars(select(Delivery.id)))
+        platform.register_player(
+            session=session, operator_id=operator_id,
+            external_player_id=f"player-{next(_players)}", clock=clock,
+        )  # fmt: skip
+        [queued] = set(session.scalars(select(Delivery.id))) - before
+    return queued
+
+
+def _log(session_factory, operator_id, **query):
+    with session_scope(session_factory, write=False) as session:
+        return delivery_log.list_deliveries(
+            session=session, operator_id=operator_id, query=DeliveryListQuery(**query)
+        ).deliveries
+
+
+def _row(session_factory, delivery_id):
+    with session_scope(session_factory, write=False) as session:
+        return session.get(Delivery, delivery_id)
+
+
+def _operator_row(session_factory, operator_id):
+    with session_scope(session_factory, write=False) as session:
+        return load_operator(session, operator_id)
+
+
+def test_a_delivery_is_signed_verified_by_the_receiver_and_logged(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver)
+    delivery_id = _queue_event(session_factory, clock, operator_id)
+
+    [outcome] = worker.run_once()
+
+    assert outcome.success
+    [request] = receiver.delivered()
+    headers = request["headers"]
+    assert headers["X-Predictu-Delivery"] == delivery_id
+    assert headers["X-Predictu-Event"] == "USER_REGISTERED"
+    assert request["body"] == _row(session_factory, delivery_id).body.encode()
+    [logged] = _log(session_factory, operator_id)
+    assert (logged.status, logged.attempt_count, logged.delivered_at) == (
+        "delivered",
+        1,
+        clock.now(),
+    )
+    [attempt] = logged.attempts
+    assert (attempt.http_status, attempt.ip_resolved, attempt.worker) == (
+        200,
+        "127.0.0.1",
+        "test-worker",
+    )
+    assert attempt.tls_version in ("TLSv1.2", "TLSv1.3")
+    operator = _operator_row(session_factory, operator_id)
+    assert (operator.callback_status, operator.callback_last_success) == ("healthy", clock.now())
+    assert worker.run_once() == []  # nothing is sent twice
+
+
+def test_a_wrong_secret_is_rejected_by_the_receiver_and_counts_as_a_failure(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver)
+    receiver.secrets[:] = ["sk_live_not_the_operators_secret"]
+    _queue_event(session_factory, clock, operator_id)
+
+    [outcome] = worker.run_once()
+
+    assert (outcome.success, outcome.http_status, outcome.error) == (False, 401, "HTTP_ERROR")
+    assert receiver.delivered() == []
+
+
+def test_failures_retry_on_the_documented_schedule_then_fail(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver, path="/error")
+    delivery_id = _queue_event(session_factory, clock, operator_id)
+
+    waits = []
+    for _ in RETRY_DELAYS:
+        [outcome] = worker.run_once()
+        assert outcome.error == "HTTP_ERROR"
+        due = _row(session_factory, delivery_id).next_attempt_at
+        waits.append(due - clock.now())
+        if due > clock.now():
+            clock.advance(due - clock.now() - timedelta(milliseconds=1))
+            assert worker.run_once() == [], "sent before its retry was due"
+            clock.advance(timedelta(milliseconds=1))
+
+    for wait, delay in zip(waits, RETRY_DELAYS, strict=True):
+        assert delay * 0.9 <= wait <= delay * 1.1
+    assert waits[2] != RETRY_DELAYS[2]  # jittered
+
+    [last] = worker.run_once()
+    assert last.error == "HTTP_ERROR"
+    row = _row(session_factory, delivery_id)
+    assert (row.status, row.attempt_count, row.next_attempt_at) == ("failed", 9, None)
+    assert row.status_reason == "HTTP_ERROR: Server returned HTTP 500"
+    clock.advance(timedelta(days=7))
+    assert worker.run_once() == []
+    # Nine tries of one delivery: the same id and the same bytes every time.
+    sent = [request for request in receiver.requests if request["path"] == "/error"]
+    assert len(sent) == 9
+    assert {request["headers"]["X-Predictu-Delivery"] for request in sent} == {delivery_id}
+    assert len({request["body"] for request in sent}) == 1
+
+
+def test_health_degrades_then_fails_notifying_admins_once_and_recovers(
+    session_factory, god, clock, receiver, worker
+):
+    second_admin = actor_for_new_admin(session_factory, clock, "ops@predictu.com")
+    operator_id = _operator(session_factory, god, clock, receiver, path="/error")
+    for _ in range(7):
+        _queue_event(session_factory, clock, operator_id)
+        clock.advance(timedelta(seconds=1))
+    worker.config = WorkerConfig(concurrency=1, timeout_ms=2000)
+    seen = []
+    while len(seen) < 6:
+        [outcome] = worker.run_once()
+        operator = _operator_row(session_factory, operator_id)
+        seen.append((operator.callback_status, operator.callback_failure_count))
+    assert seen == [
+        ("degraded", 1), ("degraded", 2), ("degraded", 3), ("degraded", 4),
+        ("failing", 5), ("failing", 6),
+    ]  # fmt: skip
+    with session_scope(session_factory, write=False) as session:
+        for admin in (god, second_admin):
+            failing = [
+                n
+                for n in notifications.list_notifications(session, admin_id=admin.admin_id)
+                if n.kind == "callback.failing"
+            ]
+            assert [n.operator_id for n in failing] == [operator_id]
+        actions = [row.action for row in audit.history(session, operator_id=operator_id)]
+    assert actions.count("callback.health_changed") == 2  # unknown→degraded→failing
+
+    update(session_factory, god, clock, operator_id, callback_url=f"{receiver.url}/ok")
+    worker.config = WorkerConfig(concurrency=8, timeout_ms=2000)
+    assert all(outcome.success for outcome in worker.run_once())
+    operator = _operator_row(session_factory, operator_id)
+    assert (operator.callback_status, operator.callback_failure_count) == ("healthy", 0)
+
+
+def test_a_claimed_delivery_is_invisible_to_other_workers_until_its_lease_expires(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver)
+    delivery_id = _queue_event(session_factory, clock, operator_id)
+
+    [dead_workers_claim] = worker.claim(10)  # and then the worker is killed
+    assert worker.claim(10) == []
+    clock.advance(timedelta(seconds=worker.config.lease_seconds - 1))
+    assert worker.claim(10) == []
+    clock.advance(timedelta(seconds=1))
+
+    [outcome] = worker.run_once()
+    assert outcome.success
+    row = _row(session_factory, delivery_id)
+    assert (row.status, row.attempt_count) == ("delivered", 1)
+    # The dead worker's attempt, if it ever lands, is logged but changes no plan.
+    late = delivery.Outcome(
+        clock.now(), dead_workers_claim.url, 5, "sha256=x", error="TIMEOUT", error_message="late"
+    )
+    with session_scope(session_factory) as session:
+        delivery.record_attempt(
+            session, claim=dead_workers_claim, outcome=late, worker="dead", now=clock.now(),
+            rng=random.Random(1),
+        )  # fmt: skip
+    row = _row(session_factory, delivery_id)
+    assert (row.status, row.attempt_count) == ("delivered", 2)
+
+
+def test_a_delivery_whose_operator_lost_its_callback_url_is_skipped_at_send_time(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver)
+    delivery_id = _queue_event(session_factory, clock, operator_id)
+    update(session_factory, god, clock, operator_id, callback_url=None)
+
+    assert worker.run_once() == []
+    row = _row(session_factory, delivery_id)
+    assert (row.status, row.status_reason) == ("skipped", NO_CALLBACK_URL)
+    assert receiver.requests == []
+
+
+def test_redeliver_requeues_with_a_fresh_schedule_and_is_audited(
+    session_factory, god, clock, receiver, worker
+):
+    operator_id = _operator(session_factory, god, clock, receiver, path="/error")
+    delivery_id = _queue_event(session_factory, clock, operator_id)
+    with session_scope(session_factory) as session:
+        session.get(Delivery, delivery_id).failures = 8  # its last retry
+    worker.run_once()
+    assert _row(session_factory, delivery_id).status == "failed"
+
+    update(session_factory, god, clock, operator_id, callback_url=f"{receiver.url}/ok")
+    with session_scope(session_factory) as session:
+        again = delivery_log.redeliver(
+            session=session, actor=god, delivery_id=delivery_id, now=clock.now()
+        )
+    assert (again.status, again.next_attempt_at) == ("pending", clock.now())
+    [outcome] = worker.run_once()
+
+    assert outcome.success
+    [logged] = _log(session_factory, operator_id, status="delivered")
+    assert [a.http_status for a in logged.attempts] == [500, 200]
+    assert {r["headers"]["X-Predictu-Delivery"] for r in receiver.requests} == {delivery_id}
+    with session_scope(session_factory, write=False) as session:
+        [entry] = [
+            row
+            for row in audit.history(session, operator_id=operator_id)
+            if row.action == "delivery.redelivered"
+        ]
+    assert entry.changes[f"deliveries.{delivery_id}.status"] == {"from": "failed", "to": "pending"}
+    assert entry.actor_email == god.email
+
+
+def test_the_log_filters_pages_and_shows_bodies(session_factory, god, clock, receiver, worker):
+    operator_id = _operator(session_factory, god, clock, receiver)
+    ids = [_queue_event(session_factory, clock, operator_id) for _ in range(3)]
+    clock.advance(timedelta(seconds=1))
+    worker.run_once()
+
+    with session_scope(session_factory, write=False) as session:
+        page = delivery_log.list_deliveries(
+            session=session, operator_id=operator_id,
+            query=DeliveryListQuery(event="USER_REGISTERED", limit=2, offset=0),
+        )  # fmt: skip
+        detail = delivery_log.get_delivery(session=session, delivery_id=ids[0])
+    assert (page.total, len(page.deliveries)) == (3, 2)
+    assert _log(session_factory, operator_id, status="pending") == []
+    assert _log(session_factory, operator_id, event="TRADE_PLACED") == []
+    assert detail.request_body["delivery_id"] == ids[0]
+    assert json.loads(detail.attempts[0].response_body) == {
+        "status": "ok",
+        "received_event": "PING",
+    }
+    assert detail.attempts[0].signature.startswith("sha256=")
+
+
+def test_concurrent_claims_never_share_a_delivery(session_factory, god, clock, receiver):
+    """PostgreSQL skips rows another worker has locked; SQLite makes the claim wait its turn."""
+    operator_id = _operator(session_factory, god, clock, receiver)
+    ids = {_queue_event(session_factory, clock, operator_id) for _ in range(4)}
+    lease = timedelta(minutes=1)
+    held, release = threading.Event(), threading.Event()
+    first: list[delivery.Claim] = []
+
+    def worker_a():
+        with session_scope(session_factory) as session:
+            first.extend(
+                delivery.claim_due(session, box=BOX, now=clock.now(), limit=2, lease=lease)
+            )
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=worker_a)
+    holder.start()
+    assert held.wait(10)
+    threading.Timer(0.5, release.set).start()
+    with session_scope(session_factory) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Waiting for worker A's row locks would be the bug: make it an error, fast.
+            session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        second = delivery.claim_due(session, box=BOX, now=clock.now(), limit=10, lease=lease)
+        claimed_while_a_was_open = not release.is_set()
+    holder.join()
+
+    assert {c.delivery_id for c in first}.isdisjoint(c.delivery_id for c in second)
+    assert {c.delivery_id for c in first + second} == ids
+    postgres = session_factory.kw["bind"].dialect.name == "postgresql"
+    assert claimed_while_a_was_open is postgres
