@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -17,17 +13,8 @@ from sqlalchemy.orm import Session
 
 from predictu_console.db.session import make_engine
 from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
+from tests.processes import answers, eventually, free_port, run, start
 from tests.recompute import raw_stats
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "predictu_console", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture
@@ -119,35 +106,15 @@ def test_help_lists_every_command(env):
         assert command in result.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_serve_answers_the_operator_api_over_http(env, tmp_path):
     token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "predictu_console", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    server = start("serve", "--port", str(port), env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(f"serve did not start:\n{log.read_text()}")
-                time.sleep(0.1)
+        eventually(lambda: answers(f"{base}/healthz"), timeout=20, process=server, log=log)
         auth = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
             f"{base}/api/s2s/operators",

@@ -30,7 +30,7 @@ class DeliveryListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: DeliveryStatus | Literal["all"] = "all"
+    status: Literal["pending", "delivered", "failed", "skipped", "all"] = "all"
     event: EventType | None = None
     limit: int = Field(default=25, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=10_000_000)

@@ -1,0 +1,138 @@
+"""Callbacks over HTTP: a status change delivered by the app's own worker, the log, redeliver."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from predictu_console.api.app import create_app
+from predictu_console.core import audit
+from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.db.session import session_scope
+from tests.factories import BOX, READY_TO_ACTIVATE, operator_payload
+
+BASE = "/api/s2s"
+
+
+@pytest.fixture
+def client(settings, session_factory, clock, receiver):
+    settings = settings.model_copy(
+        update={"callback_ca_bundle": receiver.ca_file, "callback_allow_private": True}
+    )
+    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
+    worker = DeliveryWorker(
+        factory=session_factory, box=BOX, sender=sender, clock=clock,
+        config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
+    )  # fmt: skip
+    app = create_app(settings, session_factory=session_factory, clock=clock, worker=worker)
+    app.state.secret_box = BOX
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _eventually(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+    return result
+
+
+@pytest.fixture
+def active(client, auth, receiver):
+    """An operator taken to active through the API alone, its receiver knowing its secret."""
+    operator = client.post(f"{BASE}/operators", json=operator_payload(), headers=auth).json()
+    url = f"{BASE}/operators/{operator['operator']['id']}"
+    secret = client.post(f"{url}/keys", headers=auth).json()["key_pair"]["secret_key"]
+    receiver.secrets.append(secret)
+    ready = {**READY_TO_ACTIVATE, "callback_url": f"{receiver.url}/ok"}
+    assert client.patch(url, json=ready, headers=auth).status_code == 200
+    assert client.post(f"{url}/test", headers=auth).json()["success"]
+    assert client.patch(url, json={"status": "active"}, headers=auth).status_code == 200
+    return operator["operator"]["id"]
+
+
+def _status_events(receiver):
+    return [
+        json.loads(request["body"])
+        for request in receiver.delivered()
+        if request["headers"]["X-Predictu-Event"] == "OPERATOR_STATUS_CHANGED"
+    ]
+
+
+def test_deactivating_delivers_a_signed_status_change_the_receiver_verifies(
+    client, auth, clock, receiver, active
+):
+    _eventually(lambda: _status_events(receiver))  # the activation
+    clock.advance(timedelta(seconds=1))
+    client.patch(f"{BASE}/operators/{active}", json={"status": "inactive"}, headers=auth)
+
+    events = _eventually(lambda: len(_status_events(receiver)) == 2 and _status_events(receiver))
+    assert events[-1]["payload"] == {
+        "previous_status": "active",
+        "status": "inactive",
+        "trading_enabled": False,
+    }
+    log = client.get(
+        f"{BASE}/operators/{active}/deliveries",
+        params={"event": "OPERATOR_STATUS_CHANGED", "status": "delivered"},
+        headers=auth,
+    ).json()
+    assert log["total"] == 2
+    newest = log["deliveries"][0]
+    assert newest["id"] == events[-1]["delivery_id"]
+    [attempt] = newest["attempts"]
+    assert (attempt["http_status"], attempt["ip_resolved"], attempt["error"]) == (
+        200,
+        "127.0.0.1",
+        None,
+    )
+    assert set(attempt) >= {"started_at", "latency_ms", "tls_version", "url"}
+
+
+def test_one_delivery_shows_its_body_and_responses_and_can_be_redelivered(
+    client, auth, session_factory, god, receiver, active
+):
+    [event] = _eventually(lambda: _status_events(receiver))
+    url = f"{BASE}/deliveries/{event['delivery_id']}"
+    detail = client.get(url, headers=auth).json()
+    assert detail["request_body"] == event
+    assert detail["attempts"][0]["signature"].startswith("sha256=")
+    assert json.loads(detail["attempts"][0]["response_body"])["status"] == "ok"
+
+    again = client.post(f"{url}/redeliver", headers=auth)
+    assert (again.status_code, again.json()["delivery"]["status"]) == (200, "pending")
+    repeats = _eventually(lambda: len(_status_events(receiver)) == 2 and _status_events(receiver))
+    assert repeats[0] == repeats[1]  # same id, same bytes: the receiver can de-duplicate
+    with session_scope(session_factory, write=False) as session:
+        [entry] = [
+            row
+            for row in audit.history(session, operator_id=active)
+            if row.action == "delivery.redelivered"
+        ]
+    assert entry.actor_email == god.email
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"status": "lost"}, "status"), ({"event": "PONG"}, "event"), ({"limit": 0}, "limit")],
+)
+def test_bad_log_queries_are_validation_errors(client, auth, active, params, field):
+    response = client.get(f"{BASE}/operators/{active}/deliveries", params=params, headers=auth)
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_unknown_ids_are_404_and_every_endpoint_needs_a_token(client, auth):
+    for method, path in (
+        ("GET", f"{BASE}/operators/op_nope/deliveries"),
+        ("GET", f"{BASE}/deliveries/dlv_nope"),
+        ("POST", f"{BASE}/deliveries/dlv_nope/redeliver"),
+    ):
+        assert client.request(method, path, headers=auth).status_code == 404
+        assert client.request(method, path).status_code == 401
