@@ -111,6 +111,8 @@ SHOTS = [
     Shot("operator-detail-onboarding", _keys("5", operator="example")),
     Shot("operator-detail-invoices", _keys("6", operator="example")),
     Shot("operator-detail-audit", _keys("7", operator="example")),
+    Shot("operator-detail-deliveries", _keys("8", operator="midnight")),
+    Shot("delivery-detail", _keys("8", "enter", operator="midnight")),
     Shot("operator-edit-error", _edit(contact_email="not-an-email")),
     Shot(
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")

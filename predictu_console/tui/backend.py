@@ -11,11 +11,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, keys, operators, ping
+from predictu_console.core import audit, delivery_log, keys, operators, ping
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
+from predictu_console.core.delivery_log import (
+    DeliveryDetail,
+    DeliveryListQuery,
+    DeliveryOut,
+    DeliveryPage,
+)
 from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.core.models import (
     Actor,
@@ -47,13 +53,23 @@ class Backend:
         with session_scope(self.factory, write=False) as session:
             return operators.list_operators(session=session, query=query, clock=self.clock)
 
-    def change_marker(self) -> tuple[int, int]:
-        """Cheap to read, and different whenever any operator was created or changed."""
+    def change_marker(self) -> tuple[object, ...]:
+        """Cheap to read, and different whenever any operator was created or changed.
+
+        Callback health moves without a version bump (deliveries are not edits), so the
+        failure counts and the latest success are part of the marker too.
+        """
         with session_scope(self.factory, write=False) as session:
-            count, versions = session.execute(
-                select(func.count(), func.coalesce(func.sum(Operator.version), 0))
-            ).one()
-            return int(count), int(versions)
+            return tuple(
+                session.execute(
+                    select(
+                        func.count(),
+                        func.coalesce(func.sum(Operator.version), 0),
+                        func.coalesce(func.sum(Operator.callback_failure_count), 0),
+                        func.max(Operator.callback_last_success),
+                    )
+                ).one()
+            )
 
     def get_operator(self, operator_id: str) -> OperatorDetail:
         """The full detail."""
@@ -84,6 +100,25 @@ class Backend:
                 clock=self.clock,
             )  # fmt: skip
         return result
+
+    def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:
+        """One page of the operator's delivery log, newest first."""
+        with session_scope(self.factory, write=False) as session:
+            return delivery_log.list_deliveries(
+                session=session, operator_id=operator_id, query=query
+            )
+
+    def get_delivery(self, delivery_id: str) -> DeliveryDetail:
+        """One delivery with its request body and every response."""
+        with session_scope(self.factory, write=False) as session:
+            return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
+
+    def redeliver(self, delivery_id: str) -> DeliveryOut:
+        """Queue the delivery again now; audited as the acting admin."""
+        with session_scope(self.factory) as session:
+            return delivery_log.redeliver(
+                session=session, actor=self.actor, delivery_id=delivery_id, now=self.clock.now()
+            )
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""

@@ -38,9 +38,24 @@ def when(moment: datetime | None) -> str:
     return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
+def to_second(moment: datetime | None) -> str:
+    """`2025-03-18 14:30:05`, for event logs where seconds matter; or an em dash."""
+    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M:%S}"
+
+
 def day(moment: datetime) -> str:
     """`2025-03-18`."""
     return f"{moment:%Y-%m-%d}"
+
+
+def span(seconds: int) -> str:
+    """`2 h 05 m`, `4 m 30 s`, `12 s`: two units at most, the larger first."""
+    seconds = abs(seconds)
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} m"
+    return f"{minutes} m {secs:02d} s" if minutes else f"{secs} s"
 
 
 def expiry(expires_at: datetime | None, now: datetime) -> str:
@@ -48,6 +63,21 @@ def expiry(expires_at: datetime | None, now: datetime) -> str:
     if expires_at is None:
         return "—"
     seconds = int((expires_at - now).total_seconds())
-    hours, minutes = divmod(abs(seconds) // 60, 60)
-    span = f"{hours} h {minutes:02d} m" if hours else f"{minutes} m"
-    return f"in {span}" if seconds > 0 else f"expired {span} ago"
+    return f"in {span(seconds)}" if seconds > 0 else f"expired {span(seconds)} ago"
+
+
+def due(moment: datetime | None, now: datetime) -> str:
+    """When a delivery is next tried: `—`, `now`, or `in 4 m 58 s`."""
+    if moment is None:
+        return "—"
+    seconds = int((moment - now).total_seconds())
+    return f"in {span(seconds)}" if seconds > 0 else "now"
+
+
+DELIVERY_STYLE = {"delivered": "green", "pending": "yellow", "failed": "red", "skipped": "dim"}
+DELIVERY_SYMBOL = {"delivered": "✓", "pending": "⟳", "failed": "✗", "skipped": "–"}
+
+
+def delivery_status_text(status: str) -> Text:
+    """`✓ delivered`, `⟳ pending`, `✗ failed`, `– skipped`."""
+    return Text(f"{DELIVERY_SYMBOL[status]} {status}", style=DELIVERY_STYLE[status])

@@ -3,7 +3,8 @@
 Each operator goes through the real services (create, then each onboarding step by the
 PATCH that completes it), so its audit trail, checklist and notifications are genuine; only
 the platform activity is inserted in bulk. Steps 3 (keys) and 5 (test PING) are marked done
-directly, with their audit rows, since no keys or callbacks exist in a demo.
+directly, with their audit rows, since no keys or callbacks exist in a demo; the cast gets a
+synthesised delivery history (core/demo/deliveries.py).
 One operator is one transaction, so an interrupted run resumes where it stopped.
 """
 
@@ -23,6 +24,7 @@ from predictu_console.core.admins import AdminCreate, actor_for, create_admin
 from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
 from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator, cast
+from predictu_console.core.demo.deliveries import seed_deliveries
 from predictu_console.core.models import Actor, AdminOut, OperatorCreate, OperatorUpdate
 from predictu_console.core.money import month_of
 from predictu_console.db.session import SessionFactory, session_scope
@@ -177,6 +179,12 @@ def _seed_operator(session: Session, actor: Actor, spec: DemoOperator, markets: 
     failures = CALLBACK_TROUBLE.get(spec.domain, 0)
     if spec.index >= CAST_SIZE:
         failures = rng.choice((0,) * 17 + (1, 3, 6))
+    else:
+        url = f"https://api.{spec.domain}/callbacks/predictu"
+        seed_deliveries(
+            session, rng, operator_id=created.id, url=url, failures=failures,
+            active_until=active_until, now=now,
+        )  # fmt: skip
     if failures:
         row = session.get(Operator, created.id)
         assert row is not None

@@ -1,35 +1,36 @@
-"""One operator in full: overview, branding, origins, keys, onboarding, invoices, audit."""
+"""One operator in full: overview, branding, origins, keys, onboarding, invoices, audit and
+the callback deliveries; kept live by a poll while it is on screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from predictu_console.core.audit import AuditRecord
+from predictu_console.core.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
+from predictu_console.tui.widgets.tables import refill
 
-if TYPE_CHECKING:
-    pass
-
+DELIVERIES_SHOWN = 50
 TABS = (
     ("overview", "Overview"), ("branding", "Branding"), ("origins", "Origins"),
     ("keys", "API keys"), ("onboarding", "Onboarding"), ("invoices", "Invoices"),
-    ("audit", "Audit"),
+    ("audit", "Audit"), ("deliveries", "Deliveries"),
 )  # fmt: skip
 
 
@@ -44,6 +45,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("t", "test_callback", "Test callback", id="test-callback"),
         Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
+        Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
             for number, (key, label) in enumerate(TABS, start=1)
@@ -55,6 +57,7 @@ class OperatorDetailScreen(ConsoleScreen):
         super().__init__()
         self.operator_id = operator_id
         self.detail: OperatorDetail | None = None
+        self.delivery_filter = "all"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +68,8 @@ class OperatorDetailScreen(ConsoleScreen):
                     if key in ("keys", "invoices"):
                         yield DataTable(id=f"{key}-table", cursor_type="row")
                         yield Static(id=f"{key}-empty", classes="muted")
+                    elif key == "deliveries":
+                        yield DeliveryLog()
                     else:
                         yield Static(id=f"{key}-body")
         yield Footer()
@@ -75,12 +80,31 @@ class OperatorDetailScreen(ConsoleScreen):
         invoices = self.query_one("#invoices-table", DataTable)
         invoices.add_columns("Period", "Gross", "Predictu", "Operator", "Status")
         self.action_reload()
+        self.set_interval(self.console.poll_seconds, self._poll)
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def _poll(self) -> None:
+        # Deliveries and callback health change behind the admin's back: keep them current.
+        if self.is_current:
+            self.action_reload()
+
+    def action_filter_deliveries(self) -> None:
+        self.delivery_filter = FILTERS[(FILTERS.index(self.delivery_filter) + 1) % len(FILTERS)]
+        self.action_show_tab("deliveries")
+        self.action_reload()
+
+    @on(DataTable.RowSelected, "#deliveries-table")
+    def _open_delivery(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(DeliveryDetailModal(event.row_key.value))
+
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        tables = self.query_one(f"#{tab}", TabPane).query(DataTable)
+        if tables:
+            tables.first().focus()  # arrows and Enter work on the rows at once
 
     def action_reload(self) -> None:
         self.load(self.operator_id)
@@ -131,7 +155,9 @@ class OperatorDetailScreen(ConsoleScreen):
 
         self.app.push_screen(ConfirmModal(title, body, confirm_label=title.split()[0]), confirmed)
 
-    def show(self, detail: OperatorDetail, history: list[AuditRecord]) -> None:
+    def show(
+        self, detail: OperatorDetail, history: list[AuditRecord], deliveries: DeliveryPage
+    ) -> None:
         """Fill the header and every tab."""
         self.detail = detail
         header = Text.assemble(
@@ -146,33 +172,57 @@ class OperatorDetailScreen(ConsoleScreen):
         ):  # fmt: skip
             self.query_one(f"#{key}-body", Static).update(render(detail))
         self.query_one("#audit-body", Static).update(panels.audit_trail(history))
-        keys = self.query_one("#keys-table", DataTable)
-        keys.clear()
-        for api_key in detail.api_keys:
-            keys.add_row(
-                api_key.key_id, api_key.label, api_key.public_key[:16] + "…", api_key.status,
-                when(api_key.created_at), when(api_key.last_used_at),
-                expiry(api_key.expires_at, self.console.backend.clock.now()),
-            )  # fmt: skip
+        now = self.console.backend.clock.now()
+        refill(
+            self.query_one("#keys-table", DataTable),
+            (
+                (
+                    api_key.key_id,
+                    [
+                        api_key.key_id,
+                        api_key.label,
+                        api_key.public_key[:16] + "…",
+                        api_key.status,
+                        when(api_key.created_at),
+                        when(api_key.last_used_at),
+                        expiry(api_key.expires_at, now),
+                    ],
+                )  # fmt: skip
+                for api_key in detail.api_keys
+            ),
+        )
         self.query_one("#keys-empty", Static).update("" if detail.api_keys else "No API keys yet.")
-        invoices = self.query_one("#invoices-table", DataTable)
-        invoices.clear()
-        for invoice in detail.recent_invoices:
-            invoices.add_row(
-                invoice.period, money(invoice.gross_revenue), money(invoice.predictu_share),
-                money(invoice.operator_share), invoice.status,
-            )  # fmt: skip
+        refill(
+            self.query_one("#invoices-table", DataTable),
+            (
+                (
+                    invoice.invoice_id,
+                    [
+                        invoice.period,
+                        money(invoice.gross_revenue),
+                        money(invoice.predictu_share),
+                        money(invoice.operator_share),
+                        invoice.status,
+                    ],
+                )  # fmt: skip
+                for invoice in detail.recent_invoices
+            ),
+        )
         self.query_one("#invoices-empty", Static).update(
             ""
             if detail.recent_invoices
             else "No invoices yet: they start after a month with revenue."
         )
+        self.query_one(DeliveryLog).show(deliveries, self.delivery_filter, now)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, operator_id: str) -> None:
-        detail = self.console.backend.get_operator(operator_id)
-        history = self.console.backend.history(operator_id)
-        self.app.call_from_thread(self.show, detail, history)
+        backend = self.console.backend
+        detail = backend.get_operator(operator_id)
+        history = backend.history(operator_id)
+        query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
+        deliveries = backend.list_deliveries(operator_id, query)
+        self.app.call_from_thread(self.show, detail, history, deliveries)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:

@@ -66,7 +66,7 @@ class OperatorListScreen(ConsoleScreen):
         """What the table shows: filter, search, sort and page."""
         self.page: OperatorPage | None = None
         self._search_timer: Timer | None = None
-        self._marker: tuple[int, int] | None = None
+        self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
 
     def compose(self) -> ComposeResult:
@@ -224,7 +224,7 @@ class OperatorListScreen(ConsoleScreen):
         marker = self.console.backend.change_marker()
         self.app.call_from_thread(self._loaded, page, keep, marker)
 
-    def _loaded(self, page: OperatorPage, keep: str | None, marker: tuple[int, int]) -> None:
+    def _loaded(self, page: OperatorPage, keep: str | None, marker: tuple[object, ...]) -> None:
         self._marker = marker
         self.show_page(page, keep)
 
@@ -234,6 +234,6 @@ class OperatorListScreen(ConsoleScreen):
             self.check_for_changes(self._marker)
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def check_for_changes(self, seen: tuple[int, int]) -> None:
+    def check_for_changes(self, seen: tuple[object, ...]) -> None:
         if self.console.backend.change_marker() != seen:
             self.app.call_from_thread(self.reload)

@@ -1,0 +1,176 @@
+"""One delivery (Enter on the Deliveries tab): the body sent, every attempt, redeliver (`r`).
+
+Live like the tab behind it: a redelivery shows up here as it happens.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group, RenderableType
+from rich.json import JSON
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Label, Static
+
+from predictu_console.core.delivery_log import AttemptDetail, DeliveryDetail
+from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.screens.base import ConsoleModal
+from predictu_console.tui.widgets.tables import refill
+
+
+def summary(delivery: DeliveryDetail, now_text: str) -> Table:
+    """Status, reason, timing and ids, one per line."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_row("Status", delivery_status_text(delivery.status))
+    if delivery.status_reason:
+        table.add_row("Reason", delivery.status_reason)
+    table.add_row("Created", to_second(delivery.created_at))
+    table.add_row("Tries", str(delivery.attempt_count))
+    if delivery.status == "pending":
+        table.add_row("Next try", now_text)
+    if delivery.delivered_at:
+        table.add_row("Delivered", to_second(delivery.delivered_at))
+    table.add_row("Operator", delivery.operator_id)
+    return table
+
+
+def attempt_view(attempt: AttemptDetail) -> RenderableType:
+    """The highlighted attempt: its outcome, signature and the start of the response."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    outcome = (
+        Text(f"✓ HTTP {attempt.http_status}", style="green")
+        if attempt.error is None
+        else Text(f"✗ {attempt.error}: {attempt.error_message}", style="red")
+    )
+    table.add_row(f"Attempt {attempt.number}", outcome)
+    table.add_row("URL", attempt.url)
+    table.add_row("Signature", attempt.signature or "—")
+    table.add_row("Worker", attempt.worker)
+    body = attempt.response_body
+    if not body:
+        return table
+    try:
+        response: RenderableType = JSON(json.dumps(json.loads(body)))
+    except ValueError:
+        response = Text(body)
+    return Group(table, Text("Response body", style="dim"), response)
+
+
+class DeliveryDetailModal(ConsoleModal[None]):
+    """A delivery in full; `r` queues it again with the same id and body."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close"),
+        Binding("r", "redeliver", "Redeliver", id="redeliver"),
+    ]
+    DEFAULT_CSS = """
+    DeliveryDetailModal {
+        align: center middle;
+        #delivery-box {
+            width: 120;
+            max-width: 98%;
+            height: 90%;
+            border: thick $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        #delivery-title { text-style: bold; margin: 1 0; }
+        #delivery-scroll { height: 1fr; }
+        #attempt-view { margin-top: 1; }
+        .section { text-style: bold; margin-top: 1; }
+        #attempts-table { height: auto; max-height: 12; }
+    }
+    """
+
+    def __init__(self, delivery_id: str) -> None:
+        super().__init__()
+        self.delivery_id = delivery_id
+        self.delivery: DeliveryDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="delivery-box"):
+            yield Label(f"Delivery {self.delivery_id}", id="delivery-title")
+            with VerticalScroll(id="delivery-scroll"):
+                yield Static("Loading…", id="delivery-summary")
+                yield Label("Attempts", classes="section")
+                yield DataTable(id="attempts-table", cursor_type="row")
+                yield Static(id="attempt-view")
+                yield Label("Request body (signed, identical on every try)", classes="section")
+                yield Static(id="request-body")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#attempts-table", DataTable).add_columns(
+            "#", "Started", "HTTP", "Latency", "Error", "Address", "TLS"
+        )
+        self.load()
+        self.set_interval(self.console.poll_seconds, self.load)
+
+    def show(self, delivery: DeliveryDetail) -> None:
+        """Fill every part from a fresh read; the latest attempt is highlighted at first."""
+        first_read = self.delivery is None
+        self.delivery = delivery
+        self.query_one("#delivery-title", Label).update(f"{delivery.event} · {delivery.id}")
+        next_try = due(delivery.next_attempt_at, self.console.backend.clock.now())
+        self.query_one("#delivery-summary", Static).update(summary(delivery, next_try))
+        refill(
+            self.query_one("#attempts-table", DataTable),
+            (
+                (
+                    str(attempt.number),
+                    [
+                        str(attempt.number),
+                        to_second(attempt.started_at),
+                        str(attempt.http_status or "—"),
+                        f"{attempt.latency_ms} ms",
+                        attempt.error or "—",
+                        attempt.ip_resolved or "—",
+                        attempt.tls_version or "—",
+                    ],
+                )  # fmt: skip
+                for attempt in delivery.attempts
+            ),
+        )
+        self.query_one("#request-body", Static).update(JSON(json.dumps(delivery.request_body)))
+        if first_read and delivery.attempts:
+            table = self.query_one("#attempts-table", DataTable)
+            table.move_cursor(row=len(delivery.attempts) - 1, animate=False)
+        self._show_attempt()
+
+    @on(DataTable.RowHighlighted, "#attempts-table")
+    def _show_attempt(self) -> None:
+        table = self.query_one("#attempts-table", DataTable)
+        view = self.query_one("#attempt-view", Static)
+        if self.delivery is None or not self.delivery.attempts:
+            view.update(Text("Not tried yet.", style="dim"))
+            return
+        index = min(max(table.cursor_row, 0), len(self.delivery.attempts) - 1)
+        view.update(attempt_view(self.delivery.attempts[index]))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_redeliver(self) -> None:
+        self.redeliver()
+
+    @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
+    def load(self) -> None:
+        delivery = self.console.backend.get_delivery(self.delivery_id)
+        self.app.call_from_thread(self.show, delivery)
+
+    @work(thread=True, exclusive=True, group="redeliver", exit_on_error=False)
+    def redeliver(self) -> None:
+        queued = self.console.backend.redeliver(self.delivery_id)
+        self.app.call_from_thread(
+            self.notify, f"{queued.event} {queued.id} queued again.", title="Redeliver"
+        )
+        self.app.call_from_thread(self.load)

@@ -1,0 +1,74 @@
+"""The detail's Deliveries tab: what was sent to the operator, newest first, kept live."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from predictu_console.core.delivery_log import DeliveryOut, DeliveryPage
+from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.widgets.tables import refill
+
+FILTERS = ("all", "pending", "failed", "delivered", "skipped")
+
+
+def last_result(row: DeliveryOut) -> str | Text:
+    """The latest attempt's verdict, or why nothing was attempted."""
+    if not row.attempts:
+        return row.status_reason or "not tried yet"
+    attempt = row.attempts[-1]
+    if attempt.error is None:
+        return f"HTTP {attempt.http_status} in {attempt.latency_ms} ms"
+    return Text(attempt.error, style="red")
+
+
+class DeliveryLog(Vertical):
+    """A caption naming the filter and the count, and the table; Enter opens a delivery."""
+
+    DEFAULT_CSS = """
+    DeliveryLog { height: auto; }
+    DeliveryLog #deliveries-caption { margin-bottom: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="deliveries-caption", classes="muted")
+        yield DataTable(id="deliveries-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(
+            "Created", "Event", "Status", "Tries", "Last result", "Next try", "Delivery"
+        )
+
+    def show(self, page: DeliveryPage, status: str, now: datetime) -> None:
+        """Redraw from a fresh page, keeping the highlighted delivery."""
+        shown = len(page.deliveries)
+        caption = (
+            f"{shown} of {page.total:,} deliveries · showing {status} "
+            "· f: filter · Enter: attempts and bodies"
+            if page.total
+            else f"No {'' if status == 'all' else status + ' '}deliveries yet. "
+            "Events are queued here as they happen · f: filter"
+        )
+        self.query_one("#deliveries-caption", Static).update(caption)
+        refill(
+            self.query_one(DataTable),
+            (
+                (
+                    row.id,
+                    [
+                        to_second(row.created_at),
+                        row.event,
+                        delivery_status_text(row.status),
+                        str(row.attempt_count),
+                        last_result(row),
+                        due(row.next_attempt_at, now) if row.status == "pending" else "—",
+                        row.id,
+                    ],
+                )  # fmt: skip
+                for row in page.deliveries
+            ),
+        )

@@ -1,0 +1,147 @@
+"""The Deliveries tab, one delivery's dialog, redeliver, and live callback health."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.core.keys import KeyCreate
+from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.tui.app import make_tui
+from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
+from scripts.screens import SIZE, open_operator, settle
+from tests.tui.conftest import shown_text, table_names
+
+
+def _rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#deliveries-table")
+    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+def _status_changes(app, status: str) -> list[list[str]]:
+    return [r for r in _rows(app) if r[1] == "OPERATOR_STATUS_CHANGED" and status in r[2]]
+
+
+def _operator_id(backend, search: str) -> str:
+    return backend.list_operators(OperatorListQuery(search=search)).operators[0].id
+
+
+def _point_at(backend, receiver, operator_id: str, url: str) -> None:
+    """Give the operator a key pair (known to the receiver) and a callback URL."""
+    receiver.secrets.append(backend.generate_keys(operator_id, KeyCreate()).key_pair.secret_key)
+    version = backend.get_operator(operator_id).version
+    backend.update_operator(
+        operator_id, OperatorUpdate.model_validate({"callback_url": url}), version
+    )
+
+
+@pytest.fixture
+def worker(backend, receiver):
+    """A delivery worker running in the background, as `serve` runs one."""
+    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
+    running = DeliveryWorker(
+        factory=backend.factory, box=backend.box, sender=sender, clock=backend.clock,
+        config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
+    )  # fmt: skip
+    stop = threading.Event()
+    thread = threading.Thread(target=running.run, args=(stop,))
+    thread.start()
+    yield running
+    stop.set()
+    thread.join()
+
+
+@pytest.mark.usefixtures("worker")
+async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(backend, receiver):
+    operator_id = _operator_id(backend, "example")
+    _point_at(backend, receiver, operator_id, f"{receiver.url}/ok")
+    app = make_tui(backend, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("8", "a")
+        await settle(pilot)
+        await pilot.press("y")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if _status_changes(app, "delivered"):
+                break
+        [row] = _status_changes(app, "delivered")
+        assert row[4].startswith("HTTP 200 in")
+        assert "healthy" in shown_text(app, "#detail-header")
+    [request] = receiver.delivered()
+    assert request["headers"]["X-Predictu-Delivery"] == row[6]
+
+
+async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8")
+        await settle(pilot)
+        retrying = next(row for row in _rows(console) if "pending" in row[2])
+        assert (retrying[3], retrying[4]) == ("7", "CONNECTION_REFUSED")
+        table = console.screen.query_one("#deliveries-table")
+        table.move_cursor(row=_rows(console).index(retrying))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(console.screen, DeliveryDetailModal)
+        assert console.screen.query_one("#attempts-table").row_count == 7
+        assert "Attempt 7" in shown_text(console, "#attempt-view")
+        assert retrying[6] in shown_text(console, "#request-body")
+        assert "in 9 h" in shown_text(console, "#delivery-summary")
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert any(n.title == "Redeliver" for n in console._notifications)
+        assert "Next try  now" in shown_text(console, "#delivery-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+    audit = backend.history(_operator_id(backend, "midnight"))
+    assert audit[0].action == "delivery.redelivered" and audit[0].os_user == "ana"
+
+
+async def test_f_filters_the_deliveries_by_status(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8")
+        await settle(pilot)
+        everything = _rows(console)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "showing pending" in shown_text(console, "#deliveries-caption")
+        pending = _rows(console)
+        assert 0 < len(pending) < len(everything)
+        assert all("pending" in row[2] for row in pending)
+        await pilot.press("f", "f")  # failed, then delivered
+        await settle(pilot)
+        assert all("delivered" in row[2] for row in _rows(console))
+
+
+@pytest.mark.usefixtures("worker")
+async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(backend, receiver):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    operator_id = _operator_id(backend, "example")
+    app = make_tui(backend, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = table_names(app).index("Example Casino")
+        table = app.screen.query_one("#operators")
+        health = list(table.columns).index(next(k for k in table.columns if k.value == "health"))
+        assert "healthy" in str(table.get_row_at(row)[health])
+
+        # Another admin points it at a dead port; its next delivery fails in the background.
+        _point_at(backend, receiver, operator_id, f"https://localhost:{closed}/cb")
+        version = backend.get_operator(operator_id).version
+        backend.update_operator(
+            operator_id, OperatorUpdate.model_validate({"status": "inactive"}), version
+        )
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if "degraded" in str(table.get_row_at(row)[health]):
+                break
+        assert "degraded" in str(table.get_row_at(row)[health])
