@@ -5,13 +5,19 @@ the response read up to a cap, the whole exchange bounded by one deadline, and t
 actually connected to checked against loopback, private, link-local, multicast, reserved and
 metadata ranges (IPv4-mapped, 6to4 and NAT64 forms unwrapped) — resolved by us, connected
 to by us, so DNS rebinding cannot slip past the check.
+
+Deliveries reuse kept-alive connections, as webhook senders at scale do: a connection is
+checked when it is opened, and stays bound to the address that passed. A PING always opens
+a fresh one, since it exists to test DNS, TCP and TLS from scratch.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +29,8 @@ import httpcore
 from predictu_console.settings import Settings
 
 MAX_RESPONSE_BYTES = 64 * 1024
+MAX_CONNECTIONS = 256
+KEEPALIVE_SECONDS = 30.0
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -72,31 +80,44 @@ def is_public(address: IPAddress) -> bool:
     )
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A stream whose every read, write and TLS handshake gets only the time left."""
+class _Deadline(threading.local):
+    """When the request this thread is sending must be done by (`time.monotonic()`).
 
-    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
-        self._inner, self._deadline = inner, deadline
+    Per thread, not per connection: a kept-alive connection serves many requests, each with
+    its own deadline, and httpcore's sync pool does all of a request's I/O on its thread.
+    """
 
-    def _left(self, timeout: float | None) -> float:
-        left = self._deadline - time.monotonic()
+    at = math.inf
+
+    def left(self, timeout: float | None = None) -> float:
+        left = self.at - time.monotonic()
         if left <= 0:
             raise httpcore.ReadTimeout("deadline passed")
         return left if timeout is None else min(timeout, left)
 
+
+_deadline = _Deadline()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A stream whose every read, write and TLS handshake gets only the time left."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._left(timeout))
+        return self._inner.read(max_bytes, _deadline.left(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._left(timeout))
+        self._inner.write(buffer, _deadline.left(timeout))
 
     def close(self) -> None:
         self._inner.close()
 
     def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:  # fmt: skip
-        secured = self._inner.start_tls(ssl_context, server_hostname, self._left(timeout))
-        return _DeadlineStream(secured, self._deadline)
+        secured = self._inner.start_tls(ssl_context, server_hostname, _deadline.left(timeout))
+        return _DeadlineStream(secured)
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -105,9 +126,8 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself, refuses blocked addresses, connects to the checked one."""
 
-    def __init__(self, *, allow_private: bool, deadline: float) -> None:
+    def __init__(self, *, allow_private: bool) -> None:
         self.allow_private = allow_private
-        self.deadline = deadline
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Any = None
@@ -129,36 +149,52 @@ class _GuardedBackend(httpcore.SyncBackend):
             try:
                 # TLS still verifies and sends SNI for `host`: only the TCP peer is pinned.
                 stream = super().connect_tcp(
-                    ip, port, timeout=max(self.deadline - time.monotonic(), 0.001),
+                    ip, port, timeout=_deadline.left(),
                     local_address=local_address, socket_options=socket_options,
                 )  # fmt: skip
-                return _DeadlineStream(stream, self.deadline)
+                return _DeadlineStream(stream)
             except httpcore.ConnectError as error:
                 refused = error
         raise refused or httpcore.ConnectError(f"no address for {host}")
 
 
 class CallbackSender:
-    """POSTs signed bodies to operators; one instance per process is enough."""
+    """POSTs signed bodies to operators; one instance per process, shared by its threads."""
 
     def __init__(self, *, ca_bundle: Path | None = None, allow_private: bool = False) -> None:
         self.ssl_context = ssl.create_default_context()
         if ca_bundle is not None:
             self.ssl_context.load_verify_locations(cafile=str(ca_bundle))
         self.allow_private = allow_private
+        self._pool = self._new_pool(MAX_CONNECTIONS)
 
-    def post(self, url: str, body: bytes, headers: dict[str, str], *, timeout_ms: int) -> Response:
-        """Deliver `body`; returns the response. Raises CallbackFailure."""
+    def _new_pool(self, size: int) -> httpcore.ConnectionPool:
+        return httpcore.ConnectionPool(
+            ssl_context=self.ssl_context,
+            network_backend=_GuardedBackend(allow_private=self.allow_private),
+            retries=0, max_connections=size, keepalive_expiry=KEEPALIVE_SECONDS,
+        )  # fmt: skip
+
+    def post(self, url: str, body: bytes, headers: dict[str, str], *, timeout_ms: int,
+             fresh: bool = False) -> Response:  # fmt: skip
+        """Deliver `body`, on a new connection if `fresh`. Raises CallbackFailure."""
         if urlsplit(url).scheme.lower() != "https":
             raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
-        deadline = time.monotonic() + timeout_ms / 1000
-        backend = _GuardedBackend(allow_private=self.allow_private, deadline=deadline)
+        _deadline.at = time.monotonic() + timeout_ms / 1000
+        pool = self._new_pool(1) if fresh else self._pool
+        try:
+            return self._exchange(pool, url, body, headers, timeout_ms)
+        finally:
+            _deadline.at = math.inf
+            if fresh:
+                pool.close()
+
+    def _exchange(self, pool: httpcore.ConnectionPool, url: str, body: bytes,
+                  headers: dict[str, str], timeout_ms: int) -> Response:  # fmt: skip
         remaining = timeout_ms / 1000
         timeouts = {"connect": remaining, "read": remaining, "write": remaining, "pool": remaining}
         try:
-            with httpcore.ConnectionPool(
-                ssl_context=self.ssl_context, network_backend=backend, retries=0
-            ) as pool, pool.stream(
+            with pool.stream(
                 "POST", url, headers=list(headers.items()), content=body,
                 extensions={"timeout": timeouts},
             ) as response:  # fmt: skip
@@ -173,8 +209,7 @@ class CallbackSender:
                             "INVALID_RESPONSE",
                             f"Response body exceeded {MAX_RESPONSE_BYTES // 1024} KiB",
                         )
-                    if time.monotonic() > deadline:
-                        raise httpcore.ReadTimeout("deadline")
+                    _deadline.left()
                 return Response(
                     status=response.status,
                     body=received,

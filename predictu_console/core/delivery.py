@@ -1,8 +1,9 @@
-"""One delivery attempt in three steps, so no transaction is open while a callback is in flight.
+"""Delivery attempts in three steps, so no transaction is open while a callback is in flight.
 
-`claim_due` (one short transaction) leases due rows to a worker and reads what each send
-needs; `send` talks to the operator with nothing open; `record_attempt` (another short
-transaction) stores the attempt, schedules the retry and moves callback health.
+`claim_due` (one short transaction) leases a batch of due rows to a worker and reads what
+each send needs; `send` talks to the operator with nothing open; `record_attempts` (another
+short transaction, for any number of ended sends) stores the attempts, schedules retries and
+moves callback health.
 
 Claims are exclusive: on PostgreSQL `FOR UPDATE SKIP LOCKED` lets workers claim side by side
 without waiting on each other's rows; SQLite's `BEGIN IMMEDIATE` serialises claims outright.
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health
@@ -48,6 +51,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 RESPONSE_BODY_KEPT = 4096
 
 
+_deliveries, _operators = cast(Table, Delivery.__table__), cast(Table, Operator.__table__)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A leased delivery and everything its send needs."""
@@ -57,8 +63,8 @@ class Claim:
     event: str
     lease_token: str
     url: str
-    body: bytes
     secret: str
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -92,39 +98,64 @@ def retry_delay(failures: int, rng: random.Random) -> timedelta | None:
 def claim_due(
     session: Session, *, box: SecretBox, now: datetime, limit: int, lease: timedelta
 ) -> list[Claim]:
-    """Lease up to `limit` due deliveries; rows that cannot be sent now become `skipped`."""
+    """Lease up to `limit` due deliveries; rows that cannot be sent now become `skipped`.
+
+    One lease token covers the batch: a worker records each delivery under the token it
+    claimed it with, and any later claim replaces the token.
+    """
     stmt = (
-        select(Delivery)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        select(
+            _deliveries.c.id, _deliveries.c.operator_id, _deliveries.c.event, _deliveries.c.body
+        )  # fmt: skip
+        .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= now)
+        .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    claims = []
-    for row in session.scalars(stmt).all():
-        url = session.scalar(select(Operator.callback_url).where(Operator.id == row.operator_id))
-        if not url:
-            _skip(row, NO_CALLBACK_URL)
-            continue
-        try:
-            _, secret = current_secret(session, operator_id=row.operator_id, box=box)
-        except NoActiveKey:
-            _skip(row, NO_ACTIVE_KEY)
-            continue
-        row.lease_token = uuid4().hex
-        row.next_attempt_at = now + lease
-        claims.append(
-            Claim(
-                row.id, row.operator_id, row.event, row.lease_token, url, row.body.encode(), secret
-            )
+    rows = session.execute(stmt).all()
+    targets = {
+        operator_id: _target(session, operator_id, box)
+        for operator_id in {row.operator_id for row in rows}
+    }
+    skipped: dict[str, list[str]] = {}
+    for row in rows:
+        reason = targets[row.operator_id]
+        if isinstance(reason, str):
+            skipped.setdefault(reason, []).append(row.id)
+    for reason, ids in skipped.items():
+        session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id.in_(ids))
+            .values(
+                status="skipped", status_reason=reason, next_attempt_at=None, lease_token=None
+            )  # fmt: skip
+        )
+    token = uuid4().hex
+    claims = [
+        Claim(row.id, row.operator_id, row.event, token, *target, row.body.encode())
+        for row in rows
+        if not isinstance(target := targets[row.operator_id], str)
+    ]
+    if claims:
+        session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id.in_([claim.delivery_id for claim in claims]))
+            .values(lease_token=token, next_attempt_at=now + lease)
         )
     return claims
 
 
-def _skip(row: Delivery, reason: str) -> None:
-    row.status, row.status_reason = "skipped", reason
-    row.next_attempt_at, row.lease_token = None, None
+def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, str] | str:
+    """(callback URL, signing secret) of the operator, or why it cannot be sent to now."""
+    url = session.scalar(select(Operator.callback_url).where(Operator.id == operator_id))
+    if not url:
+        return NO_CALLBACK_URL
+    try:
+        _, secret = current_secret(session, operator_id=operator_id, box=box)
+    except NoActiveKey:
+        return NO_ACTIVE_KEY
+    return url, secret
 
 
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:
@@ -158,43 +189,122 @@ def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime
     )  # fmt: skip
 
 
-def record_attempt(
-    session: Session, *, claim: Claim, outcome: Outcome, worker: str, now: datetime,
-    rng: random.Random,
+# Built once and run on the session's connection, skipping the ORM, several rows per call:
+# every attempt is recorded, and building and routing statements one by one would cost more
+# than SQLite takes to run them.
+_attempts = cast(Table, DeliveryAttempt.__table__)
+_ATTEMPT_COLUMNS = (
+    "worker", "started_at", "url", "http_status", "latency_ms", "error", "error_message",
+    "ip_resolved", "tls_version", "signature", "response_body",
+)  # fmt: skip
+_ADD_ATTEMPT = insert(_attempts).from_select(
+    ["delivery_id", "number", *_ATTEMPT_COLUMNS],
+    select(
+        _deliveries.c.id,
+        _deliveries.c.attempt_count + 1,
+        *(bindparam(name, type_=_attempts.c[name].type) for name in _ATTEMPT_COLUMNS),
+    ).where(_deliveries.c.id == bindparam("delivery_id")),
+)
+_ATTEMPTED = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("delivery_id"))
+    .values(attempt_count=_deliveries.c.attempt_count + 1, last_attempt_at=bindparam("at"))
+)
+_DELIVERED = _ATTEMPTED.values(
+    status="delivered", status_reason=None, delivered_at=bindparam("now"),
+    next_attempt_at=None, lease_token=None, failures=0,
+)  # fmt: skip
+_FAILED = _ATTEMPTED.returning(
+    _deliveries.c.lease_token, _deliveries.c.status, _deliveries.c.failures
+)
+_RESCHEDULED = update(_deliveries).where(_deliveries.c.id == bindparam("delivery_id"))
+_STILL_HEALTHY = (
+    update(_operators)
+    .where(
+        _operators.c.id == bindparam("operator_id"),
+        _operators.c.callback_status == "healthy",
+        _operators.c.callback_failure_count == 0,
+    )
+    .values(callback_last_success=bindparam("at"))
+)
+
+
+def record_attempts(
+    session: Session, results: Sequence[tuple[Claim, Outcome]], *, worker: str,
+    now: datetime, rng: random.Random,
 ) -> None:  # fmt: skip
-    """Store the attempt, settle or reschedule the delivery, and move callback health."""
-    row = session.get(Delivery, claim.delivery_id, with_for_update=True)
-    if row is None:
+    """Store the attempts, settle or reschedule their deliveries, and move callback health."""
+    if not results:
         return
-    row.attempt_count += 1
-    row.last_attempt_at = outcome.started_at
-    session.add(
-        DeliveryAttempt(
-            delivery_id=row.id, number=row.attempt_count, worker=worker,
-            started_at=outcome.started_at, url=outcome.url, http_status=outcome.http_status,
-            latency_ms=outcome.latency_ms, error=outcome.error,
-            error_message=outcome.error_message, ip_resolved=outcome.ip_resolved,
-            tls_version=outcome.tls_version, signature=outcome.signature,
-            response_body=outcome.response_body,
-        )
+    connection = session.connection()
+    connection.execute(
+        _ADD_ATTEMPT,
+        [
+            {"delivery_id": claim.delivery_id, "worker": worker,
+             **{name: getattr(outcome, name) for name in _ATTEMPT_COLUMNS if name != "worker"}}
+            for claim, outcome in results
+        ],
     )  # fmt: skip
-    if outcome.success:
-        row.status, row.status_reason, row.delivered_at = "delivered", None, now
-        row.next_attempt_at, row.lease_token, row.failures = None, None, 0
-    elif row.lease_token == claim.lease_token and row.status == "pending":
-        # Only the lease holder reschedules: a redeliver since the claim has its own plan.
-        row.failures += 1
-        row.status_reason = f"{outcome.error}: {outcome.error_message}"
-        delay = retry_delay(row.failures, rng)
-        row.lease_token = None
-        if delay is None:
-            row.status, row.next_attempt_at = "failed", None
-        else:
-            row.next_attempt_at = truncate_to_ms(now + delay)
-    _move_health(session, row.operator_id, outcome, now)
+    delivered = [
+        {"delivery_id": claim.delivery_id, "at": outcome.started_at, "now": now}
+        for claim, outcome in results
+        if outcome.success
+    ]
+    if delivered:
+        connection.execute(_DELIVERED, delivered)
+    for claim, outcome in results:
+        if not outcome.success:
+            _record_failure(connection, claim, outcome, now, rng)
+    for operator_id, outcome in _health_moves(results):
+        _move_health(session, operator_id, outcome, now)
+
+
+def _record_failure(connection: Connection, claim: Claim, outcome: Outcome, now: datetime,
+                    rng: random.Random) -> None:  # fmt: skip
+    key = {"delivery_id": claim.delivery_id, "at": outcome.started_at}
+    counted = connection.execute(_FAILED, key).one_or_none()
+    # Only the lease holder reschedules: a redeliver since the claim has its own plan.
+    if counted is not None and (counted.lease_token, counted.status) == (
+        claim.lease_token, "pending",
+    ):  # fmt: skip
+        connection.execute(
+            _RESCHEDULED.values(_rescheduled(outcome, counted.failures, now, rng)), key
+        )
+
+
+def _health_moves(results: Sequence[tuple[Claim, Outcome]]) -> list[tuple[str, Outcome]]:
+    """The outcomes that move health, in order: a run of successes for one operator ends
+    where one success would, so only its last one is kept."""
+    moves: list[tuple[str, Outcome]] = []
+    for claim, outcome in results:
+        previous = next((m for m in reversed(moves) if m[0] == claim.operator_id), None)
+        if outcome.success and previous is not None and previous[1].success:
+            moves.remove(previous)
+        moves.append((claim.operator_id, outcome))
+    return moves
+
+
+def _rescheduled(outcome: Outcome, failures: int, now: datetime,
+                 rng: random.Random) -> dict[str, object]:  # fmt: skip
+    """A failed delivery's next retry, or `failed` once the schedule is used up."""
+    delay = retry_delay(failures + 1, rng)
+    return {
+        "failures": failures + 1,
+        "status_reason": f"{outcome.error}: {outcome.error_message}",
+        "lease_token": None,
+        "status": "failed" if delay is None else "pending",
+        "next_attempt_at": None if delay is None else truncate_to_ms(now + delay),
+    }
 
 
 def _move_health(session: Session, operator_id: str, outcome: Outcome, now: datetime) -> None:
+    if outcome.success:
+        # The common case, healthy staying healthy, is one UPDATE and needs no audit row.
+        still_healthy = session.connection().execute(
+            _STILL_HEALTHY, {"operator_id": operator_id, "at": now}
+        )
+        if still_healthy.rowcount:
+            return
     # FOR NO KEY UPDATE: outbox inserts hold KEY SHARE locks on the operator and must not wait.
     operator = session.get(Operator, operator_id, with_for_update={"key_share": True})
     if operator is None:

@@ -30,6 +30,22 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.db.session import SessionFactory, session_scope
 
 log = logging.getLogger(__name__)
+InFlight = dict[Future[delivery.Outcome], delivery.Claim]
+"""Sends under way, and the claim each belongs to."""
+Finished = list[tuple[delivery.Claim, Future[delivery.Outcome]]]
+"""Sends that have ended, waiting to be recorded."""
+
+
+def _collect(in_flight: InFlight, stop: threading.Event, keep: int, poll: float) -> Finished:
+    """Take ended sends out of `in_flight` until at most `keep` remain, a poll interval
+    passes with none ending, or `stop` is set."""
+    finished: Finished = []
+    while len(in_flight) > keep and not stop.is_set():
+        done, _ = wait(in_flight, timeout=poll, return_when=FIRST_COMPLETED)
+        if not done:
+            break
+        finished += [(in_flight.pop(future), future) for future in done]
+    return finished
 
 
 class WorkerConfig(BaseModel):
@@ -68,53 +84,66 @@ class DeliveryWorker:
                 session, box=self.box, now=self.clock.now(), limit=limit, lease=lease
             )
 
-    def deliver(self, claim: delivery.Claim) -> delivery.Outcome:
-        """Send one claimed delivery and record the attempt."""
-        outcome = delivery.send(
+    def send(self, claim: delivery.Claim) -> delivery.Outcome:
+        """Send one claimed delivery; runs on a pool thread, with no transaction open."""
+        return delivery.send(
             claim, self.sender, timeout_ms=self.config.timeout_ms, now=self.clock.now()
         )
+
+    def record(self, results: list[tuple[delivery.Claim, delivery.Outcome]]) -> None:
+        """Record finished attempts, several in one transaction, and log each."""
         with session_scope(self.factory) as session:
-            delivery.record_attempt(
-                session, claim=claim, outcome=outcome, worker=self.name,
-                now=self.clock.now(), rng=self.rng,
+            delivery.record_attempts(
+                session, results, worker=self.name, now=self.clock.now(), rng=self.rng
+            )
+        for claim, outcome in results:
+            result = (
+                f"delivered (HTTP {outcome.http_status})"
+                if outcome.success
+                else f"{outcome.error}: {outcome.error_message}"
+            )
+            log.info(
+                "%s %s to %s, attempt in %d ms: %s",
+                claim.delivery_id, claim.event, claim.operator_id, outcome.latency_ms, result,
             )  # fmt: skip
-        result = (
-            f"delivered (HTTP {outcome.http_status})"
-            if outcome.success
-            else f"{outcome.error}: {outcome.error_message}"
-        )
-        log.info(
-            "%s %s to %s, attempt in %d ms: %s",
-            claim.delivery_id, claim.event, claim.operator_id, outcome.latency_ms, result,
-        )  # fmt: skip
-        return outcome
 
     def run_once(self) -> list[delivery.Outcome]:
-        """Claim one batch, deliver it concurrently, and wait for every attempt."""
+        """Claim one batch, send it concurrently, and record every attempt."""
         claims = self.claim(self.config.concurrency)
         if not claims:
             return []
         with ThreadPoolExecutor(self.config.concurrency) as pool:
-            return list(pool.map(self.deliver, claims))
+            outcomes = list(pool.map(self.send, claims))
+        self.record(list(zip(claims, outcomes, strict=True)))
+        return outcomes
 
     def run(self, stop: threading.Event) -> None:
-        """Keep every slot busy while work is due; poll when idle; drain and return on stop."""
-        in_flight: set[Future[delivery.Outcome]] = set()
-        with ThreadPoolExecutor(self.config.concurrency, thread_name_prefix="delivery") as pool:
+        """Keep every thread busy while work is due; poll when idle; drain and return on stop.
+
+        Pool threads only send; this thread claims and records. Claims come in batches (up to
+        twice `concurrency` deliveries, the next batch once no more than `concurrency` remain
+        in flight), and the pool is refilled before finished sends are recorded, several in
+        one transaction: the database sees a few short transactions per batch, and no
+        sender waits for it.
+        """
+        size, poll = self.config.concurrency, self.config.poll_seconds
+        in_flight: InFlight = {}
+        finished: Finished = []
+        with ThreadPoolExecutor(size, thread_name_prefix="delivery") as pool:
             while not stop.is_set():
-                free = self.config.concurrency - len(in_flight)
-                claims = self._claim_logged(free) if free else []
-                in_flight |= {pool.submit(self.deliver, claim) for claim in claims}
-                if claims and len(in_flight) < self.config.concurrency:
-                    continue  # more may be due: claim again before waiting
-                if in_flight:
-                    done, in_flight = wait(
-                        in_flight, timeout=self.config.poll_seconds, return_when=FIRST_COMPLETED
-                    )
-                    _log_errors(done)
-                else:
-                    stop.wait(self.config.poll_seconds)
-            _log_errors(wait(in_flight).done)
+                wanted = 2 * size - len(in_flight)
+                claims = self._claim_logged(wanted) if wanted else []
+                in_flight.update((pool.submit(self.send, claim), claim) for claim in claims)
+                self._record_logged(finished)
+                if not in_flight:
+                    finished = []
+                    stop.wait(poll)
+                elif len(claims) == wanted:  # more may be due: refill once a batch is free
+                    finished = _collect(in_flight, stop, keep=size, poll=poll)
+                else:  # caught up: record each send as it ends, or look again after a poll
+                    finished = _collect(in_flight, stop, keep=len(in_flight) - 1, poll=poll)
+            wait(in_flight)  # drain: every claimed send ends within its timeout
+            self._record_logged(finished + [(claim, f) for f, claim in in_flight.items()])
 
     def _claim_logged(self, limit: int) -> list[delivery.Claim]:
         # A database outage must not kill the worker: log it and try again next poll.
@@ -124,10 +153,18 @@ class DeliveryWorker:
             log.exception("claiming deliveries failed; retrying in %s s", self.config.poll_seconds)
             return []
 
-
-def _log_errors(done: set[Future[delivery.Outcome]]) -> None:
-    # A failed record leaves its lease to expire, and the delivery is attempted again.
-    for future in done:
-        error = future.exception()
-        if error is not None:
-            log.error("recording a delivery failed: %r", error)
+    def _record_logged(self, finished: Finished) -> None:
+        # A send that crashed, or a record that failed, leaves its lease to expire: the
+        # delivery is attempted again then.
+        results = []
+        for claim, future in finished:
+            error = future.exception()
+            if error is None:
+                results.append((claim, future.result()))
+            else:
+                log.error("sending %s failed: %r", claim.delivery_id, error)
+        try:
+            if results:
+                self.record(results)
+        except Exception:
+            log.exception("recording %d attempts failed", len(results))

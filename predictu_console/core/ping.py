@@ -139,8 +139,9 @@ def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
     result = TestResult(callback_url=prepared.url, latency_ms=0, signature_sent=signature)
     try:
         response = sender.post(
-            prepared.url, prepared.body, prepared.headers, timeout_ms=prepared.timeout_ms
-        )
+            prepared.url, prepared.body, prepared.headers, timeout_ms=prepared.timeout_ms,
+            fresh=True,
+        )  # fmt: skip
     except CallbackFailure as failure:
         return _failed(result, failure.code, failure.message, started, ip=failure.ip)
     result.http_status, result.tls_version = response.status, response.tls_version

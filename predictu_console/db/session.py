@@ -2,13 +2,17 @@
 
 SQLite gets WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE` for writes: a deferred
 transaction that later writes fails with "database is locked" instead of waiting its turn.
-Reads begin deferred so they never queue behind a writer.
+Reads begin deferred so they never queue behind a writer. Writers of one process also take
+turns on a lock before they begin: SQLite's busy handler waits by sleeping and polling, so
+threads contending for the database otherwise spend most of their time asleep.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -20,6 +24,7 @@ _READ_ONLY = "predictu_read_only"
 _AUDIT_LOCK_KEY = 0x5052_4544_4155_44  # arbitrary constant naming the audit chain's advisory lock
 
 SessionFactory = sessionmaker[Session]
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -45,6 +50,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
+        _sqlite_writers[engine] = threading.RLock()
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -60,9 +66,19 @@ def engine_of(factory: SessionFactory) -> Engine:
     return engine
 
 
+def _writer_turn(factory: SessionFactory, write: bool) -> AbstractContextManager[Any]:
+    lock = _sqlite_writers.get(engine_of(factory)) if write else None
+    return lock if lock is not None else nullcontext()
+
+
 @contextmanager
 def session_scope(factory: SessionFactory, *, write: bool = True) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back if it raises."""
+    with _writer_turn(factory, write):
+        yield from _transaction(factory, write)
+
+
+def _transaction(factory: SessionFactory, write: bool) -> Iterator[Session]:
     session = factory()
     try:
         if not write:

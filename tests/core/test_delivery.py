@@ -213,8 +213,8 @@ def test_a_claimed_delivery_is_invisible_to_other_workers_until_its_lease_expire
         clock.now(), dead_workers_claim.url, 5, "sha256=x", error="TIMEOUT", error_message="late"
     )
     with session_scope(session_factory) as session:
-        delivery.record_attempt(
-            session, claim=dead_workers_claim, outcome=late, worker="dead", now=clock.now(),
+        delivery.record_attempts(
+            session, [(dead_workers_claim, late)], worker="dead", now=clock.now(),
             rng=random.Random(1),
         )  # fmt: skip
     row = _row(session_factory, delivery_id)
