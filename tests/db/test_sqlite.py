@@ -40,7 +40,9 @@ def test_connections_use_wal_and_enforce_foreign_keys(tmp_path):
 def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
     # Deferred transactions that read, then write, deadlock on the lock upgrade and fail
     # at once with "database is locked"; BEGIN IMMEDIATE makes them wait their turn.
-    _, factory = _sqlite_factory(tmp_path)
+    # Each writer has its own engine, as separate processes would, so the per-engine writer
+    # lock does not hide what SQLite itself does.
+    settings, factory = _sqlite_factory(tmp_path)
     with session_scope(factory) as session:
         session.execute(text("CREATE TABLE counter (n INTEGER NOT NULL)"))
         session.execute(text("INSERT INTO counter VALUES (0)"))
@@ -48,11 +50,13 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
     barrier = Barrier(workers)
 
     def increment(_):
+        own = make_session_factory(settings)
         barrier.wait()
         for _ in range(20):
-            with session_scope(factory) as session:
+            with session_scope(own) as session:
                 n = session.execute(text("SELECT n FROM counter")).scalar_one()
                 session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+        engine_of(own).dispose()
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(increment, range(workers)))
