@@ -19,6 +19,7 @@ from predictu_console.core.models import (
 from predictu_console.core.validation import parse
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.db.tables import Operator
+from tests.receivers import Receiver
 
 _counter = itertools.count(1)
 BOX = SecretBox(bytes(range(32)))
@@ -104,3 +105,16 @@ def keyed_operator(
     made = make_operator(factory, actor, clock)
     update(factory, actor, clock, made.id, callback_url=callback_url)
     return made.id, generate_keys(factory, actor, clock, made.id)
+
+
+def activate_over_http(http: Any, base: str, auth: dict[str, str], receiver: Receiver) -> str:
+    """Take a new operator to `active` through the API alone (`http`: an httpx-like client),
+    its receiver knowing its secret; returns its id."""
+    created = http.post(f"{base}/operators", json=operator_payload(), headers=auth).json()
+    url = f"{base}/operators/{created['operator']['id']}"
+    receiver.secrets.append(http.post(f"{url}/keys", headers=auth).json()["key_pair"]["secret_key"])
+    ready = {**READY_TO_ACTIVATE, "callback_url": f"{receiver.url}/ok"}
+    assert http.patch(url, json=ready, headers=auth).status_code == 200
+    assert http.post(f"{url}/test", headers=auth).json()["success"]
+    assert http.patch(url, json={"status": "active"}, headers=auth).status_code == 200
+    return str(created["operator"]["id"])

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import trustme
 
@@ -42,6 +43,14 @@ class Receiver:
     def delivered(self) -> list[dict[str, object]]:
         """The requests it accepted: signature verified, answered 200."""
         return [request for request in self.requests if request.get("verified")]
+
+    def events(self, event: str) -> list[dict[str, Any]]:
+        """The bodies of the accepted callbacks of one event type, in arrival order."""
+        return [
+            json.loads(request["body"])  # type: ignore[arg-type]
+            for request in self.delivered()
+            if request["headers"]["X-Predictu-Event"] == event  # type: ignore[index]
+        ]
 
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:

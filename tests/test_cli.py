@@ -45,6 +45,8 @@ def test_admin_create_prints_a_working_token_on_the_last_line(env):
     [
         (("admin", "create", "not-an-email"), "VALIDATION_ERROR"),
         (("admin", "token", "nobody@predictu.com"), "NOT_FOUND"),
+        (("worker", "--lease-seconds", "5", "--timeout-ms", "10000"), "VALIDATION_ERROR"),
+        (("serve", "--concurrency", "0"), "VALIDATION_ERROR"),
     ],
 )
 def test_failures_print_one_coded_line_and_exit_1(env, args, code):
@@ -102,7 +104,7 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path):
 def test_help_lists_every_command(env):
     result = run("--help", env=env)
     assert result.returncode == 0
-    for command in ("serve", "demo", "admin", "audit", "stats", "invoices", "db", "--as"):
+    for command in ("serve", "worker", "demo", "admin", "audit", "stats", "invoices", "db", "--as"):
         assert command in result.stdout
 
 

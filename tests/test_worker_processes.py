@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
 import os
 import signal
 from contextlib import ExitStack
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from predictu_console.core import platform
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Delivery, DeliveryAttempt
-from tests.factories import READY_TO_ACTIVATE, keyed_operator, operator_payload
+from tests.factories import activate_over_http, keyed_operator
 from tests.processes import answers, eventually, free_port, run, start
 from tests.receivers import https_receiver
 
@@ -113,11 +112,16 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
         try:
             eventually(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=20,
                        process=server, log=log)  # fmt: skip
-            operator_id = _activate_over_http(base, auth, own)
+            operator_id = activate_over_http(httpx, base, auth, own)
             url = f"{base}/operators/{operator_id}"
             httpx.patch(url, json={"status": "inactive"}, headers=auth)
-            eventually(lambda: len(_status_events(own)) == 2, timeout=20, process=server, log=log)
-            assert _status_events(own)[-1]["payload"]["status"] == "inactive"
+            eventually(
+                lambda: len(own.events("OPERATOR_STATUS_CHANGED")) == 2,
+                timeout=20,
+                process=server,
+                log=log,
+            )
+            assert own.events("OPERATOR_STATUS_CHANGED")[-1]["payload"]["status"] == "inactive"
 
             receiving.close()  # the receiver goes down: connections are refused from now on
             for status in ("active", "inactive", "active"):
@@ -137,23 +141,3 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
         finally:
             server.terminate()
             server.wait(timeout=10)
-
-
-def _activate_over_http(base, auth, receiver):
-    created = httpx.post(f"{base}/operators", json=operator_payload(), headers=auth).json()
-    url = f"{base}/operators/{created['operator']['id']}"
-    secret = httpx.post(f"{url}/keys", headers=auth).json()["key_pair"]["secret_key"]
-    receiver.secrets.append(secret)
-    ready = {**READY_TO_ACTIVATE, "callback_url": f"{receiver.url}/ok"}
-    httpx.patch(url, json=ready, headers=auth).raise_for_status()
-    assert httpx.post(f"{url}/test", headers=auth).json()["success"]
-    httpx.patch(url, json={"status": "active"}, headers=auth).raise_for_status()
-    return created["operator"]["id"]
-
-
-def _status_events(receiver):
-    return [
-        json.loads(request["body"])
-        for request in receiver.delivered()
-        if request["headers"]["X-Predictu-Event"] == "OPERATOR_STATUS_CHANGED"
-    ]

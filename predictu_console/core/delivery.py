@@ -47,7 +47,6 @@ RETRY_DELAYS = (
 """The wait after the 1st, 2nd, … consecutive failure; after one more failure, `failed`."""
 JITTER = 0.1
 """Each wait is stretched or shrunk by up to this fraction, so retries do not stampede."""
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 RESPONSE_BODY_KEPT = 4096
 
 

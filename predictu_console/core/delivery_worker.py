@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from predictu_console.core import delivery
 from predictu_console.core.callback_sender import CallbackSender
@@ -56,12 +56,14 @@ class WorkerConfig(BaseModel):
     timeout_ms: int = Field(default=10_000, ge=100, le=30_000)
     lease_seconds: float = Field(default=60.0, gt=0, le=3600)
 
-    @model_validator(mode="after")
-    def _lease_outlasts_send(self) -> WorkerConfig:
+    @field_validator("lease_seconds")
+    @classmethod
+    def _lease_outlasts_send(cls, lease: float, info: ValidationInfo) -> float:
         # A live worker must never lose its lease mid-send, or two could deliver at once.
-        if self.lease_seconds * 1000 < 2 * self.timeout_ms:
-            raise ValueError("lease_seconds must be at least twice the timeout")
-        return self
+        timeout_ms = info.data.get("timeout_ms")
+        if timeout_ms is not None and lease * 1000 < 2 * timeout_ms:
+            raise ValueError(f"must be at least twice the timeout ({2 * timeout_ms / 1000:g} s)")
+        return lease
 
 
 @dataclass

@@ -14,9 +14,10 @@ from predictu_console.core import audit
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.db.session import session_scope
-from tests.factories import BOX, READY_TO_ACTIVATE, operator_payload
+from tests.factories import BOX, activate_over_http
 
 BASE = "/api/s2s"
+STATUS_CHANGED = "OPERATOR_STATUS_CHANGED"
 
 
 @pytest.fixture
@@ -46,33 +47,19 @@ def _eventually(check, timeout=10.0):
 @pytest.fixture
 def active(client, auth, receiver):
     """An operator taken to active through the API alone, its receiver knowing its secret."""
-    operator = client.post(f"{BASE}/operators", json=operator_payload(), headers=auth).json()
-    url = f"{BASE}/operators/{operator['operator']['id']}"
-    secret = client.post(f"{url}/keys", headers=auth).json()["key_pair"]["secret_key"]
-    receiver.secrets.append(secret)
-    ready = {**READY_TO_ACTIVATE, "callback_url": f"{receiver.url}/ok"}
-    assert client.patch(url, json=ready, headers=auth).status_code == 200
-    assert client.post(f"{url}/test", headers=auth).json()["success"]
-    assert client.patch(url, json={"status": "active"}, headers=auth).status_code == 200
-    return operator["operator"]["id"]
-
-
-def _status_events(receiver):
-    return [
-        json.loads(request["body"])
-        for request in receiver.delivered()
-        if request["headers"]["X-Predictu-Event"] == "OPERATOR_STATUS_CHANGED"
-    ]
+    return activate_over_http(client, BASE, auth, receiver)
 
 
 def test_deactivating_delivers_a_signed_status_change_the_receiver_verifies(
     client, auth, clock, receiver, active
 ):
-    _eventually(lambda: _status_events(receiver))  # the activation
+    _eventually(lambda: receiver.events(STATUS_CHANGED))  # the activation
     clock.advance(timedelta(seconds=1))
     client.patch(f"{BASE}/operators/{active}", json={"status": "inactive"}, headers=auth)
 
-    events = _eventually(lambda: len(_status_events(receiver)) == 2 and _status_events(receiver))
+    events = _eventually(
+        lambda: len(receiver.events(STATUS_CHANGED)) == 2 and receiver.events(STATUS_CHANGED)
+    )
     assert events[-1]["payload"] == {
         "previous_status": "active",
         "status": "inactive",
@@ -98,7 +85,7 @@ def test_deactivating_delivers_a_signed_status_change_the_receiver_verifies(
 def test_one_delivery_shows_its_body_and_responses_and_can_be_redelivered(
     client, auth, session_factory, god, receiver, active
 ):
-    [event] = _eventually(lambda: _status_events(receiver))
+    [event] = _eventually(lambda: receiver.events(STATUS_CHANGED))
     url = f"{BASE}/deliveries/{event['delivery_id']}"
     detail = client.get(url, headers=auth).json()
     assert detail["request_body"] == event
@@ -107,7 +94,9 @@ def test_one_delivery_shows_its_body_and_responses_and_can_be_redelivered(
 
     again = client.post(f"{url}/redeliver", headers=auth)
     assert (again.status_code, again.json()["delivery"]["status"]) == (200, "pending")
-    repeats = _eventually(lambda: len(_status_events(receiver)) == 2 and _status_events(receiver))
+    repeats = _eventually(
+        lambda: len(receiver.events(STATUS_CHANGED)) == 2 and receiver.events(STATUS_CHANGED)
+    )
     assert repeats[0] == repeats[1]  # same id, same bytes: the receiver can de-duplicate
     with session_scope(session_factory, write=False) as session:
         [entry] = [

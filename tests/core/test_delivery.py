@@ -39,6 +39,13 @@ def worker(session_factory, clock, receiver):
     )
 
 
+@pytest.fixture
+def queued(session_factory, god, clock, receiver):
+    """An operator whose receiver knows its secret, and one event queued for it."""
+    operator_id = _operator(session_factory, god, clock, receiver)
+    return operator_id, _queue_event(session_factory, clock, operator_id)
+
+
 def _operator(session_factory, god, clock, receiver, path="/ok"):
     operator_id, secret = keyed_operator(
         session_factory, god, clock, callback_url=f"{receiver.url}{path}"
@@ -77,10 +84,9 @@ def _operator_row(session_factory, operator_id):
 
 
 def test_a_delivery_is_signed_verified_by_the_receiver_and_logged(
-    session_factory, god, clock, receiver, worker
+    session_factory, god, clock, receiver, worker, queued
 ):
-    operator_id = _operator(session_factory, god, clock, receiver)
-    delivery_id = _queue_event(session_factory, clock, operator_id)
+    operator_id, delivery_id = queued
 
     [outcome] = worker.run_once()
 
@@ -193,10 +199,9 @@ def test_health_degrades_then_fails_notifying_admins_once_and_recovers(
 
 
 def test_a_claimed_delivery_is_invisible_to_other_workers_until_its_lease_expires(
-    session_factory, god, clock, receiver, worker
+    session_factory, god, clock, receiver, worker, queued
 ):
-    operator_id = _operator(session_factory, god, clock, receiver)
-    delivery_id = _queue_event(session_factory, clock, operator_id)
+    operator_id, delivery_id = queued
 
     [dead_workers_claim] = worker.claim(10)  # and then the worker is killed
     assert worker.claim(10) == []
@@ -222,10 +227,9 @@ def test_a_claimed_delivery_is_invisible_to_other_workers_until_its_lease_expire
 
 
 def test_a_delivery_whose_operator_lost_its_callback_url_is_skipped_at_send_time(
-    session_factory, god, clock, receiver, worker
+    session_factory, god, clock, receiver, worker, queued
 ):
-    operator_id = _operator(session_factory, god, clock, receiver)
-    delivery_id = _queue_event(session_factory, clock, operator_id)
+    operator_id, delivery_id = queued
     update(session_factory, god, clock, operator_id, callback_url=None)
 
     assert worker.run_once() == []
