@@ -121,7 +121,9 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
                 process=server,
                 log=log,
             )
-            assert own.events("OPERATOR_STATUS_CHANGED")[-1]["payload"]["status"] == "inactive"
+            # Two deliveries in flight at once may arrive in either order.
+            statuses = {e["payload"]["status"] for e in own.events("OPERATOR_STATUS_CHANGED")}
+            assert statuses == {"active", "inactive"}
 
             receiving.close()  # the receiver goes down: connections are refused from now on
             for status in ("active", "inactive", "active"):
@@ -132,11 +134,12 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
                 timeout=30, process=server, log=log,
             )  # fmt: skip
             assert detail["callback_failure_count"] >= 5
-            retrying = httpx.get(
+            pending = httpx.get(
                 f"{url}/deliveries", params={"status": "pending"}, headers=auth
-            ).json()["deliveries"][0]
-            assert retrying["attempt_count"] >= 2
-            assert {a["error"] for a in retrying["attempts"]} == {"CONNECTION_REFUSED"}
+            ).json()["deliveries"]
+            retrying = max(pending, key=lambda delivery: delivery["attempt_count"])
+            assert retrying["attempt_count"] >= 2  # the immediate retry came and failed too
+            assert {a["error"] for d in pending for a in d["attempts"]} == {"CONNECTION_REFUSED"}
             assert retrying["next_attempt_at"] is not None
         finally:
             server.terminate()
