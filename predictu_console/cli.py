@@ -79,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-worker", action="store_true", help="do not deliver callbacks in this process"
     )
+    serve.add_argument(
+        "--access-log", choices=["text", "json", "off"], default="text",
+        help="one line per request on stderr, with its X-Request-ID (json: JSON lines)",
+    )  # fmt: skip
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser(
@@ -302,16 +306,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     factory = _open_database(settings)
     worker = None if args.no_worker else _delivery_worker(args, settings, factory)
     if worker is not None:
-        _log_deliveries()
-    app = create_app(settings, session_factory=factory, worker=worker)
-    uvicorn.run(app, host=args.host, port=args.port)
+        _log_to_stderr("predictu_console.core", "%(asctime)s %(levelname)s %(message)s")
+    if args.access_log != "off":
+        _log_to_stderr("predictu_console.access", "%(message)s")
+    app = create_app(
+        settings, session_factory=factory, worker=worker,
+        json_access_log=args.access_log == "json",
+    )  # fmt: skip
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False)
     return EXIT_OK
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     factory = _open_database(settings)
     worker = _delivery_worker(args, settings, factory)
-    _log_deliveries()
+    _log_to_stderr("predictu_console.core", "%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -331,12 +340,13 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _log_deliveries() -> None:
+def _log_to_stderr(name: str, line_format: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    worker_log = logging.getLogger("predictu_console")
-    worker_log.addHandler(handler)
-    worker_log.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(line_format))
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _report(error: PredictuError) -> int:

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     callback_allow_private: bool = False
     """Let callbacks reach loopback and private addresses: development and tests only."""
 
+    rate_limits: bool = True
+    """Enforce the spec's rate limits; `PREDICTU_RATE_LIMITS=0` turns them off (tests, load)."""
+
+    rate_limit_storage: str = "memory://"
+    """Where limits count: `memory://` per process, or `redis://host:6379` shared by processes."""
+
     master_key: SecretStr | None = None
     """Base64 of 32 bytes sealing operator secrets; else `master.key` in the data directory."""
 

@@ -85,7 +85,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", database_url=database_url)
+    # Rate limits have their own tests; elsewhere they would only make tests wait.
+    return Settings(home=tmp_path / "home", database_url=database_url, rate_limits=False)
 
 
 @pytest.fixture

@@ -10,16 +10,17 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from predictu_console import __version__
+from predictu_console.api.access_log import install_access_log
 from predictu_console.api.errors import install_error_handlers
-from predictu_console.api.routes import deliveries, health, keys, operators, ping
+from predictu_console.api.paths import API_PREFIX
+from predictu_console.api.rate_limits import RateLimiter
+from predictu_console.api.routes import audit, deliveries, health, keys, operators, ping
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.delivery_worker import DeliveryWorker
 from predictu_console.db.session import SessionFactory, make_session_factory
 from predictu_console.settings import Settings
-
-API_PREFIX = "/api/s2s"
 
 
 def create_app(
@@ -28,6 +29,7 @@ def create_app(
     session_factory: SessionFactory | None = None,
     clock: Clock = SYSTEM_CLOCK,
     worker: DeliveryWorker | None = None,
+    json_access_log: bool = False,
 ) -> FastAPI:
     """The S2S Operator API on the configured database (migrations are the caller's job).
 
@@ -45,12 +47,15 @@ def create_app(
     app.state.clock = clock
     app.state.secret_box = secret_box(settings)
     app.state.callback_sender = sender_for(settings)
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
     install_error_handlers(app)
+    install_access_log(app, json_lines=json_access_log)
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)
     app.include_router(ping.router, prefix=API_PREFIX)
     app.include_router(deliveries.router, prefix=API_PREFIX)
+    app.include_router(audit.router, prefix=API_PREFIX)
     return app
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.core.admins import actor_for, authenticate, require_god_mode
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import Clock
@@ -50,7 +51,14 @@ def _callback_sender(request: Request) -> CallbackSender:
 SenderDep = Annotated[CallbackSender, Depends(_callback_sender)]
 
 
+def _rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
 def _god_mode_actor(
+    request: Request,
+    response: Response,
     db: Db,
     clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -60,8 +68,15 @@ def _god_mode_actor(
     with session_scope(db, write=False) as session:
         admin = authenticate(session=session, token=credentials.credentials, clock=clock)
     require_god_mode(admin)
+    _rate_limiter(request).enforce(request, response, caller=admin.id)
     return actor_for(admin)
 
 
 GodMode = Annotated[Actor, Depends(_god_mode_actor)]
-"""The calling admin, authenticated and checked for the god_mode role."""
+"""The calling admin, authenticated, checked for the god_mode role, and rate limited."""
+
+
+def limit_by_client(request: Request, response: Response) -> None:
+    """Rate limiting for endpoints without a token: counted per client address."""
+    client = request.client.host if request.client else "unknown"
+    _rate_limiter(request).enforce(request, response, caller=f"ip:{client}")

@@ -33,6 +33,8 @@ STATUS_BY_CODE = {
     "DOMAIN_EXISTS": 409,
     "ADMIN_EXISTS": 409,
     "ONBOARDING_INCOMPLETE": 409,
+    "PRECONDITION_FAILED": 412,
+    "RATE_LIMITED": 429,
     "INTERNAL_ERROR": 500,
     "MASTER_KEY_ERROR": 500,
 }
@@ -54,14 +56,16 @@ class ErrorEnvelope(BaseModel):
 
 
 def error_response(
-    code: str, message: str, fields: dict[str, str] | None = None, *, status: int | None = None
-) -> JSONResponse:
+    code: str, message: str, fields: dict[str, str] | None = None, *, status: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:  # fmt: skip
     """The envelope for `code`, with its status; `fields` only when there are any."""
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     status = status or STATUS_BY_CODE.get(code, 500)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse({"success": False, "error": error}, status_code=status, headers=headers)
 
 
@@ -75,7 +79,8 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     # A conflict is a 409 whatever its code: NO_ACTIVE_KEY is 404 when reading the public
     # key, but a 409 when the operator exists and simply cannot be pinged yet.
     status = 409 if isinstance(exc, Conflict) else None
-    return error_response(exc.code, exc.message, exc.fields or None, status=status)
+    headers = getattr(exc, "headers", None)  # RATE_LIMITED carries Retry-After and RateLimit-*
+    return error_response(exc.code, exc.message, exc.fields or None, status=status, headers=headers)
 
 
 def _is_json(request: Request) -> bool:
@@ -104,9 +109,12 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response("INTERNAL_ERROR", "Internal error")
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
-    return error_response("INTERNAL_ERROR", "Internal error; it has been logged")
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "-")
+    log.exception("unhandled error in request %s", request_id, exc_info=exc)
+    return error_response(
+        "INTERNAL_ERROR", f"Internal error; it has been logged as request {request_id}"
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

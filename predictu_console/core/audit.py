@@ -11,10 +11,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core.fields import Timestamp, format_timestamp
@@ -103,6 +103,42 @@ def history(session: Session, *, operator_id: str, limit: int = 100) -> list[Aud
         .limit(limit)
     )
     return [AuditRecord.model_validate(row, from_attributes=True) for row in rows]
+
+
+class AuditQuery(BaseModel):
+    """Query of `GET /operators/{id}/audit`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class AuditPage(BaseModel):
+    """Response of `GET /operators/{id}/audit`: rows newest first, and the whole log's check."""
+
+    success: Literal[True] = True
+    entries: list[AuditRecord]
+    total: int
+    limit: int
+    offset: int
+    chain: ChainCheck
+
+
+def page(session: Session, *, operator_id: str, query: AuditQuery) -> AuditPage:
+    """One page of an operator's audit rows, with the hash chain verified end to end."""
+    stmt = select(AuditEntry).where(AuditEntry.operator_id == operator_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(AuditEntry.seq.desc()).limit(query.limit).offset(query.offset)
+    )
+    return AuditPage(
+        entries=[AuditRecord.model_validate(row, from_attributes=True) for row in rows],
+        total=total,
+        limit=query.limit,
+        offset=query.offset,
+        chain=verify_chain(session),
+    )
 
 
 def verify_chain(session: Session) -> ChainCheck:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, status
+from fastapi import APIRouter, Body, Depends, status
 
-from predictu_console.api.deps import ClockDep, Db, GodMode, SecretBoxDep
+from predictu_console.api.deps import ClockDep, Db, GodMode, SecretBoxDep, limit_by_client
 from predictu_console.api.errors import responses
 from predictu_console.core import keys
 from predictu_console.core.keys import KeyCreate, KeysGenerated, PublicKeyOut
@@ -15,7 +15,9 @@ from predictu_console.db.session import session_scope
 router = APIRouter(prefix="/operators/{operator_id}", tags=["keys"])
 
 
-@router.post("/keys", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 404))
+@router.post(
+    "/keys", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 404, 429)
+)
 def generate_keys(
     actor: GodMode,
     db: Db,
@@ -39,7 +41,7 @@ def generate_keys(
         )  # fmt: skip
 
 
-@router.get("/public-key", responses=responses(404))
+@router.get("/public-key", responses=responses(404, 429), dependencies=[Depends(limit_by_client)])
 def public_key(db: Db, clock: ClockDep, operator_id: str) -> PublicKeyOut:
     """The current public key. Needs no token: it is public information."""
     with session_scope(db, write=False) as session:

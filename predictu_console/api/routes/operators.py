@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
@@ -18,6 +19,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
+from predictu_console.core.validation import invalid
 from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators", tags=["operators"])
@@ -33,7 +35,7 @@ _UPDATE_EXAMPLE = {
 }
 
 
-@router.get("", responses=responses(400, 401, 403))
+@router.get("", responses=responses(400, 401, 403, 429))
 def list_operators(
     actor: GodMode, db: Db, clock: ClockDep, query: Annotated[OperatorListQuery, Query()]
 ) -> OperatorPage:
@@ -42,7 +44,7 @@ def list_operators(
         return operators.list_operators(session=session, query=query, clock=clock)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 409))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 409, 429))
 def create_operator(
     actor: GodMode, db: Db, clock: ClockDep, data: OperatorCreate
 ) -> OperatorCreated:
@@ -52,23 +54,58 @@ def create_operator(
     return OperatorCreated(operator=operator)
 
 
-@router.get("/{operator_id}", responses=responses(401, 403, 404))
-def get_operator(actor: GodMode, db: Db, clock: ClockDep, operator_id: str) -> OperatorDetail:
-    """The full operator with keys, onboarding checklist and recent invoices."""
+def etag(version: int) -> str:
+    """The entity tag of one version of an operator."""
+    return f'"v{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an `If-Match` header names; None for no header or `*`. Raises on junk."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _ETAG.fullmatch(if_match.strip())
+    if match is None:
+        raise invalid({"If-Match": 'must be an ETag from GET /operators/{id}, like "v3"'})
+    return int(match.group(1))
+
+
+_ETAG = re.compile(r'(?:W/)?"v([0-9]{1,12})"')
+
+
+@router.get("/{operator_id}", responses=responses(401, 403, 404, 429))
+def get_operator(
+    actor: GodMode, db: Db, clock: ClockDep, operator_id: str, response: Response
+) -> OperatorDetail:
+    """The full operator with keys, onboarding checklist and recent invoices.
+
+    The `ETag` names this version: send it back as `If-Match` to update only if nobody
+    changed the operator in between.
+    """
     with session_scope(db, write=False) as session:
-        return operators.get_operator(session=session, operator_id=operator_id, clock=clock)
+        detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
+    response.headers["ETag"] = etag(detail.version)
+    return detail
 
 
-@router.patch("/{operator_id}", responses=responses(400, 401, 403, 404, 409))
+@router.patch("/{operator_id}", responses=responses(400, 401, 403, 404, 409, 412, 429))
 def update_operator(
     actor: GodMode,
     db: Db,
     clock: ClockDep,
     operator_id: str,
     data: Annotated[OperatorUpdate, Body(openapi_examples={"spec": {"value": _UPDATE_EXAMPLE}})],
+    response: Response,
+    if_match: Annotated[str | None, Header(description='An ETag, e.g. "v3"')] = None,
 ) -> OperatorUpdated:
-    """Change only the fields sent; `changes` reports exactly what differed."""
+    """Change only the fields sent; `changes` reports exactly what differed.
+
+    With `If-Match`, the update applies only to that version: otherwise 412
+    `PRECONDITION_FAILED`, and nothing changes.
+    """
     with session_scope(db) as session:
-        return operators.update_operator(
-            session=session, actor=actor, operator_id=operator_id, data=data, clock=clock
-        )
+        updated = operators.update_operator(
+            session=session, actor=actor, operator_id=operator_id, data=data, clock=clock,
+            expected_version=expected_version(if_match),
+        )  # fmt: skip
+    response.headers["ETag"] = etag(updated.operator.version)
+    return updated

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/operators/{operator_id}", tags=["callbacks"])
 
 
 @router.post(
-    "/test", responses=responses(400, 401, 403, 404, 409), response_model_exclude_none=True
+    "/test", responses=responses(400, 401, 403, 404, 409, 429), response_model_exclude_none=True
 )
 def test_callback(
     actor: GodMode,

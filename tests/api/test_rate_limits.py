@@ -1,0 +1,81 @@
+"""The spec's rate limits over HTTP: headers on every limited response, 429 with Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from predictu_console.api.app import create_app
+from tests.api.conftest import token_for
+from tests.conftest import actor_for_new_admin
+from tests.factories import operator_payload
+
+BASE = "/api/s2s/operators"
+
+
+@pytest.fixture
+def limited(settings, session_factory, clock):
+    """An app with the spec's limits on, counted in memory."""
+    app = create_app(
+        settings.model_copy(update={"rate_limits": True}), session_factory=session_factory,
+        clock=clock,
+    )  # fmt: skip
+    with TestClient(app) as client:
+        yield client
+
+
+def _operator(client, auth) -> str:
+    return client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]["id"]
+
+
+def test_the_sixth_key_generation_in_an_hour_is_429_with_retry_after(limited, auth):
+    url = f"{BASE}/{_operator(limited, auth)}/keys"
+    remaining = []
+    for _ in range(5):
+        response = limited.post(url, headers=auth)
+        assert response.status_code == 201
+        assert response.headers["RateLimit-Limit"] == "5"
+        remaining.append(int(response.headers["RateLimit-Remaining"]))
+        assert 0 < int(response.headers["RateLimit-Reset"]) <= 3600
+    assert remaining == [4, 3, 2, 1, 0]
+
+    refused = limited.post(url, headers=auth)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3600
+    assert refused.headers["RateLimit-Remaining"] == "0"
+
+
+def test_limits_count_per_operator_and_per_admin(limited, auth, session_factory, clock):
+    first, second = _operator(limited, auth), _operator(limited, auth)
+    for _ in range(5):
+        limited.post(f"{BASE}/{first}/keys", headers=auth)
+    assert limited.post(f"{BASE}/{first}/keys", headers=auth).status_code == 429
+    assert limited.post(f"{BASE}/{second}/keys", headers=auth).status_code == 201
+
+    other = actor_for_new_admin(session_factory, clock, "ops@predictu.com")
+    other_auth = {"Authorization": f"Bearer {token_for(session_factory, clock, other.email)}"}
+    assert limited.post(f"{BASE}/{first}/keys", headers=other_auth).status_code == 201
+
+
+def test_listing_allows_sixty_a_minute(limited, auth):
+    statuses = [limited.get(BASE, headers=auth).status_code for _ in range(61)]
+    assert statuses == [200] * 60 + [429]
+
+
+def test_the_public_key_endpoint_is_limited_per_client_address(limited, auth):
+    url = f"{BASE}/{_operator(limited, auth)}/public-key"
+    statuses = {limited.get(url).status_code for _ in range(120)}
+    assert statuses == {404}  # no key yet, but counted
+    assert limited.get(url).status_code == 429
+
+
+def test_endpoints_without_a_spec_limit_carry_no_headers(limited, auth):
+    response = limited.get(f"{BASE}/{_operator(limited, auth)}/deliveries", headers=auth)
+    assert response.status_code == 200
+    assert "RateLimit-Limit" not in response.headers
+
+
+def test_rate_limits_off_lets_everything_through(client, auth):
+    url = f"{BASE}/{_operator(client, auth)}/keys"
+    assert {client.post(url, headers=auth).status_code for _ in range(7)} == {201}
