@@ -24,6 +24,18 @@ from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators", tags=["operators"])
 
+_CREATE_EXAMPLE = {
+    "name": "LuckySpin Casino",
+    "domain": "luckyspin.io",
+    "contact_email": "admin@luckyspin.io",
+    "billing_email": "billing@luckyspin.io",
+    "revenue_share_predictu": 25,
+    "allowed_categories": ["politics", "sports", "crypto", "entertainment"],
+    "config": {
+        "new_tier_limit": 15, "regular_tier_limit": 200, "vip_tier_limit": 2000,
+        "auto_promote_enabled": True, "auto_promote_days": 5, "auto_promote_trades": 3,
+    },
+}  # fmt: skip
 _UPDATE_EXAMPLE = {
     "name": "Example Casino (Updated)",
     "status": "active",
@@ -46,7 +58,10 @@ def list_operators(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 409, 429))
 def create_operator(
-    actor: GodMode, db: Db, clock: ClockDep, data: OperatorCreate
+    actor: GodMode,
+    db: Db,
+    clock: ClockDep,
+    data: Annotated[OperatorCreate, Body(openapi_examples={"spec": {"value": _CREATE_EXAMPLE}})],
 ) -> OperatorCreated:
     """Create an operator in `onboarding`, with step 1 of the checklist complete."""
     with session_scope(db) as session:

@@ -25,7 +25,19 @@ def test_callback(
     box: SecretBoxDep,
     sender: SenderDep,
     operator_id: str,
-    data: Annotated[PingRequest | None, Body()] = None,
+    data: Annotated[
+        PingRequest | None,
+        Body(
+            openapi_examples={
+                "spec": {
+                    "value": {
+                        "callback_url": "https://api.example-casino.com/callbacks/predictu",
+                        "timeout_ms": 10000,
+                    }
+                }
+            }
+        ),
+    ] = None,
 ) -> PingResult:
     """Send a signed PING and report the result; a failed PING is still a 200."""
     with session_scope(db, write=False) as session:
