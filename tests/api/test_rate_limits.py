@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import types
+
+import limits.storage.memory
 import pytest
 from fastapi.testclient import TestClient
 
+from predictu_console.api import rate_limits
 from predictu_console.api.app import create_app
 from tests.api.conftest import token_for
 from tests.conftest import actor_for_new_admin
@@ -79,3 +83,20 @@ def test_endpoints_without_a_spec_limit_carry_no_headers(limited, auth):
 def test_rate_limits_off_lets_everything_through(client, auth):
     url = f"{BASE}/{_operator(client, auth)}/keys"
     assert {client.post(url, headers=auth).status_code for _ in range(7)} == {201}
+
+
+def test_the_window_moves_an_hour_later_requests_pass_again(limited, auth, monkeypatch):
+    now = [1_000_000.0]
+    fake = types.SimpleNamespace(time=lambda: now[0])
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(rate_limits, "time", fake)
+    url = f"{BASE}/{_operator(limited, auth)}/keys"
+    for _ in range(5):
+        limited.post(url, headers=auth)
+        now[0] += 600  # one every ten minutes
+    refused = limited.post(url, headers=auth)
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "600")
+
+    now[0] += 601  # the first of the five has left the window
+    again = limited.post(url, headers=auth)
+    assert (again.status_code, again.headers["RateLimit-Remaining"]) == (201, "0")
