@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from predictu_console.api.routes.operators import CREATE_EXAMPLE
 from predictu_console.core.demo.seed import seed
 from tests.factories import operator_payload
 
@@ -17,22 +18,7 @@ def _create(client, auth, **overrides):
 
 
 def test_create_returns_201_with_the_spec_shape(client, auth):
-    body = {
-        "name": "LuckySpin Casino",
-        "domain": "luckyspin.io",
-        "contact_email": "admin@luckyspin.io",
-        "billing_email": "billing@luckyspin.io",
-        "revenue_share_predictu": 25,
-        "allowed_categories": ["politics", "sports", "crypto", "entertainment"],
-        "config": {
-            "new_tier_limit": 15,
-            "regular_tier_limit": 200,
-            "vip_tier_limit": 2000,
-            "auto_promote_enabled": True,
-            "auto_promote_days": 5,
-            "auto_promote_trades": 3,
-        },
-    }
+    body = CREATE_EXAMPLE  # the spec's example, as the OpenAPI document shows it
     response = client.post(BASE, json=body, headers=auth)
 
     assert response.status_code == 201

@@ -24,7 +24,7 @@ from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators", tags=["operators"])
 
-_CREATE_EXAMPLE = {
+CREATE_EXAMPLE = {
     "name": "LuckySpin Casino",
     "domain": "luckyspin.io",
     "contact_email": "admin@luckyspin.io",
@@ -61,7 +61,7 @@ def create_operator(
     actor: GodMode,
     db: Db,
     clock: ClockDep,
-    data: Annotated[OperatorCreate, Body(openapi_examples={"spec": {"value": _CREATE_EXAMPLE}})],
+    data: Annotated[OperatorCreate, Body(openapi_examples={"spec": {"value": CREATE_EXAMPLE}})],
 ) -> OperatorCreated:
     """Create an operator in `onboarding`, with step 1 of the checklist complete."""
     with session_scope(db) as session:
