@@ -89,7 +89,8 @@ def seed_deliveries(session: Session, rng: random.Random, *, operator_id: str, u
     (payouts reach inactive operators' players too)."""
     error = "TIMEOUT" if failures < 5 else "CONNECTION_REFUSED"
     waits = RETRY_DELAYS[: max(failures - 1, 0)]
-    first_failure = now - sum(waits, timedelta()) - timedelta(minutes=2)
+    # The last failure is half a retry wait ago, so the next try is still ahead at `now`.
+    first_failure = now - sum(waits, timedelta()) - RETRY_DELAYS[max(failures - 1, 0)] / 2
     last_success = min(active_until, first_failure) - timedelta(minutes=5)
     for _ in range(DELIVERED):
         at = last_success - timedelta(minutes=rng.randint(0, 2 * 24 * 60))

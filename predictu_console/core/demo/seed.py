@@ -33,7 +33,7 @@ from predictu_console.db.tables import Admin, Invoice, Market, Operator
 DEMO_ADMIN_EMAIL = "demo@predictu.com"
 UNPAID_OPERATOR = "goldengoose.casino"
 """Its invoices stay unpaid, so the demo shows overdue ones."""
-CALLBACK_TROUBLE = {"vegasvault.com": 2, "midnightmirage.casino": 7}
+CALLBACK_TROUBLE = {"vegasvault.com": 3, "midnightmirage.casino": 7}
 """Consecutive callback failures, so the demo shows degraded and failing health."""
 
 # title, category, opened days ago, resolved days ago (None: still open), outcome
