@@ -28,9 +28,8 @@ from predictu_console.core import audit, callback_health
 from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.keys import current_secret
-from predictu_console.core.outbox import NO_ACTIVE_KEY, NO_CALLBACK_URL
+from predictu_console.core.outbox import callback_target
 from predictu_console.core.signing import signed_headers
 from predictu_console.db.tables import Delivery, DeliveryAttempt, Operator
 
@@ -147,14 +146,11 @@ def claim_due(
 
 def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, str] | str:
     """(callback URL, signing secret) of the operator, or why it cannot be sent to now."""
-    url = session.scalar(select(Operator.callback_url).where(Operator.id == operator_id))
-    if not url:
-        return NO_CALLBACK_URL
-    try:
-        _, secret = current_secret(session, operator_id=operator_id, box=box)
-    except NoActiveKey:
-        return NO_ACTIVE_KEY
-    return url, secret
+    target = callback_target(session, operator_id)
+    if isinstance(target, str):
+        return target
+    _, secret = current_secret(session, operator_id=operator_id, box=box)
+    return target[0], secret
 
 
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:

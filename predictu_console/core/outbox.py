@@ -22,17 +22,16 @@ NO_CALLBACK_URL = "no callback URL is configured"
 NO_ACTIVE_KEY = "no active API key to sign with"
 
 
-def skip_reason(session: Session, operator_id: str) -> str | None:
-    """Why a callback cannot go to this operator now, or None if it can."""
+def callback_target(session: Session, operator_id: str) -> tuple[str, str] | str:
+    """(callback URL, current key id) of the operator, or why no callback can go to it now."""
     url = session.scalar(select(Operator.callback_url).where(Operator.id == operator_id))
     if not url:
         return NO_CALLBACK_URL
     current_key = select(ApiKey.id).where(
         ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None)
     )
-    if session.scalar(current_key.limit(1)) is None:
-        return NO_ACTIVE_KEY
-    return None
+    key_id = session.scalar(current_key.limit(1))
+    return NO_ACTIVE_KEY if key_id is None else (url, key_id)
 
 
 def body_of(event: DomainEvent, delivery_id: str) -> bytes:
@@ -50,12 +49,13 @@ def body_of(event: DomainEvent, delivery_id: str) -> bytes:
 
 def emit(session: Session, events: Sequence[DomainEvent]) -> list[str]:
     """Queue `events` in the caller's transaction; returns their delivery ids."""
-    reasons: dict[str, str | None] = {}
+    targets: dict[str, tuple[str, str] | str] = {}
     ids = []
     for event in events:
-        if event.operator_id not in reasons:
-            reasons[event.operator_id] = skip_reason(session, event.operator_id)
-        reason = reasons[event.operator_id]
+        if event.operator_id not in targets:
+            targets[event.operator_id] = callback_target(session, event.operator_id)
+        target = targets[event.operator_id]
+        reason = target if isinstance(target, str) else None
         delivery_id = new_id("dlv")
         session.add(
             Delivery(
