@@ -1,7 +1,5 @@
 """Delivery worker throughput against a bare HTTP client, to one local HTTPS receiver.
 
-    python -m benchmarks.delivery [--events 400] [--concurrency 8] [--database-url URL]
-
 Both send the same signed bodies with the same headers, with the same concurrency, in the
 same run, to one receiver (uvicorn, in its own process and pinned to its own core, as an
 operator's server would be). The worker also claims each delivery, records each attempt
@@ -12,11 +10,6 @@ Rounds alternate, best of five each.
 
 from __future__ import annotations
 
-import argparse
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,6 +21,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from benchmarks.receiver import receiving
+from benchmarks.report import Row, ratio_row
 from predictu_console.core import admins, keys, operators, outbox
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.crypto import SecretBox
@@ -49,6 +44,7 @@ from predictu_console.settings import Settings
 
 BOX = SecretBox(bytes(range(32)))
 ROUNDS = 5
+THROUGHPUT_TARGET = 0.7
 
 
 def _operator(factory: SessionFactory, url: str) -> tuple[str, str]:
@@ -149,66 +145,30 @@ def bare_seconds(url: str, secret: str, ca_file: Path, count: int,
     return elapsed
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_up(base: str, ca_file: Path) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.post(f"{base}/ok", verify=str(ca_file))
-            return
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=400)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
+def _rates(database_url: str | None, events: int, concurrency: int) -> tuple[float, float]:
+    """Deliveries per second of the worker and of the bare client, best of five rounds."""
     work = Path(tempfile.mkdtemp(prefix="predictu-bench-delivery-"))
-    settings = Settings(home=work, database_url=args.database_url)
-    factory = make_session_factory(settings)
+    factory = make_session_factory(Settings(home=work, database_url=database_url))
     upgrade(engine_of(factory))
-    # One core for the receiver, the other for the senders: without pinning, the scheduler
-    # sometimes runs both on one core and either side's rate halves.
-    cores = sorted(os.sched_getaffinity(0))
-    pinned = len(cores) >= 2
-    with subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.receiver", str(work), str(free_port())],
-        stdout=subprocess.PIPE, text=True,
-        preexec_fn=(lambda: os.sched_setaffinity(0, {cores[-1]})) if pinned else None,
-    ) as receiver:  # fmt: skip
-        if pinned:
-            os.sched_setaffinity(0, set(cores[:-1]))
-        assert receiver.stdout is not None
-        base, ca = receiver.stdout.readline().split()
-        url, ca_file = f"{base}/ok", Path(ca)
-        _wait_until_up(base, ca_file)
+    with receiving(work) as (base, ca_file):
+        url = f"{base}/ok"
         operator_id, secret = _operator(factory, url)
         ours, bare = [], []
         for _ in range(ROUNDS):
-            bare.append(bare_seconds(url, secret, ca_file, args.events, args.concurrency))
-            ours.append(worker_seconds(factory, operator_id, ca_file, args.events,
-                                       args.concurrency))  # fmt: skip
-        receiver.terminate()
-    print("rounds (s): ours", [f"{t:.2f}" for t in ours], "bare", [f"{t:.2f}" for t in bare])
-    ours_rate, bare_rate = args.events / min(ours), args.events / min(bare)
-    backend = engine_of(factory).dialect.name
-    print(f"| what ({args.events} events, concurrency {args.concurrency}, {backend}) "
-          "| ours | reference | ratio | target |")  # fmt: skip
-    print("|---|---|---|---|---|")
-    print(f"| delivery throughput | {ours_rate:,.0f}/s | {bare_rate:,.0f}/s (bare httpx client) "
-          f"| {ours_rate / bare_rate:.0%} | ≥ 70% |")  # fmt: skip
+            bare.append(bare_seconds(url, secret, ca_file, events, concurrency))
+            ours.append(worker_seconds(factory, operator_id, ca_file, events, concurrency))
+    return events / min(ours), events / min(bare)
 
 
-if __name__ == "__main__":
-    main()
+def run(database_url: str | None = None, events: int = 400, concurrency: int = 8) -> list[Row]:
+    """The worker's throughput on SQLite, and on `database_url` too when given."""
+    rows = []
+    for backend, url in [("SQLite", None), ("PostgreSQL", database_url)]:
+        if backend == "SQLite" or url:
+            ours, bare = _rates(url, events, concurrency)
+            rows.append(ratio_row(
+                f"delivery worker throughput, {backend} ({events} events, concurrency "
+                f"{concurrency})", ours, bare, unit="/s", reference_is="bare httpx client",
+                at_least=THROUGHPUT_TARGET,
+            ))  # fmt: skip
+    return rows

@@ -20,7 +20,6 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.tui.backend import Backend
-from predictu_console.tui.screens.operator_list import SEARCH_DEBOUNCE
 
 SIZE = (140, 44)
 DEMO_MASTER_KEY = bytes(range(32))
@@ -46,10 +45,8 @@ def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
     return Backend(factory=factory, actor=actor, box=box, sender=sender, clock=clock)
 
 
-async def settle(pilot: Pilot[None], *, typed: bool = False) -> None:
-    """Let every worker finish (and, after typing, the search debounce fire) and repaint."""
-    if typed:
-        await pilot.pause(SEARCH_DEBOUNCE + 0.05)
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and the screen repaint."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -59,19 +56,19 @@ async def open_operator(pilot: Pilot[None], name: str = "example") -> None:
     """Search the list for `name` and open the first hit."""
     await settle(pilot)
     await pilot.press("slash", *name, "enter")
-    await settle(pilot, typed=True)
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
 
 
-def _keys(*keys: str, operator: str | None = None, typed: bool = False) -> Steps:
+def _keys(*keys: str, operator: str | None = None) -> Steps:
     async def steps(pilot: Pilot[None]) -> None:
         if operator:
             await open_operator(pilot, operator)
         else:
             await settle(pilot)
         await pilot.press(*keys)
-        await settle(pilot, typed=typed)
+        await settle(pilot)
 
     return steps
 
@@ -104,7 +101,7 @@ class Shot:
 
 SHOTS = [
     Shot("operator-list", _keys()),
-    Shot("operator-list-search", _keys("slash", *"lucky", typed=True)),
+    Shot("operator-list-search", _keys("slash", *"lucky")),
     Shot("operator-list-80x24", _keys(), size=(80, 24)),
     Shot("operator-detail-overview", _keys("1", operator="example")),
     Shot("operator-detail-branding", _keys("2", operator="example")),

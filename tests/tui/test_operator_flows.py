@@ -22,7 +22,7 @@ def _id(backend, name):
 async def _open(pilot, name):
     await settle(pilot)
     await pilot.press("slash", *name.lower(), "enter")
-    await settle(pilot, typed=True)
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, OperatorDetailScreen)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from predictu_console.core.models import OperatorCreate
+from predictu_console.tui.backend import Backend
 from scripts.screens import SIZE, settle
 from tests.tui.conftest import table_names
 
@@ -20,10 +23,29 @@ async def test_slash_then_typing_filters_as_you_type(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"lucky")
-        await settle(pilot, typed=True)
+        await settle(pilot)
         assert table_names(console) == ["LuckySpin"]
         await pilot.press("escape")
         assert console.screen.query_one("#operators").has_focus
+
+
+async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(
+    console, monkeypatch
+):
+    list_operators = Backend.list_operators
+
+    def slow_for_one_letter(backend, query):
+        if query.search == "l":
+            time.sleep(0.5)  # answered after "lucky" has been typed and shown
+        return list_operators(backend, query)
+
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Backend, "list_operators", slow_for_one_letter)
+        await pilot.press("slash", *"lucky")
+        await pilot.pause(0.8)
+        await settle(pilot)
+        assert table_names(console) == ["LuckySpin"]
 
 
 async def test_status_filter_and_sort_keys(console):
@@ -57,7 +79,7 @@ async def test_enter_opens_the_highlighted_operator(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"example", "enter")
-        await settle(pilot, typed=True)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         header = str(console.screen.query_one("#detail-header").render())

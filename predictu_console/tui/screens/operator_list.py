@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     pass
 
 PAGE_SIZE = 50
-SEARCH_DEBOUNCE = 0.25
 STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
 SORTS = ("created", "name", "volume", "users")
 COLUMNS = (
@@ -65,7 +63,6 @@ class OperatorListScreen(ConsoleScreen):
         self.listing = OperatorListQuery(limit=PAGE_SIZE)
         """What the table shows: filter, search, sort and page."""
         self.page: OperatorPage | None = None
-        self._search_timer: Timer | None = None
         self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
 
@@ -103,12 +100,8 @@ class OperatorListScreen(ConsoleScreen):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        term = event.value.strip() or None
-        self._search_timer = self.set_timer(
-            SEARCH_DEBOUNCE, lambda: self._requery(search=term, offset=0)
-        )
+        # A page takes milliseconds to read, so every keystroke filters: no debounce to wait.
+        self._requery(search=event.value.strip() or None, offset=0)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
@@ -222,9 +215,12 @@ class OperatorListScreen(ConsoleScreen):
     def load_page(self, listing: OperatorListQuery, keep: str | None) -> None:
         page = self.console.backend.list_operators(listing)
         marker = self.console.backend.change_marker()
-        self.app.call_from_thread(self._loaded, page, keep, marker)
+        self.app.call_from_thread(self._loaded, listing, page, keep, marker)
 
-    def _loaded(self, page: OperatorPage, keep: str | None, marker: tuple[object, ...]) -> None:
+    def _loaded(self, listing: OperatorListQuery, page: OperatorPage, keep: str | None,
+                marker: tuple[object, ...]) -> None:  # fmt: skip
+        if listing != self.listing:
+            return  # typed past: a newer page is on its way
         self._marker = marker
         self.show_page(page, keep)
 
