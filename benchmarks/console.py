@@ -3,7 +3,7 @@
 - launch → first page of operators on screen, against a bare Textual app showing one
   DataTable of 50 rows (same terminal size, same headless driver), median of 7, interleaved;
 - keystroke → filtered page: a key typed into the search box, through the same key
-  handling a terminal's key goes through, until the table holds the rows that match.
+  handling a terminal's key goes through, until the rows that match are painted.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from benchmarks.report import Row, ratio_row
@@ -46,8 +46,34 @@ class BareTable(App[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*(f"Column {n}" for n in range(9)))
+        self.fill(0)
+
+    def fill(self, page: int) -> None:
+        """Replace the rows with another page of 50."""
+        table = self.query_one(DataTable)
+        table.clear()
         for row in range(50):
-            table.add_row(*(f"cell {row}.{n}" for n in range(9)))
+            table.add_row(*(f"cell {page}.{row}.{n}" for n in range(9)))
+
+
+async def _painted(app: App[Any]) -> None:
+    painted = asyncio.Event()
+    app.call_after_refresh(painted.set)
+    await painted.wait()
+
+
+async def _bare_refill_ms(samples: int) -> list[float]:
+    """The floor under a keystroke: a bare DataTable given a new page and repainted."""
+    app = BareTable()
+    times = []
+    async with app.run_test(size=SIZE):
+        await _painted(app)
+        for page in range(1, samples + 1):
+            started = time.perf_counter()
+            app.fill(page)
+            await _painted(app)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 async def _launch_ms(make_app: Callable[[], AppT], has_rows: Callable[[AppT], bool]) -> float:
@@ -69,12 +95,21 @@ def _console_rows(app: PredictuApp) -> bool:
     return isinstance(screen, OperatorListScreen) and screen.query_one(DataTable).row_count > 0
 
 
-async def _typed_ms(pilot: Pilot[None], screen: OperatorListScreen, key: str) -> float:
+async def _typed_ms(app: PredictuApp, screen: OperatorListScreen, key: str) -> float:
+    """Post the key as the terminal driver does; time it until its page is on the screen.
+
+    Not `pilot.press`: it waits for the whole process to go idle after each key, which
+    measures Pilot more than the console. The page is on the screen once it is in the table
+    and the screen has refreshed after it; that paint is over before the next key, as it is
+    for a typist.
+    """
+    assert app._driver is not None
     shown = screen.page
     started = time.perf_counter()
-    await pilot.press(key)
+    app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
     while screen.page is shown:
         await asyncio.sleep(0.0005)
+    await _painted(app)
     return (time.perf_counter() - started) * 1000
 
 
@@ -90,7 +125,7 @@ async def _keystroke_ms(make_app: Callable[[], PredictuApp]) -> list[float]:
         await pilot.press("slash")
         for term in TERMS:
             for key in [*term, *["backspace"] * len(term)]:
-                samples.append(await _typed_ms(pilot, screen, key))
+                samples.append(await _typed_ms(app, screen, key))
     return samples
 
 
@@ -112,16 +147,22 @@ def run(home: Path, runs: int = 7) -> list[Row]:
         ours.append(asyncio.run(_launch_ms(console, _console_rows)))
         bare.append(asyncio.run(_launch_ms(BareTable, _bare_rows)))
     keystrokes = asyncio.run(_keystroke_ms(console))
-    typed = statistics.median(keystrokes)
+    refills = asyncio.run(_bare_refill_ms(len(keystrokes)))
+    typed, floor = statistics.median(keystrokes), statistics.median(refills)
     return [
         ratio_row(
-            "console: launch → first page of operators shown", statistics.median(ours),
-            statistics.median(bare), unit="ms", reference_is="bare Textual DataTable",
+            "console: launch → first page of operators shown",
+            statistics.median(ours),
+            statistics.median(bare),
+            unit="ms",
+            reference_is="bare Textual DataTable",
             at_most=LAUNCH_LIMIT,
         ),  # fmt: skip
         Row(
             "console: keystroke in search → filtered page shown",
             f"{typed:.1f} ms median, {max(keystrokes):.1f} ms max",
+            f"{floor:.1f} ms median (bare DataTable: new page, repainted)",
+            f"{typed / floor:.2f}×",
             target=f"≤ {KEYSTROKE_LIMIT_MS} ms median",
             met=typed <= KEYSTROKE_LIMIT_MS,
         ),

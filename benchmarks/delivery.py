@@ -29,6 +29,7 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.delivery import Claim, Outcome
 from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.events import DomainEvent
+from predictu_console.core.ids import random_base62
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorCreate, OperatorUpdate
 from predictu_console.core.signing import signed_headers
@@ -48,16 +49,20 @@ THROUGHPUT_TARGET = 0.7
 
 
 def _operator(factory: SessionFactory, url: str) -> tuple[str, str]:
+    """A new admin and a keyed operator; named afresh each run, as a PostgreSQL database
+    keeps the last run's."""
+    run = random_base62(6).lower()
     with session_scope(factory) as session:
         admin = admins.create_admin(
-            session=session, data=admins.AdminCreate(email="bench@predictu.com", name="Bench")
+            session=session,
+            data=admins.AdminCreate(email=f"bench-{run}@predictu.com", name="Bench"),
         )
         actor = admins.actor_for(admin)
         created = operators.create_operator(
             session=session, actor=actor,
             data=OperatorCreate.model_validate({
-                "name": "Bench Casino", "domain": "bench.example.com",
-                "contact_email": "a@bench.example.com", "revenue_share_predictu": 30,
+                "name": f"Bench Casino {run}", "domain": f"bench-{run}.example.com",
+                "contact_email": f"a@bench-{run}.example.com", "revenue_share_predictu": 30,
             }),
         )  # fmt: skip
         operators.update_operator(

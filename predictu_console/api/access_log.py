@@ -11,10 +11,11 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
 from uuid import uuid4
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Request
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.fields import format_timestamp
@@ -29,32 +30,53 @@ def request_id_of(request: Request) -> str:
     return str(getattr(request.state, "request_id", "-"))
 
 
-def install_access_log(app: FastAPI, *, json_lines: bool) -> None:
-    """Give every response an `X-Request-ID` and log every request once."""
+class AccessLog:
+    """Plain ASGI middleware: Starlette's `BaseHTTPMiddleware` cost a tenth of a list request.
 
-    @app.middleware("http")
-    async def _access(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        offered = request.headers.get(REQUEST_ID, "")
-        request.state.request_id = offered if _SAFE_ID.fullmatch(offered) else uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers[REQUEST_ID] = request.state.request_id
+    The id goes into the request's state before the app runs, so error handlers can name it,
+    and onto the response's headers as they are sent.
+    """
+
+    def __init__(self, app: ASGIApp, *, json_lines: bool) -> None:
+        self.app, self.json_lines = app, json_lines
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        offered = Headers(scope=scope).get(REQUEST_ID, "")
+        request_id = offered if _SAFE_ID.fullmatch(offered) else uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                self._log(scope, request_id, status, time.perf_counter() - started)
+
+    def _log(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
+        client = scope.get("client")
         line = {
             "time": format_timestamp(SYSTEM_CLOCK.now()),
-            "request_id": request.state.request_id,
-            "method": request.method,
-            "path": request.url.path,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "client": request.client.host if request.client else None,
+            "request_id": request_id,
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "client": client[0] if client else None,
         }
         log.info(
             json.dumps(line)
-            if json_lines
+            if self.json_lines
             else "{time} {request_id} {client} {method} {path} {status} {duration_ms} ms".format(
                 **line
             )
         )
-        return response

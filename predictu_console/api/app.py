@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from predictu_console import __version__
-from predictu_console.api.access_log import install_access_log
+from predictu_console.api.access_log import AccessLog
 from predictu_console.api.errors import install_error_handlers
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
@@ -51,7 +51,7 @@ def create_app(
     app.state.callback_sender = sender_for(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     install_error_handlers(app)
-    install_access_log(app, json_lines=json_access_log)
+    app.add_middleware(AccessLog, json_lines=json_access_log)
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)

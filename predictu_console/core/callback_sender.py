@@ -162,15 +162,26 @@ class CallbackSender:
     """POSTs signed bodies to operators; one instance per process, shared by its threads."""
 
     def __init__(self, *, ca_bundle: Path | None = None, allow_private: bool = False) -> None:
-        self.ssl_context = ssl.create_default_context()
-        if ca_bundle is not None:
-            self.ssl_context.load_verify_locations(cafile=str(ca_bundle))
-        self.allow_private = allow_private
-        self._pool = self._new_pool(MAX_CONNECTIONS)
+        self.ca_bundle, self.allow_private = ca_bundle, allow_private
+        self._made = threading.Lock()
+        self._context: ssl.SSLContext | None = None
+        self._pool: httpcore.ConnectionPool | None = None
 
-    def _new_pool(self, size: int) -> httpcore.ConnectionPool:
+    def _ready(self) -> tuple[ssl.SSLContext, httpcore.ConnectionPool]:
+        """The TLS context and the shared pool, made on first use: loading the system's CA
+        certificates took a fifth of the console's launch, and most sessions send nothing."""
+        with self._made:
+            if self._context is None:
+                self._context = ssl.create_default_context()
+                if self.ca_bundle is not None:
+                    self._context.load_verify_locations(cafile=str(self.ca_bundle))
+            if self._pool is None:
+                self._pool = self._new_pool(self._context, MAX_CONNECTIONS)
+            return self._context, self._pool
+
+    def _new_pool(self, context: ssl.SSLContext, size: int) -> httpcore.ConnectionPool:
         return httpcore.ConnectionPool(
-            ssl_context=self.ssl_context,
+            ssl_context=context,
             network_backend=_GuardedBackend(allow_private=self.allow_private),
             retries=0, max_connections=size, keepalive_expiry=KEEPALIVE_SECONDS,
         )  # fmt: skip
@@ -181,7 +192,8 @@ class CallbackSender:
         if urlsplit(url).scheme.lower() != "https":
             raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
         _deadline.at = time.monotonic() + timeout_ms / 1000
-        pool = self._new_pool(1) if fresh else self._pool
+        context, shared = self._ready()
+        pool = self._new_pool(context, 1) if fresh else shared
         try:
             return self._exchange(pool, url, body, headers, timeout_ms)
         finally:

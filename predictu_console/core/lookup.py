@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from predictu_console.core.errors import NotFound
 from predictu_console.core.fields import is_id
 from predictu_console.db.tables import Operator
+
+_BY_ID = (
+    select(Operator)
+    .where(Operator.id == bindparam("operator_id"))
+    .options(joinedload(Operator.steps))  # one query, not two: a detail reads it per request
+)
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update(of=Operator)
 
 
 def load_operator(session: Session, operator_id: str, *, for_update: bool = False) -> Operator:
@@ -16,12 +25,24 @@ def load_operator(session: Session, operator_id: str, *, for_update: bool = Fals
     Raises NotFound.
     """
     if not is_id(operator_id, "op"):
-        raise NotFound(f"No operator found with id {operator_id!r}")
-    stmt = select(Operator).where(Operator.id == operator_id).options(selectinload(Operator.steps))
-    if for_update:
-        # Concurrent PATCHes merge into the same JSON columns: serialise them per operator.
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
+        raise _missing(operator_id)
+    # Concurrent PATCHes merge into the same JSON columns: serialise them per operator.
+    stmt = _BY_ID_FOR_UPDATE if for_update else _BY_ID
+    row = session.execute(stmt, {"operator_id": operator_id}).unique().scalar_one_or_none()
     if row is None:
-        raise NotFound(f"No operator found with id {operator_id!r}")
+        raise _missing(operator_id)
     return row
+
+
+def load_columns(session: Session, operator_id: str, *columns: Any) -> Row[Any]:
+    """Only these columns of the operator, for a read that needs no more. Raises NotFound."""
+    row = None
+    if is_id(operator_id, "op"):
+        row = session.execute(select(*columns).where(Operator.id == operator_id)).first()
+    if row is None:
+        raise _missing(operator_id)
+    return row
+
+
+def _missing(operator_id: str) -> NotFound:
+    return NotFound(f"No operator found with id {operator_id!r}")

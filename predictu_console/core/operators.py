@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from pydantic import MISSING
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,14 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
-from predictu_console.core.stats import StatsOut, load_stats, new_rollup
+from predictu_console.core.stats import (
+    StatsOut,
+    load_stats,
+    new_rollup,
+    stats_columns,
+    stats_of,
+    stats_parameters,
+)
 from predictu_console.core.validation import invalid
 from predictu_console.db.tables import OnboardingStep, Operator, OperatorStats
 
@@ -166,7 +174,7 @@ def create_operator(
 
 
 def _out(session: Session, row: Operator, now: datetime) -> OperatorOut:
-    return OperatorOut.model_validate(_fields(row, load_stats(session, [row.id], now=now)[row.id]))
+    return OperatorOut.model_validate(_fields(row, load_stats(session, row.id, now=now)))
 
 
 def get_operator(
@@ -177,7 +185,7 @@ def get_operator(
     now = clock.now()
     return OperatorDetail.model_validate(
         {
-            **_fields(row, load_stats(session, [row.id], now=now)[row.id]),
+            **_fields(row, load_stats(session, row.id, now=now)),
             "api_keys": list_keys(session, operator_id=row.id, now=now),
             "onboarding_checklist": onboarding.checklist(row),
             "recent_invoices": recent_invoices(session, operator_id=row.id, now=now),
@@ -189,49 +197,76 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(stmt: Select[Any], query: OperatorListQuery) -> Select[Any]:
-    if query.status != "all":
-        stmt = stmt.where(Operator.status == query.status)
-    term = (query.search or "").strip().casefold()
-    if term:
-        pattern = f"%{_escape_like(term)}%"
-        stmt = stmt.where(
-            or_(
-                Operator.name_key.like(pattern, escape="\\"),
-                Operator.domain.like(pattern, escape="\\"),
-            )
-        )
+def _search_term(query: OperatorListQuery) -> str:
+    return (query.search or "").strip().casefold()
+
+
+def _filtered(stmt: Select[Any], *, by_status: bool, searched: bool) -> Select[Any]:
+    """`stmt` narrowed by the `status` and `pattern` parameters, when the query has them."""
+    if by_status:
+        stmt = stmt.where(Operator.status == bindparam("status"))
+    if searched:
+        pattern: BindParameter[str] = bindparam("pattern")
+        in_name = Operator.name_key.like(pattern, escape="\\")
+        stmt = stmt.where(or_(in_name, Operator.domain.like(pattern, escape="\\")))
     return stmt
+
+
+@cache
+def _page_statements(
+    sort: str, order: str, *, by_status: bool, searched: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and page statements of one kind of query, built once: building them cost
+    a fifth of a page's time. Values come as parameters (`_page_parameters`)."""
+    count = _filtered(select(func.count()).select_from(Operator), by_status=by_status,
+                      searched=searched)  # fmt: skip
+    steps_done = (
+        select(func.count())
+        .where(OnboardingStep.operator_id == Operator.id, OnboardingStep.completed_at.is_not(None))
+        .scalar_subquery()
+    )
+    ordering = [column.desc() if order == "desc" else column.asc() for column in _SORT_KEYS[sort]]
+    page = _filtered(
+        select(
+            *(getattr(Operator, column) for column in _COPIED_COLUMNS),
+            steps_done.label("steps_done"),
+            *stats_columns(),
+        ).join(OperatorStats, OperatorStats.operator_id == Operator.id),
+        by_status=by_status,
+        searched=searched,
+    )
+    return count, page.order_by(*ordering).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def _page_parameters(query: OperatorListQuery, now: datetime) -> dict[str, Any]:
+    return {
+        "status": query.status,
+        "pattern": f"%{_escape_like(_search_term(query))}%",
+        "limit": query.limit,
+        "offset": query.offset,
+        **stats_parameters(now),
+    }
 
 
 def list_operators(
     *, session: Session, query: OperatorListQuery, clock: Clock = SYSTEM_CLOCK
 ) -> OperatorPage:
     """One page of operators, filtered, searched and sorted, ties broken by id (spec §1)."""
-    total = session.scalar(_filtered(select(func.count()).select_from(Operator), query)) or 0
-    steps_done = (
-        select(func.count())
-        .where(OnboardingStep.operator_id == Operator.id, OnboardingStep.completed_at.is_not(None))
-        .scalar_subquery()
+    count, page = _page_statements(
+        query.sort, query.order, by_status=query.status != "all", searched=bool(_search_term(query))
     )
-    columns = _SORT_KEYS[query.sort]
-    ordering = [column.desc() if query.order == "desc" else column.asc() for column in columns]
-    stmt = _filtered(
-        select(Operator, steps_done).join(OperatorStats, OperatorStats.operator_id == Operator.id),
-        query,
-    )
-    rows = session.execute(stmt.order_by(*ordering).limit(query.limit).offset(query.offset)).all()
-    stats = load_stats(session, [row.id for row, _ in rows], now=clock.now())
+    parameters = _page_parameters(query, clock.now())
+    total = session.scalar(count, parameters) or 0
     summaries = [
         OperatorSummary.model_validate(
             {
                 **{column: getattr(row, column) for column in _COPIED_COLUMNS},
-                **stats[row.id].model_dump(),
-                "onboarding_step": done,
-                "onboarding_complete": done == len(ONBOARDING_STEPS),
+                **stats_of(row),
+                "onboarding_step": row.steps_done,
+                "onboarding_complete": row.steps_done == len(ONBOARDING_STEPS),
             }
         )
-        for row, done in rows
+        for row in session.execute(page, parameters)
     ]
     return OperatorPage(operators=summaries, total=total, limit=query.limit, offset=query.offset)
 

@@ -24,10 +24,11 @@ from predictu_console.core.errors import Conflict, NoActiveKey
 from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.keys import current_secret
-from predictu_console.core.lookup import load_operator
+from predictu_console.core.lookup import load_columns, load_operator
 from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.signing import encode_body, signed_headers
 from predictu_console.core.validation import invalid
+from predictu_console.db.tables import Operator
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
@@ -95,7 +96,8 @@ def prepare_ping(
     clock: Clock = SYSTEM_CLOCK,
 ) -> PreparedPing:  # fmt: skip
     """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
-    operator = load_operator(session, operator_id)
+    # The two columns it needs, not the row: an admin waits on this read.
+    operator = load_columns(session, operator_id, Operator.name, Operator.callback_url)
     url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
     if not url:
         raise invalid({"callback_url": "no callback URL is configured; send one to test it"})

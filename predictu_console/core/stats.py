@@ -10,16 +10,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core.money import month_of
-from predictu_console.db.tables import OperatorRevenue, OperatorStats, Player, Trade
+from predictu_console.db.tables import Operator, OperatorRevenue, OperatorStats, Player, Trade
 
 
 class StatsOut(BaseModel):
@@ -45,36 +45,60 @@ def new_rollup() -> OperatorStats:
     return OperatorStats(user_count=0, total_volume=Decimal(0))
 
 
-def load_stats(
-    session: Session, operator_ids: Collection[str], *, now: datetime
-) -> dict[str, StatsOut]:
-    """Statistics for a page of operators in three indexed queries."""
-    if not operator_ids:
-        return {}
-    stats = {operator_id: StatsOut() for operator_id in operator_ids}
-    for operator_id, users, volume in session.execute(
-        select(OperatorStats.operator_id, OperatorStats.user_count, OperatorStats.total_volume)
-        .where(OperatorStats.operator_id.in_(operator_ids))
-    ):  # fmt: skip
-        stats[operator_id].user_count = users
-        stats[operator_id].total_volume = volume
-    for operator_id, active in session.execute(
-        select(Player.operator_id, func.count())
-        .where(
-            Player.operator_id.in_(operator_ids),
-            Player.last_active_at > now - timedelta(hours=24),
-        )
-        .group_by(Player.operator_id)
-    ):
-        stats[operator_id].active_user_count_24h = active
-    for operator_id, revenue in session.execute(
-        select(OperatorRevenue.operator_id, func.sum(OperatorRevenue.revenue))
-        .where(OperatorRevenue.operator_id.in_(operator_ids))
-        .where(OperatorRevenue.month == month_of(now))
-        .group_by(OperatorRevenue.operator_id)
-    ):  # fmt: skip
-        stats[operator_id].mtd_revenue = Decimal(revenue)
-    return stats
+def stats_columns() -> list[ColumnElement[Any]]:
+    """The four statistics as columns of a select joining `operator_stats` to `operators`.
+
+    Correlated subqueries on indexes: a page of 25 operators reads its statistics in the
+    same statement as its rows, where three more queries per page used to. The statement
+    takes `stats_parameters(now)`.
+    """
+    active = (
+        select(func.count())
+        .where(Player.operator_id == Operator.id, Player.last_active_at > bindparam("active_since"))
+        .scalar_subquery()
+    )
+    revenue = (
+        select(func.sum(OperatorRevenue.revenue))
+        .where(OperatorRevenue.operator_id == Operator.id)
+        .where(OperatorRevenue.month == bindparam("month"))
+        .scalar_subquery()
+    )
+    return [
+        OperatorStats.user_count.label("user_count"),
+        active.label("active_user_count_24h"),
+        OperatorStats.total_volume.label("total_volume"),
+        revenue.label("mtd_revenue"),
+    ]
+
+
+def stats_parameters(now: datetime) -> dict[str, Any]:
+    """The parameters of `stats_columns` at `now`."""
+    return {"active_since": now - timedelta(hours=24), "month": month_of(now)}
+
+
+def stats_of(row: Any) -> dict[str, Any]:
+    """The statistics fields of a row selected with `stats_columns`."""
+    return {
+        "user_count": row.user_count,
+        "active_user_count_24h": row.active_user_count_24h,
+        "total_volume": row.total_volume,
+        "mtd_revenue": row.mtd_revenue or Decimal(0),
+    }
+
+
+_ONE_OPERATOR = (
+    select(*stats_columns())
+    .select_from(Operator)
+    .join(OperatorStats, OperatorStats.operator_id == Operator.id)
+    .where(Operator.id == bindparam("operator_id"))
+)
+
+
+def load_stats(session: Session, operator_id: str, *, now: datetime) -> StatsOut:
+    """One operator's statistics, in one indexed query."""
+    parameters = {"operator_id": operator_id, **stats_parameters(now)}
+    row = session.execute(_ONE_OPERATOR, parameters).one()
+    return StatsOut.model_validate(stats_of(row))
 
 
 Figures = dict[tuple[str, str], Decimal]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from predictu_console.settings import Settings
@@ -45,14 +45,22 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+POOL_SIZE = 16
+"""Connections kept open: as many as requests the API serves at once under load. With
+SQLAlchemy's default of 5, every request past the fifth opened and closed a connection."""
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, tuned for its backend."""
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        if make_url(url).database in (None, "", ":memory:"):
+            pool = {}  # one connection per thread, SQLAlchemy's pool for in-memory databases
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         _configure_sqlite(engine)
         _sqlite_writers[engine] = threading.RLock()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def make_session_factory(settings: Settings) -> SessionFactory:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.tui.backend import Backend
@@ -32,8 +34,10 @@ class PredictuApp(App[None]):
         self.poll_seconds = poll_seconds
         self.sub_title = f"{backend.actor.email} · {backend.actor.role}"
 
-    def on_mount(self) -> None:
-        self.push_screen(OperatorListScreen())
+    def get_default_screen(self) -> Screen[Any]:
+        """The list is the bottom of the stack: no blank screen to compose and switch from.
+        Its styles live in app.tcss, since Textual loads no CSS_PATH for a default screen."""
+        return OperatorListScreen()
 
     def show_error(self, error: BaseException) -> None:
         """The one place a failure becomes a message: a domain error as a notification with

@@ -29,9 +29,7 @@ async def test_slash_then_typing_filters_as_you_type(console):
         assert console.screen.query_one("#operators").has_focus
 
 
-async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(
-    console, monkeypatch
-):
+async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(console, monkeypatch):
     list_operators = Backend.list_operators
 
     def slow_for_one_letter(backend, query):

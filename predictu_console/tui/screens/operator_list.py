@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +34,12 @@ NARROW = 120
 WIDE_ONLY = {"domain", "mtd", "created"}
 
 
+def _cell(value: str | Text) -> Text:
+    """Text as it is: a string cell would be parsed as markup, slowly, and a name such as
+    `[b]Casino` would lose its brackets."""
+    return value if isinstance(value, Text) else Text(value)
+
+
 def _right_aligned(column: list[str], header: str) -> list[str]:
     """DataTable cells align left; pad a numeric column so its digits line up on the right."""
     width = max([len(header), *map(len, column)])
@@ -56,7 +63,9 @@ class OperatorListScreen(ConsoleScreen):
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
     ]
-    CSS_PATH = "operator_list.tcss"
+    AUTO_FOCUS = "#operators"
+    """Focused as it is composed: moving focus from the search box afterwards rebuilt the
+    footer's keys, a tenth of the launch."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,7 +86,6 @@ class OperatorListScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         self._build_columns()
-        self.query_one("#operators", DataTable).focus()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
         self.reload()
 
@@ -195,7 +203,7 @@ class OperatorListScreen(ConsoleScreen):
                 "volume": volumes[number], "mtd": revenues[number],
                 "health": health_text(row.callback_status), "created": day(row.created_at),
             }  # fmt: skip
-            table.add_row(*(cells[str(key.value)] for key in table.columns), key=row.id)
+            table.add_row(*(_cell(cells[str(key.value)]) for key in table.columns), key=row.id)
         ids = [row.id for row in page.operators]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -213,16 +221,17 @@ class OperatorListScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_page(self, listing: OperatorListQuery, keep: str | None) -> None:
+        # The marker is read before the page, so a change between the two reads shows up at
+        # the next poll; once known, only polls read it, since it scans the operators table.
+        marker = self._marker or self.console.backend.change_marker()
         page = self.console.backend.list_operators(listing)
-        marker = self.console.backend.change_marker()
         self.app.call_from_thread(self._loaded, listing, page, keep, marker)
 
     def _loaded(self, listing: OperatorListQuery, page: OperatorPage, keep: str | None,
                 marker: tuple[object, ...]) -> None:  # fmt: skip
-        if listing != self.listing:
-            return  # typed past: a newer page is on its way
-        self._marker = marker
-        self.show_page(page, keep)
+        self._marker = self._marker or marker
+        if listing == self.listing:  # else typed past: a newer page is on its way
+            self.show_page(page, keep)
 
     def poll_for_changes(self) -> None:
         """Another admin may have changed something: look, cheaply, while this screen shows."""
@@ -231,5 +240,10 @@ class OperatorListScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def check_for_changes(self, seen: tuple[object, ...]) -> None:
-        if self.console.backend.change_marker() != seen:
-            self.app.call_from_thread(self.reload)
+        marker = self.console.backend.change_marker()
+        if marker != seen:
+            self.app.call_from_thread(self._changed, marker)
+
+    def _changed(self, marker: tuple[object, ...]) -> None:
+        self._marker = marker
+        self.reload()
