@@ -197,7 +197,7 @@ class OperatorListScreen(ConsoleScreen):
         volumes = _right_aligned([money(row.total_volume) for row in rows], "Volume")
         revenues = _right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
         for number, row in enumerate(page.operators):
-            cells = {
+            cells: dict[str, str | Text] = {
                 "name": row.name, "domain": row.domain, "status": status_text(row.status),
                 "onboarding": f"{row.onboarding_step}/8", "users": users[number],
                 "volume": volumes[number], "mtd": revenues[number],
