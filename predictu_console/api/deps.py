@@ -18,13 +18,16 @@ from predictu_console.db.session import SessionFactory, session_scope
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
 
+# Dependencies that only read app state are `async`: FastAPI runs a plain `def` dependency
+# on the thread pool, and three such hops cost a list request more than its query.
 
-def _session_factory(request: Request) -> SessionFactory:
+
+async def _session_factory(request: Request) -> SessionFactory:
     factory: SessionFactory = request.app.state.session_factory
     return factory
 
 
-def _clock(request: Request) -> Clock:
+async def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -35,7 +38,7 @@ Db = Annotated[SessionFactory, Depends(_session_factory)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 
 
-def _secret_box(request: Request) -> SecretBox:
+async def _secret_box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.secret_box
     return box
 
@@ -43,7 +46,7 @@ def _secret_box(request: Request) -> SecretBox:
 SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
 
 
-def _callback_sender(request: Request) -> CallbackSender:
+async def _callback_sender(request: Request) -> CallbackSender:
     sender: CallbackSender = request.app.state.callback_sender
     return sender
 

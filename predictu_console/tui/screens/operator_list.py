@@ -17,6 +17,7 @@ from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from predictu_console.tui.widgets.tables import TextTable
 
 if TYPE_CHECKING:
     pass
@@ -80,7 +81,7 @@ class OperatorListScreen(ConsoleScreen):
         with Horizontal(id="list-bar"):
             yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
-        yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-count")
         yield Footer()
 
