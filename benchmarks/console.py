@@ -95,8 +95,9 @@ def _console_rows(app: PredictuApp) -> bool:
     return isinstance(screen, OperatorListScreen) and screen.query_one(DataTable).row_count > 0
 
 
-async def _typed_ms(app: PredictuApp, screen: OperatorListScreen, key: str) -> float:
-    """Post the key as the terminal driver does; time it until its page is on the screen.
+async def _typed_ms(app: PredictuApp, screen: OperatorListScreen, key: str) -> tuple[float, float]:
+    """Post the key as the terminal driver does; time it until its page is in the table, and
+    until it is on the screen.
 
     Not `pilot.press`: it waits for the whole process to go idle after each key, which
     measures Pilot more than the console. The page is on the screen once it is in the table
@@ -109,11 +110,12 @@ async def _typed_ms(app: PredictuApp, screen: OperatorListScreen, key: str) -> f
     app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
     while screen.page is shown:
         await asyncio.sleep(0.0005)
+    filled = time.perf_counter()
     await _painted(app)
-    return (time.perf_counter() - started) * 1000
+    return (filled - started) * 1000, (time.perf_counter() - started) * 1000
 
 
-async def _keystroke_ms(make_app: Callable[[], PredictuApp]) -> list[float]:
+async def _keystroke_ms(make_app: Callable[[], PredictuApp]) -> list[tuple[float, float]]:
     """Type each term, then erase it, timing every key's filtered page."""
     app = make_app()
     samples = []
@@ -146,9 +148,9 @@ def run(home: Path, runs: int = 7) -> list[Row]:
     for _ in range(runs):  # interleaved, so both see the same machine
         ours.append(asyncio.run(_launch_ms(console, _console_rows)))
         bare.append(asyncio.run(_launch_ms(BareTable, _bare_rows)))
-    keystrokes = asyncio.run(_keystroke_ms(console))
-    refills = asyncio.run(_bare_refill_ms(len(keystrokes)))
-    typed, floor = statistics.median(keystrokes), statistics.median(refills)
+    filled, painted = zip(*asyncio.run(_keystroke_ms(console)), strict=True)
+    refills = asyncio.run(_bare_refill_ms(len(painted)))
+    typed, floor = statistics.median(painted), statistics.median(refills)
     return [
         ratio_row(
             "console: launch → first page of operators shown",
@@ -159,8 +161,9 @@ def run(home: Path, runs: int = 7) -> list[Row]:
             at_most=LAUNCH_LIMIT,
         ),  # fmt: skip
         Row(
-            "console: keystroke in search → filtered page shown",
-            f"{typed:.1f} ms median, {max(keystrokes):.1f} ms max",
+            "console: keystroke in search → filtered page painted",
+            f"{typed:.1f} ms median, {max(painted):.1f} ms max (in the table after "
+            f"{statistics.median(filled):.1f} ms)",
             f"{floor:.1f} ms median (bare DataTable: new page, repainted)",
             f"{typed / floor:.2f}×",
             target=f"≤ {KEYSTROKE_LIMIT_MS} ms median",

@@ -22,7 +22,7 @@ import platformdirs
 from sqlalchemy import func, select
 
 from predictu_console.db.session import make_session_factory, session_scope
-from predictu_console.db.tables import Base
+from predictu_console.db.tables import Operator
 from predictu_console.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parent.parent / "predictu_console"
@@ -64,7 +64,7 @@ def counted(home: Path, operators: int, seconds: float) -> Seeding:
     with session_scope(factory, write=False) as session:
         counts = {
             table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
+            for table in Operator.metadata.sorted_tables  # every table shares it
         }
     when = datetime.now(UTC).strftime("%Y-%m-%d")
     return Seeding(operators, seconds, sum(counts.values()), counts["trades"], when)

@@ -257,17 +257,13 @@ def list_operators(
     )
     parameters = _page_parameters(query, clock.now())
     total = session.scalar(count, parameters) or 0
-    summaries = [
-        OperatorSummary.model_validate(
-            {
-                **{column: getattr(row, column) for column in _COPIED_COLUMNS},
-                **stats_of(row),
-                "onboarding_step": row.steps_done,
-                "onboarding_complete": row.steps_done == len(ONBOARDING_STEPS),
-            }
-        )
-        for row in session.execute(page, parameters)
-    ]
+    summaries = []
+    for row in session.execute(page, parameters):
+        fields = row._asdict()  # one mapping: reading 20 attributes of a Row by name is slow
+        done = fields.pop("steps_done")
+        fields.update(stats_of(fields), onboarding_step=done)
+        fields["onboarding_complete"] = done == len(ONBOARDING_STEPS)
+        summaries.append(OperatorSummary.model_validate(fields))
     return OperatorPage(operators=summaries, total=total, limit=query.limit, offset=query.offset)
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -76,13 +77,13 @@ def stats_parameters(now: datetime) -> dict[str, Any]:
     return {"active_since": now - timedelta(hours=24), "month": month_of(now)}
 
 
-def stats_of(row: Any) -> dict[str, Any]:
-    """The statistics fields of a row selected with `stats_columns`."""
+def stats_of(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The statistics fields of a row selected with `stats_columns`, as a mapping."""
     return {
-        "user_count": row.user_count,
-        "active_user_count_24h": row.active_user_count_24h,
-        "total_volume": row.total_volume,
-        "mtd_revenue": row.mtd_revenue or Decimal(0),
+        "user_count": fields["user_count"],
+        "active_user_count_24h": fields["active_user_count_24h"],
+        "total_volume": fields["total_volume"],
+        "mtd_revenue": fields["mtd_revenue"] or Decimal(0),
     }
 
 
@@ -98,7 +99,7 @@ def load_stats(session: Session, operator_id: str, *, now: datetime) -> StatsOut
     """One operator's statistics, in one indexed query."""
     parameters = {"operator_id": operator_id, **stats_parameters(now)}
     row = session.execute(_ONE_OPERATOR, parameters).one()
-    return StatsOut.model_validate(stats_of(row))
+    return StatsOut.model_validate(stats_of(row._asdict()))
 
 
 Figures = dict[tuple[str, str], Decimal]
