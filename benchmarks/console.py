@@ -20,7 +20,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from benchmarks.report import Row, ratio_row
+from benchmarks.report import Row, median_row
 from predictu_console.core import admins
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.crypto import secret_box
@@ -152,14 +152,13 @@ def run(home: Path, runs: int = 7) -> list[Row]:
     refills = asyncio.run(_bare_refill_ms(len(painted)))
     typed, floor = statistics.median(painted), statistics.median(refills)
     return [
-        ratio_row(
+        median_row(
             "console: launch → first page of operators shown",
-            statistics.median(ours),
-            statistics.median(bare),
-            unit="ms",
+            ours,
+            bare,
             reference_is="bare Textual DataTable",
             at_most=LAUNCH_LIMIT,
-        ),  # fmt: skip
+        ),
         Row(
             "console: keystroke in search → filtered page painted",
             f"{typed:.1f} ms median, {max(painted):.1f} ms max (in the table after "

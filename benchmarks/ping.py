@@ -21,7 +21,7 @@ import httpx
 
 from benchmarks.delivery import BOX, _operator
 from benchmarks.receiver import receiving
-from benchmarks.report import Row, ratio_row
+from benchmarks.report import Row, median_row
 from predictu_console.core import admins, ping
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.ping import PingRequest
@@ -65,14 +65,13 @@ def run(samples: int = SAMPLES) -> list[Row]:
             bare.append((time.perf_counter() - started) * 1000)
             assert reply.status_code == 200
     return [
-        ratio_row(
+        median_row(
             "signed PING: sign and send on a fresh connection (median)",
-            statistics.median(ours),
-            statistics.median(bare),
-            unit="ms",
+            ours,
+            bare,
             reference_is="bare httpx request",
             at_most=LATENCY_LIMIT,
-        ),  # fmt: skip
+        ),
         Row(
             "signed PING: then record health and the audit row (median)",
             f"{statistics.median(recorded):.1f} ms",

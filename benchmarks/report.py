@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,13 @@ def ratio_row(what: str, ours: float, reference: float, *, unit: str, reference_
         shown = f"{ratio:.2f}×"
     return Row(what, f"{ours:,.1f} {unit}", f"{reference:,.1f} {unit} ({reference_is})",
                shown, target, met)  # fmt: skip
+
+
+def median_row(what: str, ours: Sequence[float], reference: Sequence[float], *,
+               reference_is: str, at_most: float) -> Row:  # fmt: skip
+    """A row comparing the medians of two sets of millisecond samples."""
+    return ratio_row(what, statistics.median(ours), statistics.median(reference), unit="ms",
+                     reference_is=reference_is, at_most=at_most)  # fmt: skip
 
 
 def table(rows: Iterable[Row]) -> str:
