@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from predictu_console.tui.widgets.tables import TextTable
+from predictu_console.tui.widgets.tables import TextTable, refill
 
 ROWS = [
     (Text("● active", style="green"), Text("Lucky Casino"), Text("12,345.00")),
@@ -50,3 +50,27 @@ async def test_text_cells_paint_as_datatable_paints_them():
     assert "cut" not in "".join(char for char, _ in lines[2][1])  # the long name was cut
     for painted_by_datatable, painted_by_texttable in lines:
         assert painted_by_texttable == painted_by_datatable
+
+
+class Refilled(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Domain")
+        refill(table, [("a", ["[b]Bracket Casino", "a.example"]), ("b", ["Other", "b.example"])])
+
+
+async def test_refill_shows_names_as_typed_and_keeps_the_highlighted_row():
+    app = Refilled()
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(DataTable)
+        table.move_cursor(row=1)
+        refill(table, [("c", ["New", "c.example"]), ("b", ["Other", "b.example"])])
+        await pilot.pause()
+        assert table.get_row_at(1)[0].plain == "Other"
+        assert table.cursor_row == 1
+        refill(table, [("a", ["[b]Bracket Casino", "a.example"])])
+        await pilot.pause()
+        assert "[b]Bracket Casino" in table.render_line(1).text

@@ -17,7 +17,7 @@ from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
-from predictu_console.tui.widgets.tables import TextTable
+from predictu_console.tui.widgets.tables import TextTable, refill
 
 if TYPE_CHECKING:
     pass
@@ -33,12 +33,6 @@ COLUMNS = (
 NARROW = 120
 """Below this width the table keeps the columns an admin scans first."""
 WIDE_ONLY = {"domain", "mtd", "created"}
-
-
-def _cell(value: str | Text) -> Text:
-    """Text as it is: a string cell would be parsed as markup, slowly, and a name such as
-    `[b]Casino` would lose its brackets."""
-    return value if isinstance(value, Text) else Text(value)
 
 
 def _right_aligned(column: list[str], header: str) -> list[str]:
@@ -97,7 +91,7 @@ class OperatorListScreen(ConsoleScreen):
         if self._columns_wide != (self.size.width >= NARROW):
             self._build_columns()
             if self.page is not None:
-                self.show_page(self.page, None)
+                self.show_page(self.page)
 
     def _build_columns(self) -> None:
         table = self.query_one("#operators", DataTable)
@@ -181,33 +175,27 @@ class OperatorListScreen(ConsoleScreen):
         self.reload()
 
     def reload(self) -> None:
-        """Fetch the current page again, keeping the highlighted operator if it is still there."""
-        table = self.query_one("#operators", DataTable)
-        keep = None
-        if table.row_count and table.cursor_row >= 0:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.load_page(self.listing, keep)
+        """Fetch the current page again."""
+        self.load_page(self.listing)
 
-    def show_page(self, page: OperatorPage, keep: str | None) -> None:
-        """Fill the table and the counters."""
+    def show_page(self, page: OperatorPage) -> None:
+        """Fill the table and the counters, keeping the highlighted operator if it is there."""
         self.page = page
         table = self.query_one("#operators", DataTable)
-        table.clear()
         rows = page.operators
         users = _right_aligned([f"{row.user_count:,}" for row in rows], "Users")
         volumes = _right_aligned([money(row.total_volume) for row in rows], "Volume")
         revenues = _right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
-        for number, row in enumerate(page.operators):
+        filled = []
+        for number, row in enumerate(rows):
             cells: dict[str, str | Text] = {
                 "name": row.name, "domain": row.domain, "status": status_text(row.status),
                 "onboarding": f"{row.onboarding_step}/8", "users": users[number],
                 "volume": volumes[number], "mtd": revenues[number],
                 "health": health_text(row.callback_status), "created": day(row.created_at),
             }  # fmt: skip
-            table.add_row(*(_cell(cells[str(key.value)]) for key in table.columns), key=row.id)
-        ids = [row.id for row in page.operators]
-        if keep in ids:
-            table.move_cursor(row=ids.index(keep))
+            filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
+        refill(table, filled)
         first = page.offset + 1 if page.operators else 0
         last = page.offset + len(page.operators)
         pages = max(1, -(-page.total // PAGE_SIZE))
@@ -221,18 +209,19 @@ class OperatorListScreen(ConsoleScreen):
         )
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def load_page(self, listing: OperatorListQuery, keep: str | None) -> None:
+    def load_page(self, listing: OperatorListQuery) -> None:
         # The marker is read before the page, so a change between the two reads shows up at
         # the next poll; once known, only polls read it, since it scans the operators table.
         marker = self._marker or self.console.backend.change_marker()
         page = self.console.backend.list_operators(listing)
-        self.app.call_from_thread(self._loaded, listing, page, keep, marker)
+        self.app.call_from_thread(self._loaded, listing, page, marker)
 
-    def _loaded(self, listing: OperatorListQuery, page: OperatorPage, keep: str | None,
-                marker: tuple[object, ...]) -> None:  # fmt: skip
+    def _loaded(
+        self, listing: OperatorListQuery, page: OperatorPage, marker: tuple[object, ...]
+    ) -> None:
         self._marker = self._marker or marker
         if listing == self.listing:  # else typed past: a newer page is on its way
-            self.show_page(page, keep)
+            self.show_page(page)
 
     def poll_for_changes(self) -> None:
         """Another admin may have changed something: look, cheaply, while this screen shows."""

@@ -16,6 +16,12 @@ Cells = Sequence[str | Text]
 SegmentLines = list[list[Segment]]
 
 
+def _text(cell: str | Text) -> Text:
+    """A string as it is: DataTable would parse it as markup, slowly, and a name such as
+    `[b]Casino` would lose its brackets."""
+    return cell if isinstance(cell, Text) else Text(cell)
+
+
 def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> None:
     """Replace every row, keeping the cursor on the same key when that row is still there."""
     keep = None
@@ -24,7 +30,7 @@ def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> N
     table.clear()
     keys = []
     for key, cells in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*(_text(cell) for cell in cells), key=key)
         keys.append(key)
     if keep in keys:
         table.move_cursor(row=keys.index(keep), animate=False)
