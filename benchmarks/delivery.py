@@ -48,7 +48,7 @@ ROUNDS = 5
 THROUGHPUT_TARGET = 0.7
 
 
-def _operator(factory: SessionFactory, url: str) -> tuple[str, str]:
+def keyed_operator(factory: SessionFactory, url: str) -> tuple[str, str]:
     """A new admin and a keyed operator; named afresh each run, as a PostgreSQL database
     keeps the last run's."""
     run = random_base62(6).lower()
@@ -157,7 +157,7 @@ def _rates(database_url: str | None, events: int, concurrency: int) -> tuple[flo
     upgrade(engine_of(factory))
     with receiving(work) as (base, ca_file):
         url = f"{base}/ok"
-        operator_id, secret = _operator(factory, url)
+        operator_id, secret = keyed_operator(factory, url)
         ours, bare = [], []
         for _ in range(ROUNDS):
             bare.append(bare_seconds(url, secret, ca_file, events, concurrency))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.delivery import BOX, _operator
+from benchmarks.delivery import BOX, keyed_operator
 from benchmarks.receiver import receiving
 from benchmarks.report import Row, median_row
 from predictu_console.core import admins, ping
@@ -40,7 +40,7 @@ def run(samples: int = SAMPLES) -> list[Row]:
     upgrade(engine_of(factory))
     with receiving(work) as (base, ca_file):
         url = f"{base}/ok"
-        operator_id, _ = _operator(factory, url)
+        operator_id, _ = keyed_operator(factory, url)
         with session_scope(factory) as session:
             actor = admins.console_admin(session=session, email=None, os_user=getpass.getuser())
         sender = CallbackSender(ca_bundle=ca_file, allow_private=True)
