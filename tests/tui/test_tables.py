@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.coordinate import Coordinate
 from textual.strip import Strip
 from textual.widgets import DataTable
 
@@ -37,18 +39,27 @@ def _cells(strip: Strip) -> list[tuple[str, object]]:
     return [(char, segment.style) for segment in strip for char in segment.text]
 
 
-async def test_text_cells_paint_as_datatable_paints_them():
+@pytest.mark.parametrize("focused", [False, True], ids=["unfocused", "focused"])
+@pytest.mark.parametrize("hovered", [None, 0, 2], ids=["no-hover", "hover-0", "hover-2"])
+async def test_text_cells_paint_as_datatable_paints_them(focused: bool, hovered: int | None):
     app = Pair()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         stock, fast = app.query_one("#stock", DataTable), app.query_one("#fast", TextTable)
-        app.set_focus(None)  # a focused table's header is painted differently
-        fast.move_cursor(row=1)
-        stock.move_cursor(row=1)
-        await pilot.pause()
-        lines = [(_cells(stock.render_line(y)), _cells(fast.render_line(y))) for y in range(5)]
-    assert "cut" not in "".join(char for char, _ in lines[2][1])  # the long name was cut
-    for painted_by_datatable, painted_by_texttable in lines:
+        for table in (stock, fast):
+            table.move_cursor(row=1)
+            if hovered is not None:
+                table._set_hover_cursor(True)
+                table.hover_coordinate = Coordinate(hovered, 1)
+        painted = {}
+        for table in (stock, fast):
+            # a focused table's header and cursor are painted differently
+            app.set_focus(table if focused else None)
+            await pilot.pause()
+            painted[table] = [_cells(table.render_line(y)) for y in range(5)]
+        pairs = list(zip(painted[stock], painted[fast], strict=True))
+    assert "cut" not in "".join(char for char, _ in pairs[2][1])  # the long name was cut
+    for painted_by_datatable, painted_by_texttable in pairs:
         assert painted_by_texttable == painted_by_datatable
 
 

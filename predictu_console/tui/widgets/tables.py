@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
+from textual.widget import PseudoClasses
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellCacheKey
+from textual.widgets._data_table import RowKey
 
 Cells = Sequence[str | Text]
 SegmentLines = list[list[Segment]]
@@ -37,53 +40,99 @@ def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> N
 
 
 class TextTable(DataTable[str | Text]):
-    """A DataTable that paints one-line text cells itself, for tables refilled as you type.
+    """A DataTable with a row cursor that paints rows of one-line text itself, for tables
+    refilled as you type.
 
-    DataTable renders each cell through Rich's `Padding`, `Styled` and `render_lines`; for
-    the operator list that was 80 ms a page on a 2-core machine, most of a keystroke. A
-    one-line `Text` comes out as the same segments built directly: padding, the text cut to
-    the column, the rest of the column, with the same styles under and over. Headers, row
-    labels, taller rows and anything but `Text` still go DataTable's way.
+    DataTable renders each cell through Rich's `Padding`, `Styled` and `render_lines`, and
+    looks its component styles up again for every row; for the operator list that was most
+    of a keystroke on a 2-core machine. A row whose cells are all one-line `Text` comes out
+    here as the same segments built directly, with the row's styles looked up once a paint.
+    Headers, fixed rows and columns, row labels, taller rows and other cursor types still go
+    DataTable's way.
     """
 
-    def _render_cell(
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._row_styles: dict[tuple[int, Style, PseudoClasses], Style] = {}
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_styles.clear()
+
+    def _render_line_in_row(
         self,
-        row_index: int,
-        column_index: int,
+        row_key: RowKey,
+        line_no: int,
         base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> SegmentLines:
-        if row_index < 0 or column_index < 0:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        cell = self._get_row_renderables(row_index).cells[column_index]
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
+        row_index = self._row_locations.get(row_key)
+        cells = None if row_index is None else self._text_cells(row_key, row_index)
+        if row_index is None or cells is None:
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        cache_key = (
+            row_key, line_no, base_style, cursor_location, hover_location, self.cursor_type,
+            self.show_cursor, self._show_hover_cursor, self._update_count,
+            self._pseudo_class_state,
+        )  # fmt: skip
+        painted = self._row_render_cache.get(cache_key)
+        if painted is None:
+            painted = [], self._painted_row(row_index, cells, base_style, cursor_location,
+                                            hover_location)  # fmt: skip
+            self._row_render_cache[cache_key] = painted
+        return painted
+
+    def _text_cells(self, row_key: RowKey, row_index: int) -> list[Text] | None:
+        """The row's cells when this table paints it itself, else None."""
         if (
-            row_key is None
-            or column_key is None
-            or not isinstance(cell, Text)
+            self.cursor_type != "row"
+            or row_index < self.fixed_rows
+            or self.fixed_columns
+            or (self._labelled_row_exists and self.show_row_labels)
             or self.rows[row_key].height != 1
         ):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key: CellCacheKey = (
-            row_key, column_key, base_style, cursor, hover,
-            self._show_hover_cursor, self._update_count, self._pseudo_class_state,
+            return None
+        cells = self._get_row_renderables(row_index).cells
+        return cells if all(isinstance(cell, Text) for cell in cells) else None  # type: ignore[return-value]
+
+    def _painted_row(
+        self,
+        row_index: int,
+        cells: list[Text],
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> SegmentLines:
+        """DataTable's row, as `_render_line_in_row` paints it with a row cursor."""
+        styles_key = (row_index % 2 if self.zebra_stripes else -1, base_style,
+                      self._pseudo_class_state)  # fmt: skip
+        row_style = self._row_styles.get(styles_key)
+        if row_style is None:
+            row_style = self._row_styles[styles_key] = self._get_row_style(row_index, base_style)
+        cursor = row_index == cursor_location.row
+        hover = row_index == hover_location.row
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )  # fmt: skip
-        lines = self._cell_render_cache.get(cache_key)
-        if lines is None:
-            fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
-            component_style, post_style = self._get_styles_to_render_cell(
-                False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
-                self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css",
-            )  # fmt: skip
-            style = base_style + _meta(row_index, column_index)
-            segments = _one_line(cell, width, self.cell_padding, self.app.console)
-            lines = [list(Segment.apply_style(segments, style + component_style, post_style))]
-            self._cell_render_cache[cache_key] = lines
-        return lines
+        console, padding = self.app.console, self.cell_padding
+        painted, width = [], 0
+        columns = zip(self.ordered_columns, cells, strict=True)
+        for column_index, (column, cell) in enumerate(columns):
+            cell_width = column.get_render_width(self)
+            style = row_style + _meta(row_index, column_index) + component_style
+            painted.append(_one_line(cell, cell_width, padding, console, style, post_style))
+            width += cell_width
+        edge_style, _ = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            False, False,
+        )  # fmt: skip
+        edge = max(0, self.size.width - width - self._row_label_column_width)
+        painted.append([Segment(" " * edge, row_style + edge_style + _beyond(row_index))])
+        return painted
 
 
 @lru_cache(maxsize=4096)
@@ -92,22 +141,37 @@ def _meta(row: int, column: int) -> Style:
     return Style.from_meta({"row": row, "column": column})
 
 
-def _one_line(text: Text, width: int, padding: int, console: Console) -> list[Segment]:
-    """`text` in a cell `width` wide with `padding` each side, cut if longer."""
+@lru_cache(maxsize=1024)
+def _beyond(row: int) -> Style:
+    """The style of the space right of a row's last cell, as DataTable marks it for clicks."""
+    return Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
+
+
+def _one_line(
+    text: Text, width: int, padding: int, console: Console, style: Style, post_style: Style
+) -> list[Segment]:
+    """`text` in a cell `width` wide with `padding` each side, cut if longer, styled as Rich
+    styles it: `style` under the text's own style, `post_style` over both.
+
+    A text of one style (most cells) is at most three segments: the padded text in one
+    when it has no style of its own.
+    """
     inner = max(0, width - 2 * padding)
-    line = text.copy()
-    line.truncate(inner, overflow=text.overflow or "fold")
-    gap = inner - line.cell_len
+    line = text
+    if text.cell_len > inner:
+        line = text.copy()
+        line.truncate(inner, overflow=text.overflow or "fold")
+    pad, gap = " " * padding, " " * (inner - line.cell_len)
+    if line.spans:
+        segments = [Segment(pad), *line.render(console), Segment(gap + pad)]
+        return list(Segment.apply_style(segments, style, post_style))
     # Text.render leaves the text's own style out when it has no spans; Rich's Text
     # rendering adds it, so this does too.
-    rendered = (
-        line.render(console)
-        if line.spans
-        else [Segment(line.plain, console.get_style(line.style, default=Style.null()))]
-    )
+    own = console.get_style(line.style, default=Style.null()) if line.style else Style.null()
+    if not own:
+        return [Segment(pad + line.plain + gap + pad, style + post_style)]
     return [
-        Segment(" " * padding),
-        *rendered,
-        *([Segment(" " * gap)] if gap > 0 else []),
-        Segment(" " * padding),
+        Segment(pad, style + post_style),
+        Segment(line.plain, style + own + post_style),
+        Segment(gap + pad, style + post_style),
     ]
