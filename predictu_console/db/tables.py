@@ -46,6 +46,8 @@ class Operator(Base):
     __table_args__ = (
         # The list pages through these orders; an index per order reads one page, not all.
         Index("ix_operators_created_id", "created_at", "id"),
+        # Counting a filtered or searched list reads this narrow index, not the wide rows.
+        Index("ix_operators_status_search", "status", "name_key", "domain"),
         CheckConstraint("status IN ('onboarding', 'active', 'inactive')", name="status"),
         CheckConstraint(
             "revenue_share_predictu >= 1 AND revenue_share_predictu <= 99", name="revenue_share"
