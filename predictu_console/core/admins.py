@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,16 +115,32 @@ def issue_token(
     return IssuedToken(token=f"{token.id}.{secret}", expires_at=token.expires_at, admin=admin_out)
 
 
+# The token and its admin in one statement: every API request runs it.
+_TOKEN_HOLDER = (
+    select(
+        SessionToken.secret_hash,
+        SessionToken.expires_at,
+        *(getattr(Admin, field) for field in AdminOut.model_fields),
+    )
+    .join(Admin, Admin.id == SessionToken.admin_id)
+    .where(SessionToken.id == bindparam("token_id"))
+)
+
+
 def authenticate(*, session: Session, token: str, clock: Clock = SYSTEM_CLOCK) -> AdminOut:
     """The admin a bearer token belongs to. Raises Unauthorized if unknown or expired."""
     token_id, _, secret = token.partition(".")
     well_formed = is_id(token_id, "tok") and secret.isalnum() and secret.isascii()
-    row = session.get(SessionToken, token_id) if well_formed else None
+    row = (
+        session.execute(_TOKEN_HOLDER, {"token_id": token_id}).one_or_none()
+        if well_formed
+        else None
+    )
     if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
         raise Unauthorized("Unknown session token")
     if row.expires_at <= clock.now():
         raise Unauthorized("Session token expired; issue a new one with `admin token`")
-    return AdminOut.model_validate(row.admin, from_attributes=True)
+    return AdminOut.model_validate({field: getattr(row, field) for field in AdminOut.model_fields})
 
 
 def require_god_mode(admin: AdminOut) -> None:

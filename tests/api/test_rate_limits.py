@@ -62,6 +62,14 @@ def test_limits_count_per_operator_and_per_admin(limited, auth, session_factory,
     assert limited.post(f"{BASE}/{first}/keys", headers=other_auth).status_code == 201
 
 
+@pytest.mark.parametrize("path", ["", "/{id}"], ids=["list", "detail"])
+def test_reads_carry_the_headers_too(limited, auth, path):
+    url = BASE + path.format(id=_operator(limited, auth))
+    counted = [limited.get(url, headers=auth) for _ in range(2)]
+    assert [response.headers["RateLimit-Limit"] for response in counted] == ["60", "60"]
+    assert [response.headers["RateLimit-Remaining"] for response in counted] == ["59", "58"]
+
+
 def test_listing_allows_sixty_a_minute(limited, auth):
     statuses = [limited.get(BASE, headers=auth).status_code for _ in range(61)]
     assert statuses == [200] * 60 + [429]

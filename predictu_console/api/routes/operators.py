@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
+from predictu_console.api.payloads import model_response
 from predictu_console.core import operators
 from predictu_console.core.models import (
     OperatorCreate,
@@ -47,13 +48,18 @@ _UPDATE_EXAMPLE = {
 }
 
 
-@router.get("", responses=responses(400, 401, 403, 429))
+@router.get("", responses=responses(400, 401, 403, 429), response_model=OperatorPage)
 def list_operators(
-    actor: GodMode, db: Db, clock: ClockDep, query: Annotated[OperatorListQuery, Query()]
-) -> OperatorPage:
+    actor: GodMode,
+    db: Db,
+    clock: ClockDep,
+    query: Annotated[OperatorListQuery, Query()],
+    response: Response,
+) -> Response:
     """List operators, filtered by status, searched by name or domain, sorted and paged."""
     with session_scope(db, write=False) as session:
-        return operators.list_operators(session=session, query=query, clock=clock)
+        page = operators.list_operators(session=session, query=query, clock=clock)
+    return model_response(page, response)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 403, 409, 429))
@@ -87,10 +93,12 @@ def expected_version(if_match: str | None) -> int | None:
 _ETAG = re.compile(r'(?:W/)?"v([0-9]{1,12})"')
 
 
-@router.get("/{operator_id}", responses=responses(401, 403, 404, 429))
+@router.get(
+    "/{operator_id}", responses=responses(401, 403, 404, 429), response_model=OperatorDetail
+)
 def get_operator(
     actor: GodMode, db: Db, clock: ClockDep, operator_id: str, response: Response
-) -> OperatorDetail:
+) -> Response:
     """The full operator with keys, onboarding checklist and recent invoices.
 
     The `ETag` names this version: send it back as `If-Match` to update only if nobody
@@ -99,7 +107,7 @@ def get_operator(
     with session_scope(db, write=False) as session:
         detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
     response.headers["ETag"] = etag(detail.version)
-    return detail
+    return model_response(detail, response)
 
 
 @router.patch("/{operator_id}", responses=responses(400, 401, 403, 404, 409, 412, 429))
