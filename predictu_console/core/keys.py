@@ -182,11 +182,17 @@ def _audit(session: Session, actor: Actor, operator: Operator, key: ApiKey,
         )
 
 
+IS_CURRENT = ApiKey.expires_at.is_(None)
+"""An operator's current key has no expiry: rotation gives the key before it one. Should
+two ever lack one, the newest (`NEWEST_FIRST`) signs."""
+NEWEST_FIRST = ApiKey.created_at.desc()
+
+
 def _current_key(session: Session, operator_id: str) -> ApiKey:
     key = session.scalar(
         select(ApiKey)
-        .where(ApiKey.operator_id == operator_id, ApiKey.expires_at.is_(None))
-        .order_by(ApiKey.created_at.desc())
+        .where(ApiKey.operator_id == operator_id, IS_CURRENT)
+        .order_by(NEWEST_FIRST)
         .limit(1)
     )
     if key is None:
@@ -209,11 +215,11 @@ def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOC
 
 _CURRENT_SECRET = (
     select(ApiKey.id, ApiKey.sealed_secret)
-    .where(ApiKey.operator_id == bindparam("operator_id"), ApiKey.expires_at.is_(None))
-    .order_by(ApiKey.created_at.desc())
+    .where(ApiKey.operator_id == bindparam("operator_id"), IS_CURRENT)
+    .order_by(NEWEST_FIRST)
     .limit(1)
 )
-"""Columns, not the row, built once: every PING and every delivery signs with it."""
+"""Columns, not the row, built once: every delivery signs with it."""
 
 
 def current_secret(session: Session, *, operator_id: str, box: SecretBox) -> tuple[str, str]:

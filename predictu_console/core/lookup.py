@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from predictu_console.core.errors import NotFound
@@ -34,11 +34,12 @@ def load_operator(session: Session, operator_id: str, *, for_update: bool = Fals
     return row
 
 
-def load_columns(session: Session, operator_id: str, *columns: Any) -> Row[Any]:
-    """Only these columns of the operator, for a read that needs no more. Raises NotFound."""
+def load_row(session: Session, operator_id: str, statement: Select[*tuple[Any, ...]]) -> Row[Any]:
+    """The first row of `statement`, which selects from operators by `:operator_id`, for a
+    read that needs only its columns. Raises NotFound."""
     row = None
     if is_id(operator_id, "op"):
-        row = session.execute(select(*columns).where(Operator.id == operator_id)).first()
+        row = session.execute(statement, {"operator_id": operator_id}).first()
     if row is None:
         raise _missing(operator_id)
     return row

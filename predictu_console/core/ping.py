@@ -14,21 +14,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import MISSING, BaseModel, Field, StrictInt
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health, onboarding
 from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.errors import Conflict, NoActiveKey
+from predictu_console.core.errors import Conflict
 from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
-from predictu_console.core.keys import current_secret
-from predictu_console.core.lookup import load_columns, load_operator
+from predictu_console.core.keys import IS_CURRENT, NEWEST_FIRST
+from predictu_console.core.lookup import load_operator, load_row
 from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.signing import encode_body, signed_headers
 from predictu_console.core.validation import invalid
-from predictu_console.db.tables import Operator
+from predictu_console.db.tables import ApiKey, Operator
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
@@ -91,22 +92,30 @@ class PreparedPing:
     timeout_ms: int
 
 
+_PING_SOURCE = (
+    select(Operator.name, Operator.callback_url, ApiKey.id.label("key_id"), ApiKey.sealed_secret)
+    .outerjoin(ApiKey, and_(ApiKey.operator_id == Operator.id, IS_CURRENT))
+    .where(Operator.id == bindparam("operator_id"))
+    .order_by(NEWEST_FIRST)
+    .limit(1)
+)
+"""The columns a PING needs and its signing key, in one statement: an admin waits on it."""
+
+
 def prepare_ping(
     *, session: Session, operator_id: str, data: PingRequest, box: SecretBox,
     clock: Clock = SYSTEM_CLOCK,
 ) -> PreparedPing:  # fmt: skip
     """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
-    # The two columns it needs, not the row: an admin waits on this read.
-    operator = load_columns(session, operator_id, Operator.name, Operator.callback_url)
+    operator = load_row(session, operator_id, _PING_SOURCE)
     url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
     if not url:
         raise invalid({"callback_url": "no callback URL is configured; send one to test it"})
-    try:
-        _, secret = current_secret(session, operator_id=operator_id, box=box)
-    except NoActiveKey:
+    if operator.key_id is None:
         raise PingWithoutKey(
             f"{operator.name} has no active API key to sign the PING with; generate keys first"
-        ) from None
+        )
+    secret = box.open(operator.key_id, operator.sealed_secret)
     now = clock.now()
     body = encode_body(
         {
