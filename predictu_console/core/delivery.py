@@ -28,7 +28,6 @@ from predictu_console.core import audit, callback_health
 from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.keys import current_secret
 from predictu_console.core.outbox import callback_target
 from predictu_console.core.signing import signed_headers
 from predictu_console.db.tables import Delivery, DeliveryAttempt, Operator
@@ -149,8 +148,7 @@ def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, st
     target = callback_target(session, operator_id)
     if isinstance(target, str):
         return target
-    _, secret = current_secret(session, operator_id=operator_id, box=box)
-    return target[0], secret
+    return target.callback_url, box.open(target.key_id, target.sealed_secret)
 
 
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, StrictInt
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
@@ -211,23 +211,3 @@ def public_key(*, session: Session, operator_id: str, clock: Clock = SYSTEM_CLOC
         status=key_status(key, clock.now()),
         created_at=key.created_at,
     )
-
-
-_CURRENT_SECRET = (
-    select(ApiKey.id, ApiKey.sealed_secret)
-    .where(ApiKey.operator_id == bindparam("operator_id"), IS_CURRENT)
-    .order_by(NEWEST_FIRST)
-    .limit(1)
-)
-"""Columns, not the row, built once: every delivery signs with it."""
-
-
-def current_secret(session: Session, *, operator_id: str, box: SecretBox) -> tuple[str, str]:
-    """(key id, plaintext secret) of the operator's current key, to sign with.
-
-    Raises NoActiveKey, MasterKeyError.
-    """
-    key = session.execute(_CURRENT_SECRET, {"operator_id": operator_id}).first()
-    if key is None:
-        raise NoActiveKey(f"Operator {operator_id} has no active API key")
-    return key.id, box.open(key.id, key.sealed_secret)

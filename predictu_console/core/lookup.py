@@ -11,6 +11,9 @@ from predictu_console.core.errors import NotFound
 from predictu_console.core.fields import is_id
 from predictu_console.db.tables import Operator
 
+Columns = Row[*tuple[Any, ...]]
+"""A row of selected columns, read by name."""
+
 _BY_ID = (
     select(Operator)
     .where(Operator.id == bindparam("operator_id"))
@@ -34,7 +37,7 @@ def load_operator(session: Session, operator_id: str, *, for_update: bool = Fals
     return row
 
 
-def load_row(session: Session, operator_id: str, statement: Select[*tuple[Any, ...]]) -> Row[Any]:
+def load_row(session: Session, operator_id: str, statement: Select[*tuple[Any, ...]]) -> Columns:
     """The first row of `statement`, which selects from operators by `:operator_id`, for a
     read that needs only its columns. Raises NotFound."""
     row = None

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import MISSING, BaseModel, Field, StrictInt
-from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health, onboarding
@@ -24,12 +23,11 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Conflict
 from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
-from predictu_console.core.keys import IS_CURRENT, NEWEST_FIRST
 from predictu_console.core.lookup import load_operator, load_row
 from predictu_console.core.models import Actor, InputModel
+from predictu_console.core.outbox import CALLBACK_TARGET
 from predictu_console.core.signing import encode_body, signed_headers
 from predictu_console.core.validation import invalid
-from predictu_console.db.tables import ApiKey, Operator
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
@@ -92,22 +90,12 @@ class PreparedPing:
     timeout_ms: int
 
 
-_PING_SOURCE = (
-    select(Operator.name, Operator.callback_url, ApiKey.id.label("key_id"), ApiKey.sealed_secret)
-    .outerjoin(ApiKey, and_(ApiKey.operator_id == Operator.id, IS_CURRENT))
-    .where(Operator.id == bindparam("operator_id"))
-    .order_by(NEWEST_FIRST)
-    .limit(1)
-)
-"""The columns a PING needs and its signing key, in one statement: an admin waits on it."""
-
-
 def prepare_ping(
     *, session: Session, operator_id: str, data: PingRequest, box: SecretBox,
     clock: Clock = SYSTEM_CLOCK,
 ) -> PreparedPing:  # fmt: skip
     """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
-    operator = load_row(session, operator_id, _PING_SOURCE)
+    operator = load_row(session, operator_id, CALLBACK_TARGET)
     url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
     if not url:
         raise invalid({"callback_url": "no callback URL is configured; send one to test it"})
