@@ -142,7 +142,7 @@ def run(home: Path, runs: int = 7) -> list[Row]:
         backend = Backend(
             factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
         )
-        return make_tui(backend, poll_seconds=3600)
+        return make_tui(backend, poll_seconds=3600, freeze_start_up=True)  # as the CLI runs it
 
     ours, bare = [], []
     for _ in range(runs):  # interleaved, so both see the same machine

@@ -230,7 +230,7 @@ def _console(
     backend = Backend(
         factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
     )
-    make_tui(backend).run()
+    make_tui(backend, freeze_start_up=True).run()
     return EXIT_OK
 
 

@@ -82,9 +82,9 @@ class OperatorListScreen(ConsoleScreen):
     def on_mount(self) -> None:
         self._build_columns()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        # Also the first page: Textual resumes a screen as it first shows it.
         self.reload()
 
     def on_resize(self) -> None:

@@ -1,0 +1,39 @@
+"""Starting the console: one read of the first page, and a start-up the collector skips."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from predictu_console.tui.app import make_tui
+from predictu_console.tui.backend import Backend
+from scripts.screens import SIZE, settle
+from tests.tui.conftest import table_names
+
+
+async def test_the_first_page_is_read_once(console, monkeypatch):
+    reads = []
+    read = Backend.list_operators
+
+    def counted(backend, listing):
+        reads.append(listing)
+        return read(backend, listing)
+
+    monkeypatch.setattr(Backend, "list_operators", counted)
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(table_names(console)) == 12
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize("freeze", [True, False], ids=["cli", "embedded"])
+async def test_only_the_clis_console_freezes_its_start_up_for_the_collector(backend, freeze):
+    frozen = gc.get_freeze_count()
+    console = make_tui(backend, poll_seconds=3600, freeze_start_up=freeze)
+    try:
+        async with console.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert (gc.get_freeze_count() > frozen) is freeze
+    finally:
+        gc.unfreeze()  # this process runs many consoles: let the collector have them back
