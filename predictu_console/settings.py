@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     """Where limits count: `memory://` per process, or `redis://host:6379` shared by processes."""
 
+    api_threads: int = Field(default=8, ge=1, le=256)
+    """Requests the API works on at once; more wait their turn, in order. A few threads keep
+    a burst's latencies even: with dozens, every request in it shared the interpreter."""
+
     master_key: SecretStr | None = None
     """Base64 of 32 bytes sealing operator secrets; else `master.key` in the data directory."""
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -24,6 +25,10 @@ from predictu_console.core.delivery_worker import DeliveryWorker
 from predictu_console.db.session import SessionFactory, make_session_factory
 from predictu_console.settings import Settings
 
+CALLBACK_THREADS = 16
+"""PINGs sent at once, on threads of their own: a slow operator's server holds one of these
+for up to its timeout, never one of the threads that serve requests."""
+
 
 def create_app(
     settings: Settings,
@@ -39,7 +44,7 @@ def create_app(
     shutdown lets in-flight deliveries finish.
     """
     app = FastAPI(
-        lifespan=_running(worker),
+        lifespan=_running(worker, threads=settings.api_threads),
         title="Predictu S2S Operator API",
         version=__version__,
         description="Manage Predictu's casino operators. God Mode session token required.",
@@ -49,6 +54,7 @@ def create_app(
     app.state.clock = clock
     app.state.secret_box = secret_box(settings)
     app.state.callback_sender = sender_for(settings)
+    app.state.callback_threads = anyio.CapacityLimiter(CALLBACK_THREADS)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(AccessLog, json_lines=json_access_log)
@@ -79,10 +85,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def _running(
-    worker: DeliveryWorker | None,
+    worker: DeliveryWorker | None, *, threads: int
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Plain `def` routes and dependencies run on AnyIO's default thread pool.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if worker is None:
             yield
             return

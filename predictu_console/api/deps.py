@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -52,6 +53,15 @@ async def _callback_sender(request: Request) -> CallbackSender:
 
 
 SenderDep = Annotated[CallbackSender, Depends(_callback_sender)]
+
+
+async def _callback_threads(request: Request) -> CapacityLimiter:
+    threads: CapacityLimiter = request.app.state.callback_threads
+    return threads
+
+
+CallbackThreads = Annotated[CapacityLimiter, Depends(_callback_threads)]
+"""The threads outbound callbacks are sent on, apart from those serving requests."""
 
 
 def _rate_limiter(request: Request) -> RateLimiter:

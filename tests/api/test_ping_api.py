@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 
@@ -11,15 +15,40 @@ from tests.factories import operator_payload
 BASE = "/api/s2s/operators"
 
 
+def _app(settings, session_factory, clock, receiver, **changes):
+    trusting = {"callback_ca_bundle": receiver.ca_file, "callback_allow_private": True}
+    settings = settings.model_copy(update={**trusting, **changes})
+    return create_app(settings, session_factory=session_factory, clock=clock)
+
+
 @pytest.fixture
 def client(settings, session_factory, clock, receiver):
-    settings = settings.model_copy(
-        update={"callback_ca_bundle": receiver.ca_file, "callback_allow_private": True}
-    )
-    with TestClient(
-        create_app(settings, session_factory=session_factory, clock=clock)
-    ) as test_client:
+    with TestClient(_app(settings, session_factory, clock, receiver)) as test_client:
         yield test_client
+
+
+def test_requests_are_served_while_a_slow_operator_holds_a_ping(
+    settings, session_factory, clock, receiver, auth
+):
+    app = _app(settings, session_factory, clock, receiver, api_threads=1)
+    with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
+        assert (
+            client.portal.call(
+                lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
+            )
+            == 1
+        )
+        operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
+        url = f"{BASE}/{operator['id']}"
+        client.post(f"{url}/keys", headers=auth)
+        pinging = pool.submit(
+            client.post, f"{url}/test", json={"callback_url": receiver.url + "/slow"}, headers=auth
+        )
+        while not any(request["path"] == "/slow" for request in receiver.requests):
+            time.sleep(0.01)
+        assert client.get(BASE, headers=auth).status_code == 200
+        assert not pinging.done()  # the one request thread was free while the PING waited
+        assert pinging.result().json()["success"] is True
 
 
 def test_ping_through_the_api(client, auth, receiver):

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Body
+from fastapi.concurrency import run_in_threadpool
 
-from predictu_console.api.deps import ClockDep, Db, GodMode, SecretBoxDep, SenderDep
+from predictu_console.api.deps import (
+    CallbackThreads,
+    ClockDep,
+    Db,
+    GodMode,
+    SecretBoxDep,
+    SenderDep,
+)
 from predictu_console.api.errors import responses
 from predictu_console.core import ping
 from predictu_console.core.ping import PingRequest, PingResult
@@ -18,12 +27,13 @@ router = APIRouter(prefix="/operators/{operator_id}", tags=["callbacks"])
 @router.post(
     "/test", responses=responses(400, 401, 403, 404, 409, 429), response_model_exclude_none=True
 )
-def test_callback(
+async def test_callback(
     actor: GodMode,
     db: Db,
     clock: ClockDep,
     box: SecretBoxDep,
     sender: SenderDep,
+    threads: CallbackThreads,
     operator_id: str,
     data: Annotated[
         PingRequest | None,
@@ -40,14 +50,21 @@ def test_callback(
     ] = None,
 ) -> PingResult:
     """Send a signed PING and report the result; a failed PING is still a 200."""
-    with session_scope(db, write=False) as session:
-        prepared = ping.prepare_ping(
-            session=session, operator_id=operator_id, data=data or PingRequest(), box=box,
-            clock=clock,
-        )  # fmt: skip
-    result = ping.send_ping(prepared, sender)
-    with session_scope(db) as session:
-        ping.record_ping(
-            session=session, actor=actor, prepared=prepared, result=result, clock=clock
-        )
+
+    def prepare() -> ping.PreparedPing:
+        with session_scope(db, write=False) as session:
+            return ping.prepare_ping(
+                session=session, operator_id=operator_id, data=data or PingRequest(), box=box,
+                clock=clock,
+            )  # fmt: skip
+
+    def record(result: PingResult) -> None:
+        with session_scope(db) as session:
+            ping.record_ping(
+                session=session, actor=actor, prepared=prepared, result=result, clock=clock
+            )
+
+    prepared = await run_in_threadpool(prepare)
+    result = await to_thread.run_sync(ping.send_ping, prepared, sender, limiter=threads)
+    await run_in_threadpool(record, result)
     return result
