@@ -58,7 +58,7 @@ async def test_callback(
                 clock=clock,
             )  # fmt: skip
 
-    def record(result: PingResult) -> None:
+    def record(prepared: ping.PreparedPing, result: PingResult) -> None:
         with session_scope(db) as session:
             ping.record_ping(
                 session=session, actor=actor, prepared=prepared, result=result, clock=clock
@@ -66,5 +66,5 @@ async def test_callback(
 
     prepared = await run_in_threadpool(prepare)
     result = await to_thread.run_sync(ping.send_ping, prepared, sender, limiter=threads)
-    await run_in_threadpool(record, result)
+    await run_in_threadpool(record, prepared, result)
     return result
