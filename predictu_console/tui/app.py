@@ -41,7 +41,7 @@ class PredictuApp(App[None]):
     def on_ready(self) -> None:
         # Everything made while starting (modules, styles, screens) lives as long as the
         # console. Frozen, a full garbage collection no longer walks it: at 10,000 operators
-        # such a collection held up a keystroke now and then by 100 ms or more, not 40.
+        # such collections made a keystroke now and then take 130-230 ms instead of 35.
         # Only for a process that runs one console, as the CLI's does: frozen objects are
         # never freed.
         if self.freeze_start_up:

@@ -32,19 +32,17 @@ def test_requests_are_served_while_a_slow_operator_holds_a_ping(
 ):
     app = _app(settings, session_factory, clock, receiver, api_threads=1)
     with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
-        assert (
-            client.portal.call(
-                lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
-            )
-            == 1
-        )
+        request_threads = client.portal.call(anyio.to_thread.current_default_thread_limiter)
+        assert request_threads.total_tokens == 1
         operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
         url = f"{BASE}/{operator['id']}"
         client.post(f"{url}/keys", headers=auth)
         pinging = pool.submit(
             client.post, f"{url}/test", json={"callback_url": receiver.url + "/slow"}, headers=auth
         )
+        deadline = time.monotonic() + 5
         while not any(request["path"] == "/slow" for request in receiver.requests):
+            assert time.monotonic() < deadline, "the PING never reached the receiver"
             time.sleep(0.01)
         assert client.get(BASE, headers=auth).status_code == 200
         assert not pinging.done()  # the one request thread was free while the PING waited

@@ -6,7 +6,9 @@ import gc
 
 import pytest
 
-from predictu_console.tui.app import make_tui
+from predictu_console import cli
+from predictu_console.db.session import engine_of
+from predictu_console.tui.app import PredictuApp, make_tui
 from predictu_console.tui.backend import Backend
 from scripts.screens import SIZE, settle
 from tests.tui.conftest import table_names
@@ -37,3 +39,17 @@ async def test_only_the_clis_console_freezes_its_start_up_for_the_collector(back
             assert (gc.get_freeze_count() > frozen) is freeze
     finally:
         gc.unfreeze()  # this process runs many consoles: let the collector have them back
+
+
+def test_the_console_the_cli_starts_is_the_one_that_freezes(database_url, tmp_path, monkeypatch):
+    started = []
+
+    def run(app: PredictuApp) -> None:
+        started.append(app.freeze_start_up)
+        engine_of(app.backend.factory).dispose()  # the CLI's process would end here
+
+    monkeypatch.setattr(PredictuApp, "run", run)
+    monkeypatch.setenv("PREDICTU_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREDICTU_DATABASE_URL", database_url)
+    assert cli.main([]) == 0
+    assert started == [True]
