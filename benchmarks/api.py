@@ -50,8 +50,10 @@ def wrk(url: str, token: str | None, seconds: int = SECONDS) -> Load:
     headers = ["-H", f"Authorization: Bearer {token}"] if token else []
     report = subprocess.run(
         ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", *headers, url],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     if "Non-2xx" in report or "Socket errors" in report:
         raise RuntimeError(f"wrk saw errors on {url}:\n{report}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))  # type: ignore[union-attr]
@@ -64,11 +66,17 @@ def _token(home: Path) -> str:
     env = {**os.environ, "PREDICTU_HOME": str(home)}
     env.pop("PREDICTU_DATABASE_URL", None)
     command = [sys.executable, "-m", "predictu_console", "admin"]
-    made = subprocess.run([*command, "create", "bench@predictu.com"], env=env,
-                          capture_output=True, text=True)  # fmt: skip
+    made = subprocess.run(
+        [*command, "create", "bench@predictu.com"], env=env, capture_output=True, text=True
+    )
     if made.returncode != 0:
-        made = subprocess.run([*command, "token", "bench@predictu.com"], env=env,
-                              capture_output=True, text=True, check=True)  # fmt: skip
+        made = subprocess.run(
+            [*command, "token", "bench@predictu.com"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return made.stdout.split()[-1]
 
 
@@ -91,8 +99,17 @@ def run(home: Path) -> list[Row]:
     token, port = _token(home), free_port()
     env = {**os.environ, "PREDICTU_HOME": str(home), "PREDICTU_RATE_LIMITS": "0"}
     env.pop("PREDICTU_DATABASE_URL", None)
-    command = [sys.executable, "-m", "predictu_console", "serve", "--port", str(port),
-               "--no-worker", "--access-log", "off"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "predictu_console",
+        "serve",
+        "--port",
+        str(port),
+        "--no-worker",
+        "--access-log",
+        "off",
+    ]
     with pinned_apart(command, env=env, stderr=subprocess.DEVNULL):
         base = f"http://127.0.0.1:{port}"
         _up(base)
@@ -108,13 +125,24 @@ def run(home: Path) -> list[Row]:
         loads = {name: wrk(f"{base}{path}", token) for name, path in endpoints.items()}
     rows = []
     for name, load in loads.items():
-        rows.append(ratio_row(
-            f"API {name}: throughput at concurrency {CONNECTIONS}", load.per_second,
-            health.per_second, unit="req/s", reference_is="GET /healthz",
-            at_least=THROUGHPUT_TARGET,
-        ))  # fmt: skip
-        rows.append(ratio_row(
-            f"API {name}: p99 against p50", load.p99_ms, load.p50_ms, unit="ms",
-            reference_is="p50", at_most=TAIL_LIMIT,
-        ))  # fmt: skip
+        rows.append(
+            ratio_row(
+                f"API {name}: throughput at concurrency {CONNECTIONS}",
+                load.per_second,
+                health.per_second,
+                unit="req/s",
+                reference_is="GET /healthz",
+                at_least=THROUGHPUT_TARGET,
+            )
+        )
+        rows.append(
+            ratio_row(
+                f"API {name}: p99 against p50",
+                load.p99_ms,
+                load.p50_ms,
+                unit="ms",
+                reference_is="p50",
+                at_most=TAIL_LIMIT,
+            )
+        )
     return rows

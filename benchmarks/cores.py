@@ -19,9 +19,10 @@ def pinned_apart(command: list[str], **popen: Any) -> Iterator[subprocess.Popen[
     cores = sorted(os.sched_getaffinity(0))
     apart = len(cores) >= 2
     server = subprocess.Popen(
-        command, preexec_fn=(lambda: os.sched_setaffinity(0, {cores[-1]})) if apart else None,
+        command,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {cores[-1]})) if apart else None,
         **popen,
-    )  # fmt: skip
+    )
     try:
         if apart:
             os.sched_setaffinity(0, set(cores[:-1]))

@@ -59,16 +59,23 @@ def keyed_operator(factory: SessionFactory, url: str) -> tuple[str, str]:
         )
         actor = admins.actor_for(admin)
         created = operators.create_operator(
-            session=session, actor=actor,
-            data=OperatorCreate.model_validate({
-                "name": f"Bench Casino {run}", "domain": f"bench-{run}.example.com",
-                "contact_email": f"a@bench-{run}.example.com", "revenue_share_predictu": 30,
-            }),
-        )  # fmt: skip
+            session=session,
+            actor=actor,
+            data=OperatorCreate.model_validate(
+                {
+                    "name": f"Bench Casino {run}",
+                    "domain": f"bench-{run}.example.com",
+                    "contact_email": f"a@bench-{run}.example.com",
+                    "revenue_share_predictu": 30,
+                }
+            ),
+        )
         operators.update_operator(
-            session=session, actor=actor, operator_id=created.id,
+            session=session,
+            actor=actor,
+            operator_id=created.id,
             data=OperatorUpdate.model_validate({"callback_url": url}),
-        )  # fmt: skip
+        )
         secret = keys.generate_keys(
             session=session, actor=actor, operator_id=created.id, data=KeyCreate(), box=BOX
         ).key_pair.secret_key
@@ -83,7 +90,7 @@ def _queue(factory: SessionFactory, operator_id: str, count: int) -> list[str]:
             operator_id=operator_id,
             timestamp=now,
             payload={"trade_id": f"trd_{n}", "amount": 25, "price": 0.42, "side": "yes"},
-        )  # fmt: skip
+        )
         for n in range(count)
     ]
     with session_scope(factory) as session:
@@ -106,15 +113,18 @@ class CountingWorker(DeliveryWorker):
                 self.finished.set()
 
 
-def worker_seconds(factory: SessionFactory, operator_id: str, ca_file: Path,
-                   count: int, concurrency: int) -> float:  # fmt: skip
+def worker_seconds(
+    factory: SessionFactory, operator_id: str, ca_file: Path, count: int, concurrency: int
+) -> float:
     """Queue `count` events, then time a worker delivering and recording them."""
     _queue(factory, operator_id, count)
     worker = CountingWorker(
-        count, factory=factory, box=BOX,
+        count,
+        factory=factory,
+        box=BOX,
         sender=CallbackSender(ca_bundle=ca_file, allow_private=True),
         config=WorkerConfig(concurrency=concurrency, poll_seconds=0.01),
-    )  # fmt: skip
+    )
     stop = threading.Event()
     started = time.perf_counter()
     thread = threading.Thread(target=worker.run, args=(stop,))
@@ -129,13 +139,13 @@ def worker_seconds(factory: SessionFactory, operator_id: str, ca_file: Path,
     return elapsed
 
 
-def bare_seconds(url: str, secret: str, ca_file: Path, count: int,
-                 concurrency: int) -> float:  # fmt: skip
+def bare_seconds(url: str, secret: str, ca_file: Path, count: int, concurrency: int) -> float:
     """The same signed requests from one pooled httpx client, no database."""
     now = datetime.now(UTC)
     body = b'{"event":"TRADE_PLACED","payload":{"amount":25,"price":0.42,"side":"yes"}}'
-    headers = signed_headers(secret=secret, body=body, event="TRADE_PLACED",
-                             delivery_id="dlv_bench", now=now)  # fmt: skip
+    headers = signed_headers(
+        secret=secret, body=body, event="TRADE_PLACED", delivery_id="dlv_bench", now=now
+    )
     limits = httpx.Limits(max_connections=concurrency)
     with (
         httpx.Client(verify=str(ca_file), limits=limits) as client,
@@ -171,9 +181,15 @@ def run(database_url: str | None = None, events: int = 400, concurrency: int = 8
     for backend, url in [("SQLite", None), ("PostgreSQL", database_url)]:
         if backend == "SQLite" or url:
             ours, bare = _rates(url, events, concurrency)
-            rows.append(ratio_row(
-                f"delivery worker throughput, {backend} ({events} events, concurrency "
-                f"{concurrency})", ours, bare, unit="/s", reference_is="bare httpx client",
-                at_least=THROUGHPUT_TARGET,
-            ))  # fmt: skip
+            rows.append(
+                ratio_row(
+                    f"delivery worker throughput, {backend} ({events} events, concurrency "
+                    f"{concurrency})",
+                    ours,
+                    bare,
+                    unit="/s",
+                    reference_is="bare httpx client",
+                    at_least=THROUGHPUT_TARGET,
+                )
+            )
     return rows

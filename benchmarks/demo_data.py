@@ -51,10 +51,20 @@ def seed(home: Path, operators: int) -> float:
     env.pop("PREDICTU_DATABASE_URL", None)
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "predictu_console", "demo", "--no-tui",
-         "--operators", str(operators)],
-        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "predictu_console",
+            "demo",
+            "--no-tui",
+            "--operators",
+            str(operators),
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 

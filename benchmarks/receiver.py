@@ -70,9 +70,14 @@ def main() -> None:
     issued.cert_chain_pems[0].write_to_path(str(work / "cert.pem"))
     print(f"https://localhost:{port} {work / 'ca.pem'}", flush=True)
     uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level="warning", http="h11",
-        ssl_keyfile=str(work / "key.pem"), ssl_certfile=str(work / "cert.pem"),
-    )  # fmt: skip
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        http="h11",
+        ssl_keyfile=str(work / "key.pem"),
+        ssl_certfile=str(work / "cert.pem"),
+    )
 
 
 if __name__ == "__main__":

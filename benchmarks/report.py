@@ -27,8 +27,16 @@ class Row:
     met: bool | None = None
 
 
-def ratio_row(what: str, ours: float, reference: float, *, unit: str, reference_is: str,
-              at_least: float | None = None, at_most: float | None = None) -> Row:  # fmt: skip
+def ratio_row(
+    what: str,
+    ours: float,
+    reference: float,
+    *,
+    unit: str,
+    reference_is: str,
+    at_least: float | None = None,
+    at_most: float | None = None,
+) -> Row:
     """A row whose ratio is ours / reference, met when it lies on the target's side."""
     ratio = ours / reference
     if at_least is not None:
@@ -38,15 +46,28 @@ def ratio_row(what: str, ours: float, reference: float, *, unit: str, reference_
         assert at_most is not None
         target, met = f"≤ {at_most:g}×", ratio <= at_most
         shown = f"{ratio:.2f}×"
-    return Row(what, f"{ours:,.1f} {unit}", f"{reference:,.1f} {unit} ({reference_is})",
-               shown, target, met)  # fmt: skip
+    return Row(
+        what, f"{ours:,.1f} {unit}", f"{reference:,.1f} {unit} ({reference_is})", shown, target, met
+    )
 
 
-def median_row(what: str, ours: Sequence[float], reference: Sequence[float], *,
-               reference_is: str, at_most: float) -> Row:  # fmt: skip
+def median_row(
+    what: str,
+    ours: Sequence[float],
+    reference: Sequence[float],
+    *,
+    reference_is: str,
+    at_most: float,
+) -> Row:
     """A row comparing the medians of two sets of millisecond samples."""
-    return ratio_row(what, statistics.median(ours), statistics.median(reference), unit="ms",
-                     reference_is=reference_is, at_most=at_most)  # fmt: skip
+    return ratio_row(
+        what,
+        statistics.median(ours),
+        statistics.median(reference),
+        unit="ms",
+        reference_is=reference_is,
+        at_most=at_most,
+    )
 
 
 def table(rows: Iterable[Row]) -> str:

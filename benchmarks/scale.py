@@ -91,9 +91,13 @@ def run(operators_at_scale: int, *, fresh: bool) -> tuple[Path, list[Row]]:
     for what, large_ms in costs[operators_at_scale].items():
         shown = " / ".join(f"{costs[size][what]:.1f}" for size in costs)
         row = ratio_row(
-            f"{what}: {' / '.join(f'{size:,}' for size in costs)} operators", large_ms,
-            small[what], unit="ms", reference_is=f"at {SIZES[0]}", at_most=GROWTH_LIMIT,
-        )  # fmt: skip
+            f"{what}: {' / '.join(f'{size:,}' for size in costs)} operators",
+            large_ms,
+            small[what],
+            unit="ms",
+            reference_is=f"at {SIZES[0]}",
+            at_most=GROWTH_LIMIT,
+        )
         if what in UNBOUNDED:
             row = replace(row, target="—", met=None)
         rows.append(replace(row, ours=f"{shown} ms"))

@@ -69,9 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout-ms", type=int, default=10_000, help="deadline of one delivery attempt"
     )
     options.add_argument(
-        "--lease-seconds", type=float, default=60.0,
+        "--lease-seconds",
+        type=float,
+        default=60.0,
         help="how long a claim lasts if its worker dies (at least twice the timeout)",
-    )  # fmt: skip
+    )
 
     serve = commands.add_parser("serve", help="run the headless HTTP API", parents=[delivery])
     serve.add_argument("--host", default="127.0.0.1")
@@ -80,9 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "--no-worker", action="store_true", help="do not deliver callbacks in this process"
     )
     serve.add_argument(
-        "--access-log", choices=["text", "json", "off"], default="text",
+        "--access-log",
+        choices=["text", "json", "off"],
+        default="text",
         help="one line per request on stderr, with its X-Request-ID (json: JSON lines)",
-    )  # fmt: skip
+    )
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser(
@@ -310,9 +314,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.access_log != "off":
         _log_to_stderr("predictu_console.access", "%(message)s")
     app = create_app(
-        settings, session_factory=factory, worker=worker,
+        settings,
+        session_factory=factory,
+        worker=worker,
         json_access_log=args.access_log == "json",
-    )  # fmt: skip
+    )
     uvicorn.run(app, host=args.host, port=args.port, access_log=False)
     return EXIT_OK
 

@@ -113,7 +113,7 @@ SHOTS = [
     Shot("operator-edit-error", _edit(contact_email="not-an-email")),
     Shot(
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
-    ),  # fmt: skip
+    ),
     Shot("operator-create", _keys("n")),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),

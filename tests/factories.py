@@ -92,9 +92,13 @@ def generate_keys(factory: SessionFactory, actor: Actor, clock: Clock, operator_
     """A new key pair for the operator; returns its plaintext secret."""
     with session_scope(factory) as session:
         generated = keys.generate_keys(
-            session=session, actor=actor, operator_id=operator_id, data=KeyCreate(), box=BOX,
+            session=session,
+            actor=actor,
+            operator_id=operator_id,
+            data=KeyCreate(),
+            box=BOX,
             clock=clock,
-        )  # fmt: skip
+        )
     return generated.key_pair.secret_key
 
 

@@ -102,8 +102,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def https_receiver(tmp_path: Path, *, hostname: str = "localhost",
-                   trusted: bool = True) -> Iterator[Receiver]:  # fmt: skip
+def https_receiver(
+    tmp_path: Path, *, hostname: str = "localhost", trusted: bool = True
+) -> Iterator[Receiver]:
     """Serve HTTPS on 127.0.0.1 with a certificate for `hostname`.
 
     `ca_file` is the CA to trust; with `trusted=False` the server's certificate comes from a

@@ -31,8 +31,12 @@ def test_two_servers_on_one_redis_allow_exactly_the_limit(database_url, tmp_path
             server = start("serve", "--port", str(port), "--no-worker", env=env, log=log)
             servers.append(server)
             bases.append(f"http://127.0.0.1:{port}")
-            eventually(lambda base=bases[-1]: answers(f"{base}/healthz"), timeout=20,
-                       process=server, log=log)  # fmt: skip
+            eventually(
+                lambda base=bases[-1]: answers(f"{base}/healthz"),
+                timeout=20,
+                process=server,
+                log=log,
+            )
         created = httpx.post(
             f"{bases[0]}/api/s2s/operators", json=operator_payload(), headers=auth
         ).json()

@@ -40,9 +40,11 @@ def _queue(session_factory, clock, operator_id, count):
     with session_scope(session_factory) as session:
         for _ in range(count):
             platform.register_player(
-                session=session, operator_id=operator_id,
-                external_player_id=f"player-{next(_players)}", clock=clock,
-            )  # fmt: skip
+                session=session,
+                operator_id=operator_id,
+                external_player_id=f"player-{next(_players)}",
+                clock=clock,
+            )
 
 
 def _rows(session_factory):
@@ -110,8 +112,12 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
         server = start("serve", "--port", str(port), "--poll-seconds", "0.2", env=env, log=log)
         base = f"http://127.0.0.1:{port}/api/s2s"
         try:
-            eventually(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=20,
-                       process=server, log=log)  # fmt: skip
+            eventually(
+                lambda: answers(f"http://127.0.0.1:{port}/healthz"),
+                timeout=20,
+                process=server,
+                log=log,
+            )
             operator_id = activate_over_http(httpx, base, auth, own)
             url = f"{base}/operators/{operator_id}"
             httpx.patch(url, json={"status": "inactive"}, headers=auth)
@@ -129,10 +135,13 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
             for status in ("active", "inactive", "active"):
                 httpx.patch(url, json={"status": status}, headers=auth)
             detail = eventually(
-                lambda: (d := httpx.get(url, headers=auth).json())["callback_status"] == "failing"
-                and d,
-                timeout=30, process=server, log=log,
-            )  # fmt: skip
+                lambda: (
+                    (d := httpx.get(url, headers=auth).json())["callback_status"] == "failing" and d
+                ),
+                timeout=30,
+                process=server,
+                log=log,
+            )
             assert detail["callback_failure_count"] >= 5
             pending = httpx.get(
                 f"{url}/deliveries", params={"status": "pending"}, headers=auth

@@ -56,9 +56,13 @@ class ErrorEnvelope(BaseModel):
 
 
 def error_response(
-    code: str, message: str, fields: dict[str, str] | None = None, *, status: int | None = None,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    *,
+    status: int | None = None,
     headers: dict[str, str] | None = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """The envelope for `code`, with its status; `fields` only when there are any."""
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:

@@ -114,8 +114,12 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:  # fmt: skip
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
         secured = self._inner.start_tls(ssl_context, server_hostname, _deadline.left(timeout))
         return _DeadlineStream(secured)
 
@@ -129,9 +133,14 @@ class _GuardedBackend(httpcore.SyncBackend):
     def __init__(self, *, allow_private: bool) -> None:
         self.allow_private = allow_private
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None, socket_options: Any = None
-                    ) -> httpcore.NetworkStream:  # fmt: skip
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
@@ -143,15 +152,19 @@ class _GuardedBackend(httpcore.SyncBackend):
             ip = str(sockaddr[0])
             if not self.allow_private and not is_public(ipaddress.ip_address(ip)):
                 raise CallbackFailure(
-                    "BLOCKED_ADDRESS", f"{host} resolves to {ip}, which callbacks may not reach",
+                    "BLOCKED_ADDRESS",
+                    f"{host} resolves to {ip}, which callbacks may not reach",
                     ip=ip,
-                )  # fmt: skip
+                )
             try:
                 # TLS still verifies and sends SNI for `host`: only the TCP peer is pinned.
                 stream = super().connect_tcp(
-                    ip, port, timeout=_deadline.left(),
-                    local_address=local_address, socket_options=socket_options,
-                )  # fmt: skip
+                    ip,
+                    port,
+                    timeout=_deadline.left(),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
                 return _DeadlineStream(stream)
             except httpcore.ConnectError as error:
                 refused = error
@@ -183,11 +196,20 @@ class CallbackSender:
         return httpcore.ConnectionPool(
             ssl_context=context,
             network_backend=_GuardedBackend(allow_private=self.allow_private),
-            retries=0, max_connections=size, keepalive_expiry=KEEPALIVE_SECONDS,
-        )  # fmt: skip
+            retries=0,
+            max_connections=size,
+            keepalive_expiry=KEEPALIVE_SECONDS,
+        )
 
-    def post(self, url: str, body: bytes, headers: dict[str, str], *, timeout_ms: int,
-             fresh: bool = False) -> Response:  # fmt: skip
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        timeout_ms: int,
+        fresh: bool = False,
+    ) -> Response:
         """Deliver `body`, on a new connection if `fresh`. Raises CallbackFailure."""
         if urlsplit(url).scheme.lower() != "https":
             raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
@@ -201,15 +223,24 @@ class CallbackSender:
             if fresh:
                 pool.close()
 
-    def _exchange(self, pool: httpcore.ConnectionPool, url: str, body: bytes,
-                  headers: dict[str, str], timeout_ms: int) -> Response:  # fmt: skip
+    def _exchange(
+        self,
+        pool: httpcore.ConnectionPool,
+        url: str,
+        body: bytes,
+        headers: dict[str, str],
+        timeout_ms: int,
+    ) -> Response:
         remaining = timeout_ms / 1000
         timeouts = {"connect": remaining, "read": remaining, "write": remaining, "pool": remaining}
         try:
             with pool.stream(
-                "POST", url, headers=list(headers.items()), content=body,
+                "POST",
+                url,
+                headers=list(headers.items()),
+                content=body,
                 extensions={"timeout": timeouts},
-            ) as response:  # fmt: skip
+            ) as response:
                 stream = response.extensions.get("network_stream")
                 ssl_object = stream.get_extra_info("ssl_object") if stream else None
                 server = stream.get_extra_info("server_addr") if stream else None

@@ -101,9 +101,7 @@ def claim_due(
     claimed it with, and any later claim replaces the token.
     """
     stmt = (
-        select(
-            _deliveries.c.id, _deliveries.c.operator_id, _deliveries.c.event, _deliveries.c.body
-        )  # fmt: skip
+        select(_deliveries.c.id, _deliveries.c.operator_id, _deliveries.c.event, _deliveries.c.body)
         .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= now)
         .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
         .limit(limit)
@@ -124,9 +122,7 @@ def claim_due(
         session.execute(
             update(_deliveries)
             .where(_deliveries.c.id.in_(ids))
-            .values(
-                status="skipped", status_reason=reason, next_attempt_at=None, lease_token=None
-            )  # fmt: skip
+            .values(status="skipped", status_reason=reason, next_attempt_at=None, lease_token=None)
         )
     token = uuid4().hex
     claims = [
@@ -154,9 +150,12 @@ def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, st
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:
     """POST the claimed delivery; never raises for the operator's server's failures."""
     headers = signed_headers(
-        secret=claim.secret, body=claim.body, event=claim.event,
-        delivery_id=claim.delivery_id, now=now,
-    )  # fmt: skip
+        secret=claim.secret,
+        body=claim.body,
+        event=claim.event,
+        delivery_id=claim.delivery_id,
+        now=now,
+    )
     signature = headers["X-Predictu-Signature"]
     started = time.monotonic()
 
@@ -167,19 +166,27 @@ def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime
         response = sender.post(claim.url, claim.body, headers, timeout_ms=timeout_ms)
     except CallbackFailure as failure:
         return Outcome(
-            now, claim.url, elapsed(), signature, error=failure.code,
-            error_message=failure.message, ip_resolved=failure.ip,
-        )  # fmt: skip
+            now,
+            claim.url,
+            elapsed(),
+            signature,
+            error=failure.code,
+            error_message=failure.message,
+            ip_resolved=failure.ip,
+        )
     ok = 200 <= response.status < 300
     return Outcome(
-        now, claim.url, elapsed(), signature,
+        now,
+        claim.url,
+        elapsed(),
+        signature,
         http_status=response.status,
         error=None if ok else "HTTP_ERROR",
         error_message=None if ok else f"Server returned HTTP {response.status}",
         ip_resolved=response.ip,
         tls_version=response.tls_version,
         response_body=response.body[:RESPONSE_BODY_KEPT].decode(errors="replace"),
-    )  # fmt: skip
+    )
 
 
 # Built once and run on the session's connection, skipping the ORM, several rows per call:
@@ -187,9 +194,18 @@ def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime
 # than SQLite takes to run them.
 _attempts = cast(Table, DeliveryAttempt.__table__)
 _ATTEMPT_COLUMNS = (
-    "worker", "started_at", "url", "http_status", "latency_ms", "error", "error_message",
-    "ip_resolved", "tls_version", "signature", "response_body",
-)  # fmt: skip
+    "worker",
+    "started_at",
+    "url",
+    "http_status",
+    "latency_ms",
+    "error",
+    "error_message",
+    "ip_resolved",
+    "tls_version",
+    "signature",
+    "response_body",
+)
 _ADD_ATTEMPT = insert(_attempts).from_select(
     ["delivery_id", "number", *_ATTEMPT_COLUMNS],
     select(
@@ -204,9 +220,13 @@ _ATTEMPTED = (
     .values(attempt_count=_deliveries.c.attempt_count + 1, last_attempt_at=bindparam("at"))
 )
 _DELIVERED = _ATTEMPTED.values(
-    status="delivered", status_reason=None, delivered_at=bindparam("now"),
-    next_attempt_at=None, lease_token=None, failures=0,
-)  # fmt: skip
+    status="delivered",
+    status_reason=None,
+    delivered_at=bindparam("now"),
+    next_attempt_at=None,
+    lease_token=None,
+    failures=0,
+)
 _FAILED = _ATTEMPTED.returning(
     _deliveries.c.lease_token, _deliveries.c.status, _deliveries.c.failures
 )
@@ -223,9 +243,13 @@ _STILL_HEALTHY = (
 
 
 def record_attempts(
-    session: Session, results: Sequence[tuple[Claim, Outcome]], *, worker: str,
-    now: datetime, rng: random.Random,
-) -> None:  # fmt: skip
+    session: Session,
+    results: Sequence[tuple[Claim, Outcome]],
+    *,
+    worker: str,
+    now: datetime,
+    rng: random.Random,
+) -> None:
     """Store the attempts, settle or reschedule their deliveries, and move callback health."""
     if not results:
         return
@@ -233,11 +257,14 @@ def record_attempts(
     connection.execute(
         _ADD_ATTEMPT,
         [
-            {"delivery_id": claim.delivery_id, "worker": worker,
-             **{name: getattr(outcome, name) for name in _ATTEMPT_COLUMNS if name != "worker"}}
+            {
+                "delivery_id": claim.delivery_id,
+                "worker": worker,
+                **{name: getattr(outcome, name) for name in _ATTEMPT_COLUMNS if name != "worker"},
+            }
             for claim, outcome in results
         ],
-    )  # fmt: skip
+    )
     delivered = [
         {"delivery_id": claim.delivery_id, "at": outcome.started_at, "now": now}
         for claim, outcome in results
@@ -252,14 +279,16 @@ def record_attempts(
         _move_health(session, operator_id, outcome, now)
 
 
-def _record_failure(connection: Connection, claim: Claim, outcome: Outcome, now: datetime,
-                    rng: random.Random) -> None:  # fmt: skip
+def _record_failure(
+    connection: Connection, claim: Claim, outcome: Outcome, now: datetime, rng: random.Random
+) -> None:
     key = {"delivery_id": claim.delivery_id, "at": outcome.started_at}
     counted = connection.execute(_FAILED, key).one_or_none()
     # Only the lease holder reschedules: a redeliver since the claim has its own plan.
     if counted is not None and (counted.lease_token, counted.status) == (
-        claim.lease_token, "pending",
-    ):  # fmt: skip
+        claim.lease_token,
+        "pending",
+    ):
         connection.execute(
             _RESCHEDULED.values(_rescheduled(outcome, counted.failures, now, rng)), key
         )
@@ -277,8 +306,9 @@ def _health_moves(results: Sequence[tuple[Claim, Outcome]]) -> list[tuple[str, O
     return moves
 
 
-def _rescheduled(outcome: Outcome, failures: int, now: datetime,
-                 rng: random.Random) -> dict[str, object]:  # fmt: skip
+def _rescheduled(
+    outcome: Outcome, failures: int, now: datetime, rng: random.Random
+) -> dict[str, object]:
     """A failed delivery's next retry, or `failed` once the schedule is used up."""
     delay = retry_delay(failures + 1, rng)
     return {
@@ -305,6 +335,10 @@ def _move_health(session: Session, operator_id: str, outcome: Outcome, now: date
     changes = callback_health.record_outcome(session, operator, success=outcome.success, at=now)
     if "callback_status" in changes:
         audit.record(
-            session, actor=None, action="callback.health_changed", at=now,
-            operator_id=operator_id, changes=changes,
-        )  # fmt: skip
+            session,
+            actor=None,
+            action="callback.health_changed",
+            at=now,
+            operator_id=operator_id,
+            changes=changes,
+        )

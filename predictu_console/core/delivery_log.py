@@ -192,7 +192,10 @@ def redeliver(*, session: Session, actor: Actor, delivery_id: str, now: datetime
     if row.lease_token is None:
         row.next_attempt_at = now
     audit.record(
-        session, actor=actor, action="delivery.redelivered", at=now,
+        session,
+        actor=actor,
+        action="delivery.redelivered",
+        at=now,
         operator_id=row.operator_id,
         changes={
             f"deliveries.{row.id}.status": {"from": before[0], "to": row.status},
@@ -201,5 +204,5 @@ def redeliver(*, session: Session, actor: Actor, delivery_id: str, now: datetime
                 "to": row.next_attempt_at and format_timestamp(row.next_attempt_at),
             },
         },
-    )  # fmt: skip
+    )
     return _out(row, _attempts(session, [row.id])[row.id])

@@ -106,8 +106,12 @@ class DeliveryWorker:
             )
             log.info(
                 "%s %s to %s, attempt in %d ms: %s",
-                claim.delivery_id, claim.event, claim.operator_id, outcome.latency_ms, result,
-            )  # fmt: skip
+                claim.delivery_id,
+                claim.event,
+                claim.operator_id,
+                outcome.latency_ms,
+                result,
+            )
 
     def run_once(self) -> list[delivery.Outcome]:
         """Claim one batch, send it concurrently, and record every attempt."""

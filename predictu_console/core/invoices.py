@@ -108,8 +108,9 @@ def close_month(
     if not _MONTH.fullmatch(month):
         raise invalid({"month": "must be a month in YYYY-MM form"})
     if month >= month_of(now):
-        raise invalid({"month": f"{month} is not over yet; the last closed month is "
-                                f"{previous_month(now)}"})  # fmt: skip
+        raise invalid(
+            {"month": f"{month} is not over yet; the last closed month is {previous_month(now)}"}
+        )
     invoiced = set(
         session.scalars(select(Invoice.operator_id).where(Invoice.period == month)).all()
     )
@@ -118,7 +119,7 @@ def close_month(
         select(OperatorRevenue.operator_id, OperatorRevenue.share_predictu, OperatorRevenue.revenue)
         .where(OperatorRevenue.month == month)
         .order_by(OperatorRevenue.operator_id)
-    ):  # fmt: skip
+    ):
         buckets.setdefault(operator_id, []).append((share, revenue))
     due_at = month_start(next_month(month)) + PAYMENT_TERMS
     created = 0

@@ -164,8 +164,14 @@ def generate_keys(
     )
 
 
-def _audit(session: Session, actor: Actor, operator: Operator, key: ApiKey,
-           previous: ApiKey | None, now: datetime) -> None:  # fmt: skip
+def _audit(
+    session: Session,
+    actor: Actor,
+    operator: Operator,
+    key: ApiKey,
+    previous: ApiKey | None,
+    now: datetime,
+) -> None:
     changes = {"api_keys.current": {"from": previous.id if previous else None, "to": key.id}}
     if previous is not None and previous.expires_at is not None:
         changes[f"api_keys.{previous.id}.expires_at"] = {
@@ -173,9 +179,13 @@ def _audit(session: Session, actor: Actor, operator: Operator, key: ApiKey,
             "to": format_timestamp(previous.expires_at),
         }
     audit.record(
-        session, actor=actor, action="KEY_ROTATED", at=now, operator_id=operator.id,
+        session,
+        actor=actor,
+        action="KEY_ROTATED",
+        at=now,
+        operator_id=operator.id,
         changes=changes,
-    )  # fmt: skip
+    )
     if onboarding.complete(operator, "generate_keys", now):
         onboarding.record_completion(
             session, actor=actor, operator_id=operator.id, step="generate_keys", at=now

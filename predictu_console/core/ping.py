@@ -91,9 +91,13 @@ class PreparedPing:
 
 
 def prepare_ping(
-    *, session: Session, operator_id: str, data: PingRequest, box: SecretBox,
+    *,
+    session: Session,
+    operator_id: str,
+    data: PingRequest,
+    box: SecretBox,
     clock: Clock = SYSTEM_CLOCK,
-) -> PreparedPing:  # fmt: skip
+) -> PreparedPing:
     """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
     operator = load_row(session, operator_id, CALLBACK_TARGET)
     url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
@@ -138,9 +142,12 @@ def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
     result = TestResult(callback_url=prepared.url, latency_ms=0, signature_sent=signature)
     try:
         response = sender.post(
-            prepared.url, prepared.body, prepared.headers, timeout_ms=prepared.timeout_ms,
+            prepared.url,
+            prepared.body,
+            prepared.headers,
+            timeout_ms=prepared.timeout_ms,
             fresh=True,
-        )  # fmt: skip
+        )
     except CallbackFailure as failure:
         return _failed(result, failure.code, failure.message, started, ip=failure.ip)
     result.http_status, result.tls_version = response.status, response.tls_version
@@ -157,8 +164,9 @@ def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
     return PingResult(success=True, test_result=result)
 
 
-def _failed(result: TestResult, code: str, message: str, started: float,
-            *, ip: str | None) -> PingResult:  # fmt: skip
+def _failed(
+    result: TestResult, code: str, message: str, started: float, *, ip: str | None
+) -> PingResult:
     result.error, result.error_message, result.suggestion = code, message, SUGGESTIONS[code]
     result.latency_ms = round((time.monotonic() - started) * 1000)
     result.ip_resolved = ip
@@ -166,9 +174,13 @@ def _failed(result: TestResult, code: str, message: str, started: float,
 
 
 def record_ping(
-    *, session: Session, actor: Actor, prepared: PreparedPing, result: PingResult,
+    *,
+    session: Session,
+    actor: Actor,
+    prepared: PreparedPing,
+    result: PingResult,
     clock: Clock = SYSTEM_CLOCK,
-) -> None:  # fmt: skip
+) -> None:
     """Callback health and onboarding step 5, for a PING to the configured URL only."""
     operator = load_operator(session, prepared.operator_id, for_update=True)
     if not prepared.to_configured_url or operator.callback_url != prepared.url:

@@ -82,23 +82,33 @@ class Backend:
         """A new key pair; its secret is in the result and nowhere else."""
         with session_scope(self.factory) as session:
             return keys.generate_keys(
-                session=session, actor=self.actor, operator_id=operator_id, data=data,
-                box=self.box, clock=self.clock,
-            )  # fmt: skip
+                session=session,
+                actor=self.actor,
+                operator_id=operator_id,
+                data=data,
+                box=self.box,
+                clock=self.clock,
+            )
 
     def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
         """Send a signed PING; no transaction is open while it is in flight."""
         with session_scope(self.factory, write=False) as session:
             prepared = ping.prepare_ping(
-                session=session, operator_id=operator_id, data=data, box=self.box,
+                session=session,
+                operator_id=operator_id,
+                data=data,
+                box=self.box,
                 clock=self.clock,
-            )  # fmt: skip
+            )
         result = ping.send_ping(prepared, self.sender)
         with session_scope(self.factory) as session:
             ping.record_ping(
-                session=session, actor=self.actor, prepared=prepared, result=result,
+                session=session,
+                actor=self.actor,
+                prepared=prepared,
+                result=result,
                 clock=self.clock,
-            )  # fmt: skip
+            )
         return result
 
     def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:

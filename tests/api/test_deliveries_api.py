@@ -27,9 +27,12 @@ def client(settings, session_factory, clock, receiver):
     )
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
     worker = DeliveryWorker(
-        factory=session_factory, box=BOX, sender=sender, clock=clock,
+        factory=session_factory,
+        box=BOX,
+        sender=sender,
+        clock=clock,
         config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
-    )  # fmt: skip
+    )
     app = create_app(settings, session_factory=session_factory, clock=clock, worker=worker)
     app.state.secret_box = BOX
     with TestClient(app) as test_client:

@@ -80,9 +80,15 @@ def test_detail_has_keys_checklist_and_invoices(client, auth):
     detail = response.json()
     assert detail["api_keys"] == [] and detail["recent_invoices"] == []
     assert list(detail["onboarding_checklist"]) == [
-        "create_record", "configure_revenue", "generate_keys", "set_callback",
-        "test_ping", "configure_branding", "whitelist_origins", "activate",
-    ]  # fmt: skip
+        "create_record",
+        "configure_revenue",
+        "generate_keys",
+        "set_callback",
+        "test_ping",
+        "configure_branding",
+        "whitelist_origins",
+        "activate",
+    ]
     assert detail["onboarding_checklist"]["create_record"] == {
         "complete": True,
         "completed_at": "2025-03-18T14:30:00.000Z",

@@ -50,9 +50,7 @@ def test_requests_are_served_while_a_slow_operator_holds_a_ping(
 
 
 def test_ping_through_the_api(client, auth, receiver):
-    operator = client.post(
-        BASE, json=operator_payload(), headers=auth
-    ).json()["operator"]  # fmt: skip
+    operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
     url = f"{BASE}/{operator['id']}"
     without_keys = client.post(
         f"{url}/test", json={"callback_url": receiver.url + "/ok"}, headers=auth
@@ -69,9 +67,14 @@ def test_ping_through_the_api(client, auth, receiver):
     body = ok.json()
     assert body["success"] is True
     assert set(body["test_result"]) == {
-        "callback_url", "http_status", "response_body", "latency_ms", "signature_sent",
-        "tls_version", "ip_resolved",
-    }  # fmt: skip
+        "callback_url",
+        "http_status",
+        "response_body",
+        "latency_ms",
+        "signature_sent",
+        "tls_version",
+        "ip_resolved",
+    }
     failed = client.post(
         f"{url}/test", json={"callback_url": receiver.url + "/error"}, headers=auth
     )

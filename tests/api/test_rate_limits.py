@@ -21,9 +21,10 @@ BASE = "/api/s2s/operators"
 def limited(settings, session_factory, clock):
     """An app with the spec's limits on, counted in memory."""
     app = create_app(
-        settings.model_copy(update={"rate_limits": True}), session_factory=session_factory,
+        settings.model_copy(update={"rate_limits": True}),
+        session_factory=session_factory,
         clock=clock,
-    )  # fmt: skip
+    )
     with TestClient(app) as client:
         yield client
 

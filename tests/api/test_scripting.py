@@ -35,9 +35,10 @@ def test_a_patch_with_a_stale_etag_is_412_and_changes_nothing(client, auth, oper
     assert client.get(operator_url, headers=auth).json()["revenue_share_predictu"] == 35
 
     fresh = client.patch(
-        operator_url, json={"revenue_share_predictu": 40},
+        operator_url,
+        json={"revenue_share_predictu": 40},
         headers={**auth, "If-Match": first.headers["ETag"]},
-    )  # fmt: skip
+    )
     assert fresh.status_code == 200
 
 
@@ -52,8 +53,12 @@ def test_a_malformed_if_match_is_a_validation_error(client, auth, operator_url, 
 
 def test_if_match_star_and_no_header_always_apply(client, auth, operator_url):
     for headers in ({**auth, "If-Match": "*"}, auth):
-        assert client.patch(operator_url, json={"name": "Renamed " + str(len(headers))},
-                            headers=headers).status_code == 200  # fmt: skip
+        assert (
+            client.patch(
+                operator_url, json={"name": "Renamed " + str(len(headers))}, headers=headers
+            ).status_code
+            == 200
+        )
 
 
 def test_a_script_reads_the_audit_of_its_changes(client, auth, operator_url, god):
@@ -61,8 +66,12 @@ def test_a_script_reads_the_audit_of_its_changes(client, auth, operator_url, god
     client.post(f"{operator_url}/keys", headers=auth)
 
     page = client.get(f"{operator_url}/audit", params={"limit": 2}, headers=auth).json()
-    assert page["chain"] == {"ok": True, "checked": page["chain"]["checked"],
-                             "broken_seq": None, "reason": None}  # fmt: skip
+    assert page["chain"] == {
+        "ok": True,
+        "checked": page["chain"]["checked"],
+        "broken_seq": None,
+        "reason": None,
+    }
     assert page["total"] >= 4 and len(page["entries"]) == 2
     assert page["entries"][0]["action"] in ("KEY_ROTATED", "onboarding.step_completed")
     entries = client.get(f"{operator_url}/audit", headers=auth).json()["entries"]

@@ -101,8 +101,10 @@ def test_the_console_acts_as_the_os_users_god_mode_admin_created_once(session_fa
 
     assert first == again
     assert (first.email, first.role, first.os_user) == (
-        "ana@console.predictu.com", "god_mode", "ana",
-    )  # fmt: skip
+        "ana@console.predictu.com",
+        "god_mode",
+        "ana",
+    )
 
 
 def test_the_console_can_act_as_a_named_admin_but_not_an_unknown_one(session_factory, god, clock):

@@ -59,9 +59,11 @@ def _queue_event(session_factory, clock, operator_id):
     with session_scope(session_factory) as session:
         before = set(session.scalars(select(Delivery.id)))
         platform.register_player(
-            session=session, operator_id=operator_id,
-            external_player_id=f"player-{next(_players)}", clock=clock,
-        )  # fmt: skip
+            session=session,
+            operator_id=operator_id,
+            external_player_id=f"player-{next(_players)}",
+            clock=clock,
+        )
         [queued] = set(session.scalars(select(Delivery.id))) - before
     return queued
 
@@ -177,9 +179,13 @@ def test_health_degrades_then_fails_notifying_admins_once_and_recovers(
         operator = _operator_row(session_factory, operator_id)
         seen.append((operator.callback_status, operator.callback_failure_count))
     assert seen == [
-        ("degraded", 1), ("degraded", 2), ("degraded", 3), ("degraded", 4),
-        ("failing", 5), ("failing", 6),
-    ]  # fmt: skip
+        ("degraded", 1),
+        ("degraded", 2),
+        ("degraded", 3),
+        ("degraded", 4),
+        ("failing", 5),
+        ("failing", 6),
+    ]
     with session_scope(session_factory, write=False) as session:
         for admin in (god, second_admin):
             failing = [
@@ -219,9 +225,12 @@ def test_a_claimed_delivery_is_invisible_to_other_workers_until_its_lease_expire
     )
     with session_scope(session_factory) as session:
         delivery.record_attempts(
-            session, [(dead_workers_claim, late)], worker="dead", now=clock.now(),
+            session,
+            [(dead_workers_claim, late)],
+            worker="dead",
+            now=clock.now(),
             rng=random.Random(1),
-        )  # fmt: skip
+        )
     row = _row(session_factory, delivery_id)
     assert (row.status, row.attempt_count) == ("delivered", 2)
 
@@ -278,9 +287,10 @@ def test_the_log_filters_pages_and_shows_bodies(session_factory, god, clock, rec
 
     with session_scope(session_factory, write=False) as session:
         page = delivery_log.list_deliveries(
-            session=session, operator_id=operator_id,
+            session=session,
+            operator_id=operator_id,
             query=DeliveryListQuery(event="USER_REGISTERED", limit=2, offset=0),
-        )  # fmt: skip
+        )
         detail = delivery_log.get_delivery(session=session, delivery_id=ids[0])
     assert (page.total, len(page.deliveries)) == (3, 2)
     assert _log(session_factory, operator_id, status="pending") == []

@@ -39,11 +39,16 @@ def test_the_spec_operators_are_there_in_every_stage(session_factory, seeded):
 
     example, lucky = rows["Example Casino"], rows["LuckySpin"]
     assert (example.domain, example.status, example.onboarding_step) == (
-        "example-casino.com", "active", 8,
-    )  # fmt: skip
+        "example-casino.com",
+        "active",
+        8,
+    )
     assert (lucky.domain, lucky.status, lucky.onboarding_step, lucky.user_count) == (
-        "luckyspin.io", "onboarding", 1, 0,
-    )  # fmt: skip
+        "luckyspin.io",
+        "onboarding",
+        1,
+        0,
+    )
     assert {row.status for row in rows.values()} == {"active", "inactive", "onboarding"}
     assert {row.onboarding_step for row in rows.values()} >= {1, 3, 4, 6, 8}
     assert {row.callback_status for row in rows.values()} >= {"healthy", "degraded", "failing"}

@@ -47,8 +47,10 @@ def test_split_always_sums_exactly_to_the_gross(buckets):
 
 def test_half_cents_round_to_even():
     assert invoices.split([(Decimal(25), Decimal("0.10"))]) == (
-        Decimal("0.10"), Decimal("0.02"), Decimal("0.08"),
-    )  # fmt: skip
+        Decimal("0.10"),
+        Decimal("0.02"),
+        Decimal("0.08"),
+    )
     assert invoices.split([(Decimal(30), Decimal("0.05"))])[1] == Decimal("0.02")  # 0.015 → 0.02
 
 

@@ -20,9 +20,13 @@ from tests.factories import BOX, make_operator
 def _generate(session_factory, god, clock, operator_id, **body):
     with session_scope(session_factory) as session:
         return keys.generate_keys(
-            session=session, actor=god, operator_id=operator_id,
-            data=KeyCreate(**body), box=BOX, clock=clock,
-        )  # fmt: skip
+            session=session,
+            actor=god,
+            operator_id=operator_id,
+            data=KeyCreate(**body),
+            box=BOX,
+            clock=clock,
+        )
 
 
 def _detail_keys(session_factory, clock, operator_id):
@@ -114,10 +118,14 @@ def test_no_file_under_the_data_directory_holds_a_plaintext_secret(tmp_path, clo
         with session_scope(factory) as session:
             secrets_shown.append(
                 keys.generate_keys(
-                    session=session, actor=actor, operator_id=made.id, data=KeyCreate(),
-                    box=secret_box(settings), clock=clock,
+                    session=session,
+                    actor=actor,
+                    operator_id=made.id,
+                    data=KeyCreate(),
+                    box=secret_box(settings),
+                    clock=clock,
                 ).key_pair.secret_key
-            )  # fmt: skip
+            )
     engine_of(factory).dispose()
 
     files = [path for path in (tmp_path / "home").rglob("*") if path.is_file()]

@@ -38,10 +38,14 @@ def test_only_sent_fields_change_and_changes_lists_each_with_from_and_to(
 ):
     clock.advance(timedelta(minutes=5))
     result = update(
-        session_factory, god, clock, operator.id,
-        name="Example Casino (Updated)", revenue_share_predictu=35,
+        session_factory,
+        god,
+        clock,
+        operator.id,
+        name="Example Casino (Updated)",
+        revenue_share_predictu=35,
         config={"can_promote_vip": True},
-    )  # fmt: skip
+    )
 
     assert result.model_dump(mode="json")["changes"] == {
         "name": {"from": "Example Casino", "to": "Example Casino (Updated)"},
@@ -168,9 +172,13 @@ def test_activation_is_refused_while_steps_one_to_seven_are_open(
 
     assert raised.value.code == "ONBOARDING_INCOMPLETE"
     assert raised.value.remaining_steps == [
-        "configure_revenue", "generate_keys", "set_callback", "test_ping",
-        "configure_branding", "whitelist_origins",
-    ]  # fmt: skip
+        "configure_revenue",
+        "generate_keys",
+        "set_callback",
+        "test_ping",
+        "configure_branding",
+        "whitelist_origins",
+    ]
     assert "generate_keys" in raised.value.message
 
 
@@ -264,9 +272,13 @@ def test_sensitive_changes_notify_every_god_mode_admin(session_factory, god, clo
 
     update(session_factory, god, clock, operator.id, contact_email="quiet@example-casino.com")
     update(
-        session_factory, actor_for(other), clock, operator.id,
-        revenue_share_predictu=40, config={"auto_promote_days": 9},
-    )  # fmt: skip
+        session_factory,
+        actor_for(other),
+        clock,
+        operator.id,
+        revenue_share_predictu=40,
+        config={"auto_promote_days": 9},
+    )
 
     with session_scope(session_factory, write=False) as session:
         for admin_id in (god.admin_id, other.id):
@@ -306,13 +318,18 @@ def test_an_update_from_a_stale_read_is_refused_and_reports_what_changed(
 
     with session_scope(session_factory) as session, pytest.raises(StaleVersion) as raised:
         operators.update_operator(
-            session=session, actor=god, operator_id=operator.id,
+            session=session,
+            actor=god,
+            operator_id=operator.id,
             data=OperatorUpdate(contact_email="mine@example.com"),
-            expected_version=opened.version, clock=clock,
-        )  # fmt: skip
+            expected_version=opened.version,
+            clock=clock,
+        )
     assert (raised.value.code, raised.value.expected, raised.value.current) == (
-        "PRECONDITION_FAILED", 1, 2,
-    )  # fmt: skip
+        "PRECONDITION_FAILED",
+        1,
+        2,
+    )
     with session_scope(session_factory, write=False) as session:
         now = operators.get_operator(session=session, operator_id=operator.id)
     meanwhile = changes_between(opened, now)
@@ -327,7 +344,10 @@ def test_an_update_from_a_stale_read_is_refused_and_reports_what_changed(
 def update_with_version(session_factory, god, clock, operator_id, version):
     with session_scope(session_factory) as session:
         return operators.update_operator(
-            session=session, actor=god, operator_id=operator_id,
+            session=session,
+            actor=god,
+            operator_id=operator_id,
             data=OperatorUpdate(contact_email="mine@example.com"),
-            expected_version=version, clock=clock,
-        )  # fmt: skip
+            expected_version=version,
+            clock=clock,
+        )

@@ -77,9 +77,12 @@ def test_a_rolled_back_change_queues_nothing(session_factory, god, clock, keyed_
     before = len(_deliveries(session_factory, keyed_active.id))
     with pytest.raises(RuntimeError), session_scope(session_factory) as session:
         operators.update_operator(
-            session=session, actor=god, operator_id=keyed_active.id,
-            data=OperatorUpdate.model_validate({"status": "inactive"}), clock=clock,
-        )  # fmt: skip
+            session=session,
+            actor=god,
+            operator_id=keyed_active.id,
+            data=OperatorUpdate.model_validate({"status": "inactive"}),
+            clock=clock,
+        )
         assert session.scalar(select(Delivery).where(Delivery.status == "pending")) is not None
         raise RuntimeError("the change fails after the event was queued")
 
@@ -123,9 +126,10 @@ def test_every_platform_action_queues_exactly_the_events_it_returns(
     returned = []
     with session_scope(session_factory) as session:
         market = platform.create_market(
-            session=session, data=MarketCreate(title="Derby: home win?", category="sports"),
+            session=session,
+            data=MarketCreate(title="Derby: home win?", category="sports"),
             clock=clock,
-        )  # fmt: skip
+        )
         registered = platform.register_player(
             session=session, operator_id=operator_id, external_player_id="p-1", clock=clock
         )
@@ -138,7 +142,7 @@ def test_every_platform_action_queues_exactly_the_events_it_returns(
                 amount=Decimal(200),
                 reason="deposit",
                 clock=clock,
-            ),  # fmt: skip
+            ),
             *platform.place_trade(
                 session=session,
                 clock=clock,
@@ -149,23 +153,27 @@ def test_every_platform_action_queues_exactly_the_events_it_returns(
                     amount=Decimal(50),
                     price=Decimal("0.5"),
                 ),
-            ),  # fmt: skip
+            ),
             platform.restrict_player(
                 session=session,
                 player_id=player,
                 score=Decimal("0.93"),
                 classification="bonus_abuse",
                 clock=clock,
-            ),  # fmt: skip
+            ),
             *platform.resolve_market(session=session, market_id=market, outcome="yes", clock=clock),
         ]
 
     queued = [row for row in _deliveries(session_factory, operator_id) if row.id not in before]
     assert Counter(row.event for row in queued) == Counter(event.event for event in returned)
     assert {row.event for row in queued} == {
-        "USER_REGISTERED", "BALANCE_CHANGED", "TRADE_PLACED", "USER_RESTRICTED",
-        "POSITION_RESOLVED", "MARKET_RESOLVED",
-    }  # fmt: skip
+        "USER_REGISTERED",
+        "BALANCE_CHANGED",
+        "TRADE_PLACED",
+        "USER_RESTRICTED",
+        "POSITION_RESOLVED",
+        "MARKET_RESOLVED",
+    }
     assert all(row.status == "pending" for row in queued)
     payloads = sorted(
         (json.loads(row.body)["payload"] for row in queued), key=lambda payload: str(payload)

@@ -70,9 +70,12 @@ def test_a_successful_ping_is_signed_reports_tls_and_ip_and_completes_step_5(
     assert int(sent["headers"]["X-Predictu-Timestamp"]) == int(clock.now().timestamp())
     payload = json.loads(sent["body"])
     assert payload | {"timestamp": None} == {
-        "event": "PING", "operator_id": operator_id, "timestamp": None, "test": True,
+        "event": "PING",
+        "operator_id": operator_id,
+        "timestamp": None,
+        "test": True,
         "payload": {"message": ping.PING_MESSAGE},
-    }  # fmt: skip
+    }
     detail = _detail(session_factory, operator_id)
     assert (detail.callback_status, detail.callback_failure_count) == ("healthy", 0)
     assert detail.callback_last_success == clock.now()
@@ -123,9 +126,14 @@ def test_a_slow_server_times_out_at_the_deadline(
     session_factory, god, clock, sender, receiver, keyed
 ):
     result = _ping(
-        session_factory, god, clock, sender, keyed[0], callback_url=receiver.url + "/slow",
+        session_factory,
+        god,
+        clock,
+        sender,
+        keyed[0],
+        callback_url=receiver.url + "/slow",
         timeout_ms=300,
-    )  # fmt: skip
+    )
     assert result.test_result.error == "TIMEOUT"
     assert result.test_result.error_message == "Callback did not respond within 300ms"
     assert 250 <= result.test_result.latency_ms < 1400
@@ -135,9 +143,14 @@ def test_a_trickling_server_cannot_stretch_the_exchange_past_the_deadline(
     session_factory, god, clock, sender, receiver, keyed
 ):
     result = _ping(
-        session_factory, god, clock, sender, keyed[0], callback_url=receiver.url + "/trickle",
+        session_factory,
+        god,
+        clock,
+        sender,
+        keyed[0],
+        callback_url=receiver.url + "/trickle",
         timeout_ms=400,
-    )  # fmt: skip
+    )
     assert result.test_result.error == "TIMEOUT"
     assert result.test_result.latency_ms < 900  # the full reply would take about 2 s
 
@@ -200,14 +213,27 @@ def test_private_addresses_are_blocked_unless_allowed(session_factory, god, cloc
 @pytest.mark.parametrize(
     ("address", "public"),
     [
-        ("8.8.8.8", True), ("2606:4700:4700::1111", True), ("127.0.0.1", False),
-        ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
-        ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
-        ("224.0.0.1", False), ("240.0.0.1", False), ("::1", False), ("fe80::1", False),
-        ("fc00::1", False), ("::ffff:127.0.0.1", False), ("::ffff:8.8.8.8", True),
-        ("2002:7f00:1::", False), ("64:ff9b::a00:1", False), ("64:ff9b::808:808", True),
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+        ("2002:7f00:1::", False),
+        ("64:ff9b::a00:1", False),
+        ("64:ff9b::808:808", True),
     ],
-)  # fmt: skip
+)
 def test_the_address_guard_covers_every_class(address, public):
     assert is_public(ipaddress.ip_address(address)) is public
 
@@ -265,8 +291,11 @@ def test_pinging_needs_a_key_and_a_url(session_factory, god, clock, sender):
             )
         with pytest.raises(PingWithoutKey) as no_key:
             ping.prepare_ping(
-                session=session, operator_id=bare.id,
-                data=PingRequest(callback_url="https://example.com/cb"), box=BOX, clock=clock,
-            )  # fmt: skip
+                session=session,
+                operator_id=bare.id,
+                data=PingRequest(callback_url="https://example.com/cb"),
+                box=BOX,
+                clock=clock,
+            )
     assert "callback_url" in no_url.value.fields
     assert no_key.value.code == "NO_ACTIVE_KEY"

@@ -176,12 +176,17 @@ def test_refused_trades_change_nothing(session_factory, clock, world, setup, tra
     with session_scope(session_factory) as session:
         if setup == "restrict":
             event = platform.restrict_player(
-                session=session, player_id=world["player"], score=Decimal("87.5"),
-                classification="sharp", clock=clock,
-            )  # fmt: skip
+                session=session,
+                player_id=world["player"],
+                score=Decimal("87.5"),
+                classification="sharp",
+                clock=clock,
+            )
             assert event.payload == {
-                "user_id": world["player"], "score": 87.5, "classification": "sharp"
-            }  # fmt: skip
+                "user_id": world["player"],
+                "score": 87.5,
+                "classification": "sharp",
+            }
         if setup == "resolve":
             platform.resolve_market(session=session, market_id=world["sports"], outcome="no")
 

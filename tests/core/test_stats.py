@@ -71,10 +71,14 @@ def test_random_activity_keeps_every_stat_equal_to_a_recomputation(session_facto
                 select(func.sum(Trade.amount)).where(Trade.operator_id == op.id)
             )
             month_fees = sum(
-                (t.fee for t in session.scalars(trades) if t.created_at.month == clock.now().month
-                 and t.created_at.year == clock.now().year),
+                (
+                    t.fee
+                    for t in session.scalars(trades)
+                    if t.created_at.month == clock.now().month
+                    and t.created_at.year == clock.now().year
+                ),
                 Decimal(0),
-            )  # fmt: skip
+            )
             assert detail.user_count == sum(1 for o, _ in players if o == op.id)
             assert detail.total_volume == (volume or 0)
             assert detail.mtd_revenue == month_fees

@@ -15,9 +15,15 @@ from predictu_console.db.session import session_scope
 from tests.factories import make_operator, update
 
 WRITABLE = (
-    "name", "contact_email", "billing_email", "status", "callback_url",
-    "revenue_share_predictu", "allowed_categories", "allowed_origins",
-)  # fmt: skip
+    "name",
+    "contact_email",
+    "billing_email",
+    "status",
+    "callback_url",
+    "revenue_share_predictu",
+    "allowed_categories",
+    "allowed_origins",
+)
 
 hosts = st.sampled_from(["a.example.com", "b.example.org", "pay.casino.io", "x-y.games"])
 colours = st.from_regex(r"\A#[0-9a-fA-F]{6}\Z")

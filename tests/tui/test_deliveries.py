@@ -44,9 +44,12 @@ def worker(backend, receiver):
     """A delivery worker running in the background, as `serve` runs one."""
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
     running = DeliveryWorker(
-        factory=backend.factory, box=backend.box, sender=sender, clock=backend.clock,
+        factory=backend.factory,
+        box=backend.box,
+        sender=sender,
+        clock=backend.clock,
         config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
-    )  # fmt: skip
+    )
     stop = threading.Event()
     thread = threading.Thread(target=running.run, args=(stop,))
     thread.start()

@@ -42,9 +42,10 @@ async def _create(pilot, name):
     await pilot.press("n")
     await settle(pilot)
     for field, value in (
-        ("name", name), ("domain", "newcasino.example.com"),
+        ("name", name),
+        ("domain", "newcasino.example.com"),
         ("contact_email", "ops@newcasino.example.com"),
-    ):  # fmt: skip
+    ):
         pilot.app.screen.query_one(f"#input-{field}").value = value
     await _do(pilot)
 

@@ -98,7 +98,7 @@ async def test_another_admins_new_operator_appears_without_losing_the_cursor(con
                 domain="zeta.example.com",
                 contact_email="a@zeta.example.com",
                 revenue_share_predictu=30,
-            )  # fmt: skip
+            )
         )
         await pilot.pause(0.6)
         await settle(pilot)

@@ -36,9 +36,13 @@ def generate_keys(
     """A new key pair; the secret is in this response only. Earlier keys start their grace."""
     with session_scope(db) as session:
         return keys.generate_keys(
-            session=session, actor=actor, operator_id=operator_id,
-            data=data or KeyCreate(), box=box, clock=clock,
-        )  # fmt: skip
+            session=session,
+            actor=actor,
+            operator_id=operator_id,
+            data=data or KeyCreate(),
+            box=box,
+            clock=clock,
+        )
 
 
 @router.get("/public-key", responses=responses(404, 429), dependencies=[Depends(limit_by_client)])

@@ -33,10 +33,14 @@ CREATE_EXAMPLE = {
     "revenue_share_predictu": 25,
     "allowed_categories": ["politics", "sports", "crypto", "entertainment"],
     "config": {
-        "new_tier_limit": 15, "regular_tier_limit": 200, "vip_tier_limit": 2000,
-        "auto_promote_enabled": True, "auto_promote_days": 5, "auto_promote_trades": 3,
+        "new_tier_limit": 15,
+        "regular_tier_limit": 200,
+        "vip_tier_limit": 2000,
+        "auto_promote_enabled": True,
+        "auto_promote_days": 5,
+        "auto_promote_trades": 3,
     },
-}  # fmt: skip
+}
 _UPDATE_EXAMPLE = {
     "name": "Example Casino (Updated)",
     "status": "active",
@@ -127,8 +131,12 @@ def update_operator(
     """
     with session_scope(db) as session:
         updated = operators.update_operator(
-            session=session, actor=actor, operator_id=operator_id, data=data, clock=clock,
+            session=session,
+            actor=actor,
+            operator_id=operator_id,
+            data=data,
+            clock=clock,
             expected_version=expected_version(if_match),
-        )  # fmt: skip
+        )
     response.headers["ETag"] = etag(updated.operator.version)
     return updated

@@ -54,9 +54,12 @@ async def test_callback(
     def prepare() -> ping.PreparedPing:
         with session_scope(db, write=False) as session:
             return ping.prepare_ping(
-                session=session, operator_id=operator_id, data=data or PingRequest(), box=box,
+                session=session,
+                operator_id=operator_id,
+                data=data or PingRequest(),
+                box=box,
                 clock=clock,
-            )  # fmt: skip
+            )
 
     def record(prepared: ping.PreparedPing, result: PingResult) -> None:
         with session_scope(db) as session:

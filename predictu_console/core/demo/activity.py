@@ -83,8 +83,9 @@ def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return truncate_to_ms(start + (end - start) * rng.random())
 
 
-def _trade(activity: Activity, rng: random.Random, player: _Player, moment: datetime,
-           market: MarketInfo) -> None:  # fmt: skip
+def _trade(
+    activity: Activity, rng: random.Random, player: _Player, moment: datetime, market: MarketInfo
+) -> None:
     amount = cents(Decimal(rng.choice(_STAKES)) * Decimal(str(0.5 + rng.random())))
     price = Decimal(rng.randint(5, 95)) / 100
     side = rng.choice(("yes", "no"))
@@ -92,11 +93,19 @@ def _trade(activity: Activity, rng: random.Random, player: _Player, moment: date
     month = month_of(moment)
     activity.trades.append(
         {
-            "id": new_id("trd"), "operator_id": activity.operator_id, "player_id": player.id,
-            "market_id": market.id, "side": side, "amount": amount, "price": price, "fee": fee,
-            "share_predictu": activity.share, "month": month, "created_at": moment,
+            "id": new_id("trd"),
+            "operator_id": activity.operator_id,
+            "player_id": player.id,
+            "market_id": market.id,
+            "side": side,
+            "amount": amount,
+            "price": price,
+            "fee": fee,
+            "share_predictu": activity.share,
+            "month": month,
+            "created_at": moment,
         }
-    )  # fmt: skip
+    )
     holding = activity.holdings.setdefault((player.id, market.id, side), _Holding(market))
     holding.stake += amount - fee
     holding.shares += (amount - fee) / price
@@ -149,13 +158,18 @@ def _settle(activity: Activity) -> tuple[list[dict[str, Any]], dict[str, Decimal
         payouts[player_id] += payout
         rows.append(
             {
-                "id": new_id("pos"), "operator_id": activity.operator_id,
-                "player_id": player_id, "market_id": market_id, "side": side,
-                "stake": holding.stake, "shares": holding.shares,
+                "id": new_id("pos"),
+                "operator_id": activity.operator_id,
+                "player_id": player_id,
+                "market_id": market_id,
+                "side": side,
+                "stake": holding.stake,
+                "shares": holding.shares,
                 "status": "open" if settled_at is None else "settled",
-                "payout": None if settled_at is None else payout, "settled_at": settled_at,
+                "payout": None if settled_at is None else payout,
+                "settled_at": settled_at,
             }
-        )  # fmt: skip
+        )
     return rows, payouts
 
 

@@ -34,17 +34,26 @@ def _event(rng: random.Random, operator_id: str, at: datetime, kind: str | None)
     payloads: dict[str, dict[str, object]] = {
         "USER_REGISTERED": {"user_id": user, "external_player_id": player},
         "TRADE_PLACED": {
-            "trade_id": f"trd_demo{rng.randint(1000, 9999)}", "user_id": user,
-            "market_id": f"mkt_demo{rng.randint(0, 15):02d}", "side": rng.choice(("yes", "no")),
-            "amount": rng.choice((5, 10, 25, 50, 100)), "price": rng.choice((0.31, 0.42, 0.57)),
+            "trade_id": f"trd_demo{rng.randint(1000, 9999)}",
+            "user_id": user,
+            "market_id": f"mkt_demo{rng.randint(0, 15):02d}",
+            "side": rng.choice(("yes", "no")),
+            "amount": rng.choice((5, 10, 25, 50, 100)),
+            "price": rng.choice((0.31, 0.42, 0.57)),
         },
         "BALANCE_CHANGED": {
-            "user_id": user, "previous_balance": 120, "new_balance": 95, "reason": "trade"
+            "user_id": user,
+            "previous_balance": 120,
+            "new_balance": 95,
+            "reason": "trade",
         },
         "PAYOUT": {
-            "user_id": user, "previous_balance": 40, "new_balance": 82.5, "reason": "payout"
+            "user_id": user,
+            "previous_balance": 40,
+            "new_balance": 82.5,
+            "reason": "payout",
         },
-    }  # fmt: skip
+    }
     event = "BALANCE_CHANGED" if kind == "PAYOUT" else kind
     return DomainEvent.model_validate(
         {"event": event, "operator_id": operator_id, "timestamp": at, "payload": payloads[kind]}
@@ -52,38 +61,67 @@ def _event(rng: random.Random, operator_id: str, at: datetime, kind: str | None)
 
 
 def _add(
-    session: Session, rng: random.Random, *, operator_id: str, url: str, at: datetime,
-    tries: list[tuple[datetime, str | None]], kind: str | None = None,
-) -> Delivery:  # fmt: skip
+    session: Session,
+    rng: random.Random,
+    *,
+    operator_id: str,
+    url: str,
+    at: datetime,
+    tries: list[tuple[datetime, str | None]],
+    kind: str | None = None,
+) -> Delivery:
     """One delivery whose attempts started at the given times with the given errors."""
     delivery_id = new_id("dlv")
     event = _event(rng, operator_id, at, kind)
     body = body_of(event, delivery_id)
     ip = f"203.0.113.{rng.randint(2, 250)}"
     row = Delivery(
-        id=delivery_id, operator_id=operator_id, event=event.event,
-        body=body.decode(), status="pending", status_reason=None, attempt_count=len(tries),
-        failures=0, created_at=at, next_attempt_at=None,
-        last_attempt_at=tries[-1][0] if tries else None, delivered_at=None, lease_token=None,
-    )  # fmt: skip
+        id=delivery_id,
+        operator_id=operator_id,
+        event=event.event,
+        body=body.decode(),
+        status="pending",
+        status_reason=None,
+        attempt_count=len(tries),
+        failures=0,
+        created_at=at,
+        next_attempt_at=None,
+        last_attempt_at=tries[-1][0] if tries else None,
+        delivered_at=None,
+        lease_token=None,
+    )
     session.add(row)
     for number, (started, error) in enumerate(tries, start=1):
         session.add(
             DeliveryAttempt(
-                delivery_id=delivery_id, number=number, started_at=started, url=url,
-                worker="demo", http_status=None if error else 200,
+                delivery_id=delivery_id,
+                number=number,
+                started_at=started,
+                url=url,
+                worker="demo",
+                http_status=None if error else 200,
                 latency_ms=10_000 if error == "TIMEOUT" else rng.randint(40, 320),
-                error=error, error_message=FAILURES.get(error or ""), ip_resolved=ip,
+                error=error,
+                error_message=FAILURES.get(error or ""),
+                ip_resolved=ip,
                 tls_version=None if error else "TLSv1.3",
                 signature=sign(f"sk_demo_{operator_id}", body),
                 response_body=None if error else '{"status":"ok"}',
             )
-        )  # fmt: skip
+        )
     return row
 
 
-def seed_deliveries(session: Session, rng: random.Random, *, operator_id: str, url: str,
-                    failures: int, active_until: datetime, now: datetime) -> None:  # fmt: skip
+def seed_deliveries(
+    session: Session,
+    rng: random.Random,
+    *,
+    operator_id: str,
+    url: str,
+    failures: int,
+    active_until: datetime,
+    now: datetime,
+) -> None:
     """Deliveries from the operator's last active days, then, if `failures`, a payout's
     delivery that has failed that many times in a row and is waiting for its next retry
     (payouts reach inactive operators' players too)."""
@@ -99,8 +137,15 @@ def seed_deliveries(session: Session, rng: random.Random, *, operator_id: str, u
     if not failures:
         return
     starts = [first_failure + sum(waits[:n], timedelta()) for n in range(failures)]
-    row = _add(session, rng, operator_id=operator_id, url=url, at=first_failure,
-               tries=[(start, error) for start in starts], kind="PAYOUT")  # fmt: skip
+    row = _add(
+        session,
+        rng,
+        operator_id=operator_id,
+        url=url,
+        at=first_failure,
+        tries=[(start, error) for start in starts],
+        kind="PAYOUT",
+    )
     row.failures = failures
     row.status_reason = f"{error}: {FAILURES[error]}"
     row.next_attempt_at = starts[-1] + RETRY_DELAYS[failures - 1]

@@ -165,8 +165,14 @@ def _condensed(plan: list[Step]) -> list[Step]:
     return [*marks, *([("patch", setup)] if setup else []), *activation]
 
 
-def _onboard(session: Session, actor: Actor, clock: FrozenClock, spec: DemoOperator,
-             operator_id: str, rng: random.Random) -> None:  # fmt: skip
+def _onboard(
+    session: Session,
+    actor: Actor,
+    clock: FrozenClock,
+    spec: DemoOperator,
+    operator_id: str,
+    rng: random.Random,
+) -> None:
     plan = _onboarding_plan(spec, rng)
     for kind, fields in plan if spec.index < CAST_SIZE else _condensed(plan):
         clock.advance(timedelta(minutes=rng.randint(3, 90)))
@@ -176,8 +182,9 @@ def _onboard(session: Session, actor: Actor, clock: FrozenClock, spec: DemoOpera
             _mark_done(session, actor, clock.now(), operator_id, fields["step"])
 
 
-def _seed_operator(session: Session, actor: Actor, spec: DemoOperator, markets: list[MarketInfo],
-                   now: datetime) -> int:  # fmt: skip
+def _seed_operator(
+    session: Session, actor: Actor, spec: DemoOperator, markets: list[MarketInfo], now: datetime
+) -> int:
     rng = random.Random(f"demo-{spec.index}")
     clock = FrozenClock(now - timedelta(days=spec.age_days, minutes=rng.randint(0, 600)))
     created = operators.create_operator(
@@ -200,10 +207,16 @@ def _seed_operator(session: Session, actor: Actor, spec: DemoOperator, markets: 
     if spec.stage == "inactive":
         active_until = clock.now() + (now - clock.now()) * 0.7
     activity = generate(
-        rng=rng, operator_id=created.id, share=spec.revenue_share, categories=spec.categories,
-        players=spec.players, trades_per_player=spec.trades_per_player,
-        start=clock.now(), end=active_until, markets=markets,
-    )  # fmt: skip
+        rng=rng,
+        operator_id=created.id,
+        share=spec.revenue_share,
+        categories=spec.categories,
+        players=spec.players,
+        trades_per_player=spec.trades_per_player,
+        start=clock.now(),
+        end=active_until,
+        markets=markets,
+    )
     insert_activity(session, activity)
     failures = CALLBACK_TROUBLE.get(spec.domain, 0)
     if spec.index >= CAST_SIZE:
@@ -211,9 +224,14 @@ def _seed_operator(session: Session, actor: Actor, spec: DemoOperator, markets: 
     else:
         url = f"https://api.{spec.domain}/callbacks/predictu"
         seed_deliveries(
-            session, rng, operator_id=created.id, url=url, failures=failures,
-            active_until=active_until, now=now,
-        )  # fmt: skip
+            session,
+            rng,
+            operator_id=created.id,
+            url=url,
+            failures=failures,
+            active_until=active_until,
+            now=now,
+        )
     if failures:
         row = session.get(Operator, created.id)
         assert row is not None

@@ -5,8 +5,17 @@ from __future__ import annotations
 from predictu_console.core.models import OperatorPage
 
 SUMMARY_ROWS = 20
-COLUMNS = ("Operator", "Domain", "Status", "Onboarding", "Users", "Active 24h", "Volume",
-           "MTD revenue", "Callback")  # fmt: skip
+COLUMNS = (
+    "Operator",
+    "Domain",
+    "Status",
+    "Onboarding",
+    "Users",
+    "Active 24h",
+    "Volume",
+    "MTD revenue",
+    "Callback",
+)
 _RIGHT = {"Users", "Active 24h", "Volume", "MTD revenue"}
 
 

@@ -75,8 +75,11 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ping-box"):
             yield Label(f"Test the callback of {self.operator_name}", id="ping-title")
-            yield FormField("Callback URL (the configured one, or one to try)", "callback_url",
-                            self.callback_url)  # fmt: skip
+            yield FormField(
+                "Callback URL (the configured one, or one to try)",
+                "callback_url",
+                self.callback_url,
+            )
             yield FormField("Timeout in milliseconds (1–30000)", "timeout_ms", "10000")
             yield LoadingIndicator(id="ping-spinner")
             yield Static(id="ping-result")

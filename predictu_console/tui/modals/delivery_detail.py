@@ -136,7 +136,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
                         attempt.ip_resolved or "—",
                         attempt.tls_version or "—",
                     ],
-                )  # fmt: skip
+                )
                 for attempt in delivery.attempts
             ),
         )

@@ -242,7 +242,7 @@ class OnboardingWizardScreen(ConsoleScreen):
                 (detail.name, "bold"),
                 f"  {detail.domain}  ",
                 f"{detail.onboarding_step} of 8 steps done",
-            )  # fmt: skip
+            )
         )
         self.query_one("#record-summary", Static).update(panels.overview(detail))
         share = self.query_one("#input-revenue_share_predictu", Input)
@@ -271,10 +271,13 @@ class OnboardingWizardScreen(ConsoleScreen):
                 panels.origins(detail),
                 Text(""),
                 panels.onboarding(detail),
-            )  # fmt: skip
+            )
         )
-        open_steps = [n for n, s in enumerate(ONBOARDING_STEPS, 1)
-                      if not detail.onboarding_checklist[s].complete]  # fmt: skip
+        open_steps = [
+            n
+            for n, s in enumerate(ONBOARDING_STEPS, 1)
+            if not detail.onboarding_checklist[s].complete
+        ]
         if first_load or advance:
             target = open_steps[0] if open_steps else len(ONBOARDING_STEPS)
             self._show_page(target if first_load else max(target, self.current))

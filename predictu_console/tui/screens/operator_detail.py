@@ -28,10 +28,15 @@ from predictu_console.tui.widgets.tables import refill
 
 DELIVERIES_SHOWN = 50
 TABS = (
-    ("overview", "Overview"), ("branding", "Branding"), ("origins", "Origins"),
-    ("keys", "API keys"), ("onboarding", "Onboarding"), ("invoices", "Invoices"),
-    ("audit", "Audit"), ("deliveries", "Deliveries"),
-)  # fmt: skip
+    ("overview", "Overview"),
+    ("branding", "Branding"),
+    ("origins", "Origins"),
+    ("keys", "API keys"),
+    ("onboarding", "Onboarding"),
+    ("invoices", "Invoices"),
+    ("audit", "Audit"),
+    ("deliveries", "Deliveries"),
+)
 
 
 class OperatorDetailScreen(ConsoleScreen):
@@ -161,15 +166,23 @@ class OperatorDetailScreen(ConsoleScreen):
         """Fill the header and every tab."""
         self.detail = detail
         header = Text.assemble(
-            (detail.name, "bold"), "  ", detail.domain, "  ", status_text(detail.status),
-            "  callback ", health_text(detail.callback_status),
-            f"  onboarding {detail.onboarding_step}/8  ", (detail.id, "dim"),
-        )  # fmt: skip
+            (detail.name, "bold"),
+            "  ",
+            detail.domain,
+            "  ",
+            status_text(detail.status),
+            "  callback ",
+            health_text(detail.callback_status),
+            f"  onboarding {detail.onboarding_step}/8  ",
+            (detail.id, "dim"),
+        )
         self.query_one("#detail-header", Static).update(header)
         for key, render in (
-            ("overview", panels.overview), ("branding", panels.branding),
-            ("origins", panels.origins), ("onboarding", panels.onboarding),
-        ):  # fmt: skip
+            ("overview", panels.overview),
+            ("branding", panels.branding),
+            ("origins", panels.origins),
+            ("onboarding", panels.onboarding),
+        ):
             self.query_one(f"#{key}-body", Static).update(render(detail))
         self.query_one("#audit-body", Static).update(panels.audit_trail(history))
         now = self.console.backend.clock.now()
@@ -187,7 +200,7 @@ class OperatorDetailScreen(ConsoleScreen):
                         when(api_key.last_used_at),
                         expiry(api_key.expires_at, now),
                     ],
-                )  # fmt: skip
+                )
                 for api_key in detail.api_keys
             ),
         )
@@ -204,7 +217,7 @@ class OperatorDetailScreen(ConsoleScreen):
                         money(invoice.operator_share),
                         invoice.status,
                     ],
-                )  # fmt: skip
+                )
                 for invoice in detail.recent_invoices
             ),
         )

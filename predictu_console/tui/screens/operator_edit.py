@@ -51,14 +51,30 @@ FIELDS: list[tuple[str, str, Read, Convert]] = [
     ("Name", "name", lambda d: d.name, str),
     ("Contact email", "contact_email", lambda d: d.contact_email, str),
     ("Billing email", "billing_email", lambda d: d.billing_email, str),
-    ("Callback URL (HTTPS; empty clears it)", "callback_url", lambda d: d.callback_url or "",
-     optional_text),
-    ("Predictu revenue share %", "revenue_share_predictu",
-     lambda d: percent(d.revenue_share_predictu).rstrip("%"), number),
-    ("Market categories", "allowed_categories", lambda d: ", ".join(d.allowed_categories),
-     word_list),
-    ("Allowed origins (https://host[:port], comma-separated)", "allowed_origins",
-     lambda d: ", ".join(d.allowed_origins), word_list),
+    (
+        "Callback URL (HTTPS; empty clears it)",
+        "callback_url",
+        lambda d: d.callback_url or "",
+        optional_text,
+    ),
+    (
+        "Predictu revenue share %",
+        "revenue_share_predictu",
+        lambda d: percent(d.revenue_share_predictu).rstrip("%"),
+        number,
+    ),
+    (
+        "Market categories",
+        "allowed_categories",
+        lambda d: ", ".join(d.allowed_categories),
+        word_list,
+    ),
+    (
+        "Allowed origins (https://host[:port], comma-separated)",
+        "allowed_origins",
+        lambda d: ", ".join(d.allowed_origins),
+        word_list,
+    ),
     ("Primary colour", "branding.primary_color", lambda d: d.branding.primary_color, str),
     ("Secondary colour", "branding.secondary_color", lambda d: d.branding.secondary_color, str),
     ("Background", "branding.bg_primary", lambda d: d.branding.bg_primary, str),
@@ -66,20 +82,44 @@ FIELDS: list[tuple[str, str, Read, Convert]] = [
     ("Logo URL", "branding.logo_url", lambda d: d.branding.logo_url or "", optional_text),
     ("Icon URL", "branding.icon_url", lambda d: d.branding.icon_url or "", optional_text),
     ("New-tier limit", "config.new_tier_limit", lambda d: str(d.config.new_tier_limit), integer),
-    ("Regular-tier limit", "config.regular_tier_limit",
-     lambda d: str(d.config.regular_tier_limit), integer),
+    (
+        "Regular-tier limit",
+        "config.regular_tier_limit",
+        lambda d: str(d.config.regular_tier_limit),
+        integer,
+    ),
     ("VIP-tier limit", "config.vip_tier_limit", lambda d: str(d.config.vip_tier_limit), integer),
-    ("Auto-promote (yes/no)", "config.auto_promote_enabled",
-     lambda d: _flag(d.config.auto_promote_enabled), _yes_no),
-    ("Auto-promote after days", "config.auto_promote_days",
-     lambda d: str(d.config.auto_promote_days), integer),
-    ("Auto-promote after trades", "config.auto_promote_trades",
-     lambda d: str(d.config.auto_promote_trades), integer),
-    ("Daily loss limit (yes/no)", "config.daily_loss_limit_enabled",
-     lambda d: _flag(d.config.daily_loss_limit_enabled), _yes_no),
-    ("Can promote VIP (yes/no)", "config.can_promote_vip",
-     lambda d: _flag(d.config.can_promote_vip), _yes_no),
-]  # fmt: skip
+    (
+        "Auto-promote (yes/no)",
+        "config.auto_promote_enabled",
+        lambda d: _flag(d.config.auto_promote_enabled),
+        _yes_no,
+    ),
+    (
+        "Auto-promote after days",
+        "config.auto_promote_days",
+        lambda d: str(d.config.auto_promote_days),
+        integer,
+    ),
+    (
+        "Auto-promote after trades",
+        "config.auto_promote_trades",
+        lambda d: str(d.config.auto_promote_trades),
+        integer,
+    ),
+    (
+        "Daily loss limit (yes/no)",
+        "config.daily_loss_limit_enabled",
+        lambda d: _flag(d.config.daily_loss_limit_enabled),
+        _yes_no,
+    ),
+    (
+        "Can promote VIP (yes/no)",
+        "config.can_promote_vip",
+        lambda d: _flag(d.config.can_promote_vip),
+        _yes_no,
+    ),
+]
 
 
 def changes_table(changes: dict[str, FieldChange], *, flag_sensitive: bool = True) -> Table:
@@ -213,8 +253,9 @@ class OperatorEditScreen(ConsoleScreen):
             data, lambda: self.console.backend.update_operator(self.opened.id, data, version), done
         )
 
-    def _guarded(self, data: OperatorUpdate, call: Callable[[], Any],
-                 then: Callable[[Any], None]) -> None:  # fmt: skip
+    def _guarded(
+        self, data: OperatorUpdate, call: Callable[[], Any], then: Callable[[Any], None]
+    ) -> None:
         """Run `call` in this worker; route its outcome back to the UI thread."""
         app = self.console
         try:

@@ -26,10 +26,16 @@ PAGE_SIZE = 50
 STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
 SORTS = ("created", "name", "volume", "users")
 COLUMNS = (
-    ("name", "Name"), ("domain", "Domain"), ("status", "Status"), ("onboarding", "Onboarding"),
-    ("users", "Users"), ("volume", "Volume"), ("mtd", "MTD revenue"), ("health", "Callback"),
+    ("name", "Name"),
+    ("domain", "Domain"),
+    ("status", "Status"),
+    ("onboarding", "Onboarding"),
+    ("users", "Users"),
+    ("volume", "Volume"),
+    ("mtd", "MTD revenue"),
+    ("health", "Callback"),
     ("created", "Created"),
-)  # fmt: skip
+)
 NARROW = 120
 """Below this width the table keeps the columns an admin scans first."""
 WIDE_ONLY = {"domain", "mtd", "created"}
@@ -189,11 +195,16 @@ class OperatorListScreen(ConsoleScreen):
         filled = []
         for number, row in enumerate(rows):
             cells: dict[str, str | Text] = {
-                "name": row.name, "domain": row.domain, "status": status_text(row.status),
-                "onboarding": f"{row.onboarding_step}/8", "users": users[number],
-                "volume": volumes[number], "mtd": revenues[number],
-                "health": health_text(row.callback_status), "created": day(row.created_at),
-            }  # fmt: skip
+                "name": row.name,
+                "domain": row.domain,
+                "status": status_text(row.status),
+                "onboarding": f"{row.onboarding_step}/8",
+                "users": users[number],
+                "volume": volumes[number],
+                "mtd": revenues[number],
+                "health": health_text(row.callback_status),
+                "created": day(row.created_at),
+            }
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
         first = page.offset + 1 if page.operators else 0

@@ -68,7 +68,7 @@ class DeliveryLog(Vertical):
                         due(row.next_attempt_at, now) if row.status == "pending" else "—",
                         row.id,
                     ],
-                )  # fmt: skip
+                )
                 for row in page.deliveries
             ),
         )

@@ -74,7 +74,7 @@ def overview(op: OperatorDetail) -> RenderableType:
                 ("Can promote VIP", "yes" if config.can_promote_vip else "no"),
             ],
             "Configuration",
-        ),  # fmt: skip
+        ),
         Text(""),
         _pairs(
             [

@@ -74,14 +74,23 @@ class TextTable(DataTable[str | Text]):
                 row_key, line_no, base_style, cursor_location, hover_location
             )
         cache_key = (
-            row_key, line_no, base_style, cursor_location, hover_location, self.cursor_type,
-            self.show_cursor, self._show_hover_cursor, self._update_count,
+            row_key,
+            line_no,
+            base_style,
+            cursor_location,
+            hover_location,
+            self.cursor_type,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._update_count,
             self._pseudo_class_state,
-        )  # fmt: skip
+        )
         painted = self._row_render_cache.get(cache_key)
         if painted is None:
-            painted = [], self._painted_row(row_index, cells, base_style, cursor_location,
-                                            hover_location)  # fmt: skip
+            painted = (
+                [],
+                self._painted_row(row_index, cells, base_style, cursor_location, hover_location),
+            )
             self._row_render_cache[cache_key] = painted
         return painted
 
@@ -107,17 +116,27 @@ class TextTable(DataTable[str | Text]):
         hover_location: Coordinate,
     ) -> SegmentLines:
         """DataTable's row, as `_render_line_in_row` paints it with a row cursor."""
-        styles_key = (row_index % 2 if self.zebra_stripes else -1, base_style,
-                      self._pseudo_class_state)  # fmt: skip
+        styles_key = (
+            row_index % 2 if self.zebra_stripes else -1,
+            base_style,
+            self._pseudo_class_state,
+        )
         row_style = self._row_styles.get(styles_key)
         if row_style is None:
             row_style = self._row_styles[styles_key] = self._get_row_style(row_index, base_style)
         cursor = row_index == cursor_location.row
         hover = row_index == hover_location.row
         component_style, post_style = self._get_styles_to_render_cell(
-            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
-        )  # fmt: skip
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
         console, padding = self.app.console, self.cell_padding
         painted, width = [], 0
         columns = zip(self.ordered_columns, cells, strict=True)
@@ -127,9 +146,16 @@ class TextTable(DataTable[str | Text]):
             painted.append(_one_line(cell, cell_width, padding, console, style, post_style))
             width += cell_width
         edge_style, _ = self._get_styles_to_render_cell(
-            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
-            False, False,
-        )  # fmt: skip
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
         edge = max(0, self.size.width - width - self._row_label_column_width)
         painted.append([Segment(" " * edge, row_style + edge_style + _beyond(row_index))])
         return painted
