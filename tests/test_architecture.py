@@ -49,3 +49,16 @@ def test_every_non_python_file_the_package_needs_is_declared_package_data():
     declared = {path for pattern in patterns for path in package.glob(pattern)}  # as setuptools
     assert needed
     assert sorted(map(str, needed - declared)) == [], "add them to [tool.setuptools.package-data]"
+
+
+def test_no_module_of_the_package_is_part_of_an_import_cycle():
+    import grimp
+
+    graph = grimp.build_graph("predictu_console")
+    in_cycles = sorted(
+        importer
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if graph.find_shortest_chain(importer=imported, imported=importer)
+    )
+    assert in_cycles == [], "modules that import, directly or not, something importing them"

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.command import Hit, Hits, Provider
 
 from predictu_console.core.models import OperatorListQuery
-
-if TYPE_CHECKING:
-    from predictu_console.tui.app import PredictuApp
+from predictu_console.tui.base import Console
 
 
 class OperatorCommands(Provider):
     """Finds operators as you type and opens the chosen one."""
 
     async def search(self, query: str) -> Hits:
-        app = cast("PredictuApp", self.app)
+        app = cast(Console, self.app)
         term = query.strip()
         if len(term) < 2:
             return

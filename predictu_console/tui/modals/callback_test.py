@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,29 +11,10 @@ from textual.widgets import Button, Label, LoadingIndicator, Static
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.core.validation import parse
+from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
-from predictu_console.tui.screens.base import ConsoleModal
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
-
-
-def verdict(result: PingResult) -> Table:
-    """Status, latency, TLS, IP and signature on success; the error and its suggestion else."""
-    outcome = result.test_result
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column()
-    if result.success:
-        table.add_row("Result", Text("✓ delivered and acknowledged", style="bold green"))
-        table.add_row("HTTP status", str(outcome.http_status))
-    else:
-        table.add_row("Result", Text(f"✗ {outcome.error}", style="bold red"))
-        table.add_row("What happened", outcome.error_message or "")
-        table.add_row("Try", outcome.suggestion or "")
-    table.add_row("Latency", f"{outcome.latency_ms} ms")
-    table.add_row("TLS", outcome.tls_version or "—")
-    table.add_row("Address", outcome.ip_resolved or "—")
-    table.add_row("Signature", outcome.signature_sent or "—")
-    return table
+from predictu_console.tui.widgets.ping_verdict import verdict
 
 
 class CallbackTestModal(ConsoleModal[PingResult | None]):

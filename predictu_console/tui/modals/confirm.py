@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from predictu_console.tui.screens.base import ConsoleModal
+from predictu_console.tui.base import ConsoleModal
 
 
 class ConfirmModal(ConsoleModal[bool]):

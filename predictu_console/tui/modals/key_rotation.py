@@ -15,9 +15,9 @@ from textual.widgets import Button, Label, Static
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.core.validation import parse
+from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.formatting import when
-from predictu_console.tui.screens.base import ConsoleModal
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 

@@ -14,8 +14,8 @@ from predictu_console.core.errors import Conflict, ValidationFailed
 from predictu_console.core.fields import CATEGORIES
 from predictu_console.core.models import OperatorCreate, OperatorOut
 from predictu_console.core.validation import parse
+from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import number, word_list
-from predictu_console.tui.screens.base import ConsoleModal
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 if TYPE_CHECKING:
@@ -95,9 +95,9 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def create(self, data: OperatorCreate) -> None:
-        app = self.console
+        app = self.app
         try:
-            created = app.backend.create_operator(data)
+            created = self.console.backend.create_operator(data)
         except (ValidationFailed, Conflict) as error:
             app.call_from_thread(self.show_errors, error.fields or {"name": error.message})
             return

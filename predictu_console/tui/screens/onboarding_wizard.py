@@ -32,13 +32,13 @@ from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import ONBOARDING_STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.core.validation import parse
+from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
 from predictu_console.tui.formatting import percent
-from predictu_console.tui.modals.callback_test import verdict
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
-from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
 
 COLOURS = ("primary_color", "secondary_color", "bg_primary", "bg_secondary")

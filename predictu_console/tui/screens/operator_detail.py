@@ -14,12 +14,12 @@ from predictu_console.core.audit import AuditRecord
 from predictu_console.core.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
-from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels

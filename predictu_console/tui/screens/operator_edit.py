@@ -25,10 +25,10 @@ from predictu_console.core.errors import Conflict, StaleVersion, ValidationFaile
 from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUpdate
 from predictu_console.core.notifications import sensitive_changes
 from predictu_console.core.validation import parse
+from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
 from predictu_console.tui.formatting import percent
 from predictu_console.tui.modals.confirm import ConfirmModal
-from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 if TYPE_CHECKING:
@@ -257,11 +257,11 @@ class OperatorEditScreen(ConsoleScreen):
         self, data: OperatorUpdate, call: Callable[[], Any], then: Callable[[Any], None]
     ) -> None:
         """Run `call` in this worker; route its outcome back to the UI thread."""
-        app = self.console
+        app = self.app
         try:
             result = call()
         except StaleVersion:
-            current = app.backend.get_operator(self.opened.id)
+            current = self.console.backend.get_operator(self.opened.id)
             app.call_from_thread(self.stale, data, current)
         except (ValidationFailed, Conflict) as error:
             app.call_from_thread(self.show_errors, error.fields or {"status": error.message})

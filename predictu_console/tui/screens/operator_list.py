@@ -12,9 +12,9 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
-from predictu_console.tui.screens.base import ConsoleScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.tables import TextTable, refill

@@ -1,0 +1,28 @@
+"""The outcome of a test PING as a small table: the callback dialog and the wizard show it."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from predictu_console.core.ping import PingResult
+
+
+def verdict(result: PingResult) -> Table:
+    """Status, latency, TLS, IP and signature on success; the error and its suggestion else."""
+    outcome = result.test_result
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    if result.success:
+        table.add_row("Result", Text("✓ delivered and acknowledged", style="bold green"))
+        table.add_row("HTTP status", str(outcome.http_status))
+    else:
+        table.add_row("Result", Text(f"✗ {outcome.error}", style="bold red"))
+        table.add_row("What happened", outcome.error_message or "")
+        table.add_row("Try", outcome.suggestion or "")
+    table.add_row("Latency", f"{outcome.latency_ms} ms")
+    table.add_row("TLS", outcome.tls_version or "—")
+    table.add_row("Address", outcome.ip_resolved or "—")
+    table.add_row("Signature", outcome.signature_sent or "—")
+    return table
