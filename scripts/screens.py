@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from predictu_console.core import ids
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
@@ -46,9 +47,15 @@ def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let every worker finish and the screen repaint."""
+    """Let every worker finish and the screen repaint, with input cursors steadily shown.
+
+    A blinking cursor is drawn or not depending on when the picture is taken: on a busy
+    machine that made snapshots of forms differ from run to run.
+    """
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool
@@ -27,16 +28,28 @@ from predictu_console.core.fields import (
     Timestamp,
 )
 
-ONBOARDING_STEPS = (
-    "create_record",
-    "configure_revenue",
-    "generate_keys",
-    "set_callback",
-    "test_ping",
-    "configure_branding",
-    "whitelist_origins",
-    "activate",
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    """One step of the checklist: its id in the API, and its names for people."""
+
+    id: str
+    label: str
+    short_label: str
+
+
+STEPS = (
+    OnboardingStep("create_record", "Create the operator record", "Record"),
+    OnboardingStep("configure_revenue", "Confirm the revenue share", "Revenue"),
+    OnboardingStep("generate_keys", "Generate API keys", "Keys"),
+    OnboardingStep("set_callback", "Set the callback URL", "Callback"),
+    OnboardingStep("test_ping", "Test the callback (PING)", "PING"),
+    OnboardingStep("configure_branding", "Configure branding", "Branding"),
+    OnboardingStep("whitelist_origins", "Whitelist iframe origins", "Origins"),
+    OnboardingStep("activate", "Activate", "Activate"),
 )
+"""The eight steps in order: the one table every front end names them from."""
+ONBOARDING_STEPS = tuple(step.id for step in STEPS)
 
 
 class InputModel(BaseModel):

@@ -26,21 +26,9 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
     ]
     DEFAULT_CSS = """
     CallbackTestModal {
-        align: center middle;
-        #ping-box {
-            width: 100;
-            max-width: 95%;
-            height: auto;
-            border: thick $accent;
-            background: $surface;
-            padding: 1 2;
-        }
-        #ping-title { text-style: bold; margin-bottom: 1; }
         #ping-spinner { height: 3; display: none; }
         &.-sending #ping-spinner { display: block; }
         #ping-result { height: auto; margin-top: 1; }
-        #ping-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        #ping-buttons Button { margin-left: 2; }
     }
     """
 
@@ -52,8 +40,12 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         self.result: PingResult | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="ping-box"):
-            yield Label(f"Test the callback of {self.operator_name}", id="ping-title")
+        with Vertical(id="ping-box", classes="dialog"):
+            yield Label(
+                f"Test the callback of {self.operator_name}",
+                id="ping-title",
+                classes="dialog-title",
+            )
             yield FormField(
                 "Callback URL (the configured one, or one to try)",
                 "callback_url",
@@ -62,7 +54,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
             yield FormField("Timeout in milliseconds (1–30000)", "timeout_ms", "10000")
             yield LoadingIndicator(id="ping-spinner")
             yield Static(id="ping-result")
-            with Horizontal(id="ping-buttons"):
+            with Horizontal(id="ping-buttons", classes="dialog-buttons"):
                 yield Button("Close (Esc)", id="close")
                 yield Button("Send PING (Ctrl+S)", id="send", variant="primary")
 

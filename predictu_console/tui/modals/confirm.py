@@ -19,23 +19,6 @@ class ConfirmModal(ConsoleModal[bool]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("y", "confirm", "Confirm", id="confirm"),
     ]
-    DEFAULT_CSS = """
-    ConfirmModal {
-        align: center middle;
-        #confirm-box {
-            width: 80;
-            max-width: 95%;
-            height: auto;
-            max-height: 90%;
-            border: thick $accent;
-            background: $surface;
-            padding: 1 2;
-        }
-        #confirm-title { text-style: bold; margin-bottom: 1; }
-        #confirm-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        #confirm-buttons Button { margin-left: 2; }
-    }
-    """
 
     def __init__(self, title: str, body: RenderableType, *, confirm_label: str = "Confirm") -> None:
         super().__init__()
@@ -44,10 +27,10 @@ class ConfirmModal(ConsoleModal[bool]):
         self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Label(self.title_text, id="confirm-title")
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Label(self.title_text, id="confirm-title", classes="dialog-title")
             yield Static(self.body, id="confirm-body")
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button(f"{self.confirm_label} (y)", id="confirm", variant="primary")
 

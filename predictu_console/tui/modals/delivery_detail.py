@@ -74,16 +74,6 @@ class DeliveryDetailModal(ConsoleModal[None]):
     ]
     DEFAULT_CSS = """
     DeliveryDetailModal {
-        align: center middle;
-        #delivery-box {
-            width: 120;
-            max-width: 98%;
-            height: 90%;
-            border: thick $accent;
-            background: $surface;
-            padding: 0 1;
-        }
-        #delivery-title { text-style: bold; margin: 1 0; }
         #delivery-scroll { height: 1fr; }
         #attempt-view { margin-top: 1; }
         .section { text-style: bold; margin-top: 1; }
@@ -97,8 +87,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
         self.delivery: DeliveryDetail | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="delivery-box"):
-            yield Label(f"Delivery {self.delivery_id}", id="delivery-title")
+        with Vertical(id="delivery-box", classes="dialog -tall"):
+            yield Label(f"Delivery {self.delivery_id}", id="delivery-title", classes="dialog-title")
             with VerticalScroll(id="delivery-scroll"):
                 yield Static("Loading…", id="delivery-summary")
                 yield Label("Attempts", classes="section")

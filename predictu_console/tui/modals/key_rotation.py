@@ -31,18 +31,6 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
     ]
     DEFAULT_CSS = """
     KeyRotationModal {
-        align: center middle;
-        #keys-box {
-            width: 90;
-            max-width: 95%;
-            height: auto;
-            border: thick $accent;
-            background: $surface;
-            padding: 1 2;
-        }
-        #keys-title { text-style: bold; margin-bottom: 1; }
-        #keys-buttons, #secret-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        #keys-buttons Button, #secret-buttons Button { margin-left: 2; }
         #request-view { height: auto; }
         #secret-view { display: none; height: auto; }
         #secret-value { border: round $warning; padding: 0 1; }
@@ -60,14 +48,16 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
 
     def compose(self) -> ComposeResult:
         verb = "Rotate" if self.has_keys else "Generate"
-        with Vertical(id="keys-box"):
-            yield Label(f"{verb} API keys for {self.operator_name}", id="keys-title")
+        with Vertical(id="keys-box", classes="dialog"):
+            yield Label(
+                f"{verb} API keys for {self.operator_name}", id="keys-title", classes="dialog-title"
+            )
             with Vertical(id="request-view"):
                 yield FormField("Label", "label", "API Key")
                 yield FormField(
                     "Grace period for the current keys, in hours (1–72)", "grace_period_hours", "24"
                 )
-                with Horizontal(id="keys-buttons"):
+                with Horizontal(id="keys-buttons", classes="dialog-buttons"):
                     yield Button("Cancel (Esc)", id="cancel")
                     yield Button(f"{verb} (Ctrl+S)", id="generate", variant="primary")
             with Vertical(id="secret-view"):
@@ -78,7 +68,7 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
                     "clipboard (OSC 52); if your terminal blocks that, select it above.",
                     classes="muted",
                 )
-                with Horizontal(id="secret-buttons"):
+                with Horizontal(id="secret-buttons", classes="dialog-buttons"):
                     yield Button("Copy secret (c)", id="copy")
                     yield Button("I have stored it", id="stored", variant="warning")
 

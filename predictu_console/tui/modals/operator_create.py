@@ -29,33 +29,17 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Create", id="save"),
     ]
-    DEFAULT_CSS = """
-    OperatorCreateModal {
-        align: center middle;
-        #create-box {
-            width: 76;
-            max-width: 95%;
-            height: 90%;
-            border: thick $accent;
-            background: $surface;
-            padding: 0 2;
-        }
-        #create-title { text-style: bold; margin: 1 0; }
-        #create-buttons { height: auto; align-horizontal: right; margin: 1 0; }
-        #create-buttons Button { margin-left: 2; }
-    }
-    """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="create-box"):
-            yield Label("New operator", id="create-title")
+        with VerticalScroll(id="create-box", classes="dialog -tall"):
+            yield Label("New operator", id="create-title", classes="dialog-title")
             yield FormField("Name (3–100 characters, unique)", "name")
             yield FormField("Domain (bare hostname)", "domain", placeholder="luckyspin.io")
             yield FormField("Contact email", "contact_email", placeholder="admin@luckyspin.io")
             yield FormField("Billing email (defaults to the contact email)", "billing_email")
             yield FormField("Predictu revenue share % (1–99)", "revenue_share_predictu", "30")
             yield FormField("Market categories", "allowed_categories", ", ".join(CATEGORIES))
-            with Horizontal(id="create-buttons"):
+            with Horizontal(id="create-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Create (Ctrl+S)", id="save", variant="primary")
 

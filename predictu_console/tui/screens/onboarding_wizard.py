@@ -29,7 +29,7 @@ from textual.widgets import (
 
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
-from predictu_console.core.models import ONBOARDING_STEPS, OperatorDetail, OperatorUpdate
+from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
@@ -294,10 +294,10 @@ class OnboardingWizardScreen(ConsoleScreen):
             inputs = self.query_one(f"#step-{page}").query(Input)
             (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
         self.query_one("#wizard-steps", Static).update(step_indicator(self.detail, page))
-        step = ONBOARDING_STEPS[page - 1]
-        done = "  (done)" if self.detail.onboarding_checklist[step].complete else ""
+        step = STEPS[page - 1]
+        done = "  (done)" if self.detail.onboarding_checklist[step.id].complete else ""
         self.query_one("#wizard-hint", Static).update(
-            f"Step {page}: {panels.STEP_LABELS[step]}{done}. {HINTS[page]}"
+            f"Step {page}: {step.label}{done}. {HINTS[page]}"
         )
 
     def _show_origins(self) -> None:

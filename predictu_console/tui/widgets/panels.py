@@ -7,19 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
-from predictu_console.core.models import ONBOARDING_STEPS, OperatorDetail
+from predictu_console.core.models import STEPS, OperatorDetail
 from predictu_console.tui.formatting import money, percent, when
-
-STEP_LABELS = {
-    "create_record": "Create the operator record",
-    "configure_revenue": "Confirm the revenue share",
-    "generate_keys": "Generate API keys",
-    "set_callback": "Set the callback URL",
-    "test_ping": "Test the callback (PING)",
-    "configure_branding": "Configure branding",
-    "whitelist_origins": "Whitelist iframe origins",
-    "activate": "Activate",
-}
 
 
 def _pairs(rows: list[tuple[str, str]], title: str) -> Table:
@@ -116,10 +105,10 @@ def onboarding(op: OperatorDetail) -> RenderableType:
     table.add_column("")
     table.add_column("Step")
     table.add_column("Completed")
-    for number, step in enumerate(ONBOARDING_STEPS, start=1):
-        item = op.onboarding_checklist[step]
+    for number, step in enumerate(STEPS, start=1):
+        item = op.onboarding_checklist[step.id]
         mark = Text("✓", style="green") if item.complete else Text("○", style="dim")
-        table.add_row(mark, f"{number}. {STEP_LABELS[step]}", when(item.completed_at))
+        table.add_row(mark, f"{number}. {step.label}", when(item.completed_at))
     return Group(Text(f"{op.onboarding_step} of 8 steps complete\n", style="bold"), table)
 
 
