@@ -47,6 +47,7 @@ KEY_MISMATCH = (
     "(or master.key in the data directory) is not the master key this database was written with"
 )
 _KEY_INFO = "predictu.audit_key"
+_CHECKPOINT_INFO = "predictu.audit_checkpoint"
 
 
 class AuditRecord(BaseModel):
@@ -138,7 +139,11 @@ def record(
     lock_audit_chain(session)
     key = chain_key(session)
     head_seq, head_hash = _head(session)
-    _sealed(session, key, session.get(AuditCheckpoint, CHECKPOINT_ID), head_seq=head_seq)
+    # The identity map holds rows weakly: keeping the checkpoint referenced for the session's
+    # life lets the next append in this transaction skip its query.
+    session.info[_CHECKPOINT_INFO] = _sealed(
+        session, key, session.get(AuditCheckpoint, CHECKPOINT_ID), head_seq=head_seq
+    )
     entry = AuditEntry(
         seq=head_seq + 1,
         at=at,

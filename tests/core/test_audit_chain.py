@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from alembic import command
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import sessionmaker
 
 from predictu_console.core import audit
 from predictu_console.core.audit import AuditQuery
@@ -234,3 +235,12 @@ def test_a_database_from_before_the_keyed_chain_keeps_its_rows_and_they_stay_pro
     with session_scope(session_factory) as session:
         session.execute(update(AuditCheckpoint).values(keyed_from=5))
     assert "checkpoint was altered" in _verify(session_factory).reason
+
+
+def test_a_session_without_the_settings_is_refused_before_it_writes_a_row(session_factory, clock):
+    bare = sessionmaker(engine_of(session_factory))
+    with pytest.raises(RuntimeError, match="make_session_factory"):
+        with session_scope(bare) as session:
+            audit.record(session, actor=None, action="unkeyed.write", at=clock.now())
+
+    assert _verify(session_factory).checked == 0
