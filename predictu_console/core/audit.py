@@ -68,6 +68,7 @@ class ChainCheck(BaseModel):
 
     ok: bool
     checked: int
+    """Rows from the first one known intact, verified now or (for a page) by an earlier check."""
     broken_seq: int | None = None
     reason: str | None = None
     unkeyed: int = 0
