@@ -193,7 +193,15 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
         check = audit.verify_chain(session)
     if check.ok:
         print(f"ok: {check.checked} audit rows, chain intact")
+        if check.unkeyed:
+            print(
+                f"(rows 1–{check.unkeyed} were written before the chain was keyed "
+                "and are checked with plain SHA-256)"
+            )
         return EXIT_OK
+    if check.broken_seq is None:
+        print(f"broken: {check.reason}", file=sys.stderr)
+        return EXIT_FAILED
     print(f"broken at row {check.broken_seq}: {check.reason}", file=sys.stderr)
     print(f"({check.checked} rows before it are intact)", file=sys.stderr)
     return EXIT_FAILED

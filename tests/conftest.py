@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 from collections.abc import Iterator
@@ -83,10 +84,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+TEST_MASTER_KEY = base64.b64encode(bytes(range(32))).decode()
+"""The master key of `tests/factories.py`'s BOX: the tests' processes and the servers and
+workers they start share it, and with it the audit key."""
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     # Rate limits have their own tests; elsewhere they would only make tests wait.
-    return Settings(home=tmp_path / "home", database_url=database_url, rate_limits=False)
+    return Settings(
+        home=tmp_path / "home",
+        database_url=database_url,
+        rate_limits=False,
+        master_key=TEST_MASTER_KEY,
+    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -78,6 +79,15 @@ def test_audit_verify_reports_ok_then_the_first_broken_row(env, database_url):
     broken = run("audit", "verify", env=env)
     assert broken.returncode == 1
     assert "broken at row 1" in broken.stderr
+
+
+def test_audit_verify_names_a_master_key_that_is_not_the_chains(env):
+    run("admin", "create", "ana@predictu.com", env=env)
+    other = {**env, "PREDICTU_MASTER_KEY": base64.b64encode(bytes(32)).decode()}
+
+    broken = run("audit", "verify", env=other)
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("broken: the audit key does not match")
 
 
 def test_db_upgrade_creates_the_default_sqlite_database(tmp_path):

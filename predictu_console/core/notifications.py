@@ -10,8 +10,10 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from predictu_console.core import audit
 from predictu_console.core.fields import Timestamp
 from predictu_console.core.ids import new_id
+from predictu_console.core.models import Actor
 from predictu_console.db.tables import Admin, Notification
 
 SENSITIVE_FIELDS = ("status", "revenue_share_predictu", "config")
@@ -78,11 +80,20 @@ def list_notifications(
     return [NotificationOut.model_validate(row, from_attributes=True) for row in rows]
 
 
-def mark_read(session: Session, *, admin_id: str, at: datetime) -> int:
-    """Mark every unread notification of the admin read; returns how many changed."""
+def mark_read(session: Session, *, actor: Actor, at: datetime) -> int:
+    """Mark every unread notification of the acting admin read, audited; returns how many."""
     result = session.execute(
         update(Notification)
-        .where(Notification.admin_id == admin_id, Notification.read_at.is_(None))
+        .where(Notification.admin_id == actor.admin_id, Notification.read_at.is_(None))
         .values(read_at=at)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        audit.record(
+            session,
+            actor=actor,
+            action="notifications.read",
+            at=at,
+            changes={"notifications.unread": {"from": count, "to": 0}},
+        )
+    return count

@@ -181,11 +181,27 @@ def record_ping(
     result: PingResult,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Callback health and onboarding step 5, for a PING to the configured URL only."""
+    """The PING's audit row; callback health and onboarding step 5 for the configured URL only.
+
+    A PING to any other URL (one being tried before it is saved, or one replaced meanwhile)
+    is audited with the URL and the outcome, and changes nothing else.
+    """
     operator = load_operator(session, prepared.operator_id, for_update=True)
-    if not prepared.to_configured_url or operator.callback_url != prepared.url:
-        return
     now = clock.now()
+    if not prepared.to_configured_url or operator.callback_url != prepared.url:
+        outcome = "success" if result.success else result.test_result.error
+        audit.record(
+            session,
+            actor=actor,
+            action="callback.url_tested",
+            at=now,
+            operator_id=operator.id,
+            changes={
+                "test_ping.url": {"from": None, "to": prepared.url},
+                "test_ping.outcome": {"from": None, "to": outcome},
+            },
+        )
+        return
     changes = callback_health.record_outcome(session, operator, success=result.success, at=now)
     if result.success and onboarding.complete(operator, "test_ping", now):
         changes["onboarding.test_ping"] = {"from": None, "to": format_timestamp(now)}

@@ -63,9 +63,18 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, **pool)
 
 
+SETTINGS_INFO = "predictu.settings"
+"""Key of `Session.info` holding the settings the factory was made from: the audit log keys
+its chain with a key core derives from them, on every path that writes."""
+
+
 def make_session_factory(settings: Settings) -> SessionFactory:
     """A session factory on the configured database; sessions are not shared between threads."""
-    return sessionmaker(make_engine(settings.effective_database_url), expire_on_commit=False)
+    return sessionmaker(
+        make_engine(settings.effective_database_url),
+        expire_on_commit=False,
+        info={SETTINGS_INFO: settings},
+    )
 
 
 def engine_of(factory: SessionFactory) -> Engine:

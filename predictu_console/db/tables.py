@@ -128,6 +128,24 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """The audit chain's seal, one row: where keyed rows begin and how far the chain verified.
+
+    `key_check` identifies the audit key without revealing it; `mac` covers the other fields,
+    so moving the boundary or the checkpoint needs the key (see `core/audit.py`).
+    """
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    keyed_from: Mapped[int]
+    verified_seq: Mapped[int]
+    verified_hash: Mapped[str] = mapped_column(String(64))
+    key_check: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 class Notification(Base):
     """A message to one God Mode admin about a sensitive change."""
 

@@ -6,8 +6,12 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from predictu_console.api.app import create_app
+from predictu_console.core import audit
+from predictu_console.db.session import session_scope
+from predictu_console.db.tables import AuditEntry
 from tests.factories import operator_payload
 
 BASE = "/api/s2s"
@@ -71,6 +75,7 @@ def test_a_script_reads_the_audit_of_its_changes(client, auth, operator_url, god
         "checked": page["chain"]["checked"],
         "broken_seq": None,
         "reason": None,
+        "unkeyed": 0,
     }
     assert page["total"] >= 4 and len(page["entries"]) == 2
     assert page["entries"][0]["action"] in ("KEY_ROTATED", "onboarding.step_completed")
@@ -78,6 +83,43 @@ def test_a_script_reads_the_audit_of_its_changes(client, auth, operator_url, god
     updated = next(entry for entry in entries if entry["action"] == "operator.updated")
     assert updated["changes"]["revenue_share_predictu"] == {"from": 30, "to": 35}
     assert updated["actor_email"] == god.email
+
+
+def test_reading_the_audit_again_verifies_only_the_rows_written_since(
+    client, auth, operator_url, monkeypatch
+):
+    hashed: list[int] = []
+    real = audit.entry_hash
+
+    def counting(entry, **kwargs):
+        hashed.append(entry.seq)
+        return real(entry, **kwargs)
+
+    monkeypatch.setattr(audit, "entry_hash", counting)
+    first = client.get(f"{operator_url}/audit", headers=auth).json()["chain"]
+    assert first["ok"] and len(hashed) == first["checked"]
+
+    hashed.clear()
+    for _ in range(3):
+        assert client.get(f"{operator_url}/audit", headers=auth).json()["chain"]["ok"]
+    assert hashed == []
+
+    client.patch(operator_url, json={"contact_email": "new@example.com"}, headers=auth)
+    hashed.clear()
+    latest = client.get(f"{operator_url}/audit", headers=auth).json()["chain"]
+    assert (latest["ok"], hashed) == (True, [latest["checked"]])
+
+
+def test_notifications_marked_read_leave_an_audit_row(client, auth, operator_url, session_factory):
+    client.patch(operator_url, json={"revenue_share_predictu": 35}, headers=auth)
+    assert client.post(f"{BASE}/notifications/read", headers=auth).json()["marked_read"] == 1
+
+    with session_scope(session_factory, write=False) as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert (last.action, last.changes) == (
+        "notifications.read",
+        {"notifications.unread": {"from": 1, "to": 0}},
+    )
 
 
 def test_audit_of_an_unknown_operator_is_404_and_bad_paging_400(client, auth, operator_url):

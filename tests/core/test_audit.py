@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import delete, update
+import json
 
-from predictu_console.core import audit
+import pytest
+from sqlalchemy import delete, select, update
+
+from predictu_console.core import audit, notifications, operators, ping
+from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.errors import NameExists
+from predictu_console.core.ping import PingRequest
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import AuditEntry
-from tests.factories import make_operator
+from tests.factories import BOX, keyed_operator, make_operator
 from tests.factories import update as patch
 
 
@@ -61,7 +65,7 @@ def test_a_rehashed_row_still_breaks_the_next_link(session_factory, history):
     with session_scope(session_factory) as session:
         row = session.get(AuditEntry, 2)
         row.actor_email = "someone-else@predictu.com"
-        row.hash = audit.entry_hash(row)
+        row.hash = audit.entry_hash(row, key=audit.chain_key(session))
 
     check = _verify(session_factory)
     assert (check.ok, check.broken_seq) == (False, 3)
@@ -76,3 +80,60 @@ def test_a_rolled_back_change_leaves_no_audit_row(session_factory, god, clock):
     with session_scope(session_factory, write=False) as session:
         actions = [row.action for row in session.query(AuditEntry).order_by(AuditEntry.seq)]
     assert actions == ["admin.created", "operator.created"]
+
+
+def _rows(session_factory, action):
+    with session_scope(session_factory, write=False) as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == action))
+        return [audit.AuditRecord.model_validate(row, from_attributes=True) for row in rows]
+
+
+@pytest.mark.parametrize(("path", "outcome"), [("/ok?new", "success"), ("/error", "HTTP_ERROR")])
+def test_a_ping_to_an_unsaved_url_is_audited_with_the_url_and_outcome_but_no_secret(
+    session_factory, god, clock, receiver, path, outcome
+):
+    operator_id, secret = keyed_operator(
+        session_factory, god, clock, callback_url=f"{receiver.url}/ok"
+    )
+    url = receiver.url + path
+    with session_scope(session_factory, write=False) as session:
+        prepared = ping.prepare_ping(
+            session=session,
+            operator_id=operator_id,
+            data=PingRequest(callback_url=url),
+            box=BOX,
+            clock=clock,
+        )
+    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
+    result = ping.send_ping(prepared, sender)
+    with session_scope(session_factory) as session:
+        ping.record_ping(session=session, actor=god, prepared=prepared, result=result, clock=clock)
+
+    [row] = _rows(session_factory, "callback.url_tested")
+    assert (row.operator_id, row.actor_email) == (operator_id, god.email)
+    assert row.changes == {
+        "test_ping.url": {"from": None, "to": url},
+        "test_ping.outcome": {"from": None, "to": outcome},
+    }
+    assert secret not in json.dumps(row.changes)
+    with session_scope(session_factory, write=False) as session:
+        detail = operators.get_operator(session=session, operator_id=operator_id)
+    assert (detail.callback_status, detail.onboarding_checklist["test_ping"].complete) == (
+        "unknown",
+        False,
+    )
+    assert _verify(session_factory).ok
+
+
+def test_marking_notifications_read_is_audited_and_a_no_op_is_not(session_factory, god, clock):
+    made = make_operator(session_factory, god, clock)
+    patch(session_factory, god, clock, made.id, revenue_share_predictu=35)
+    patch(session_factory, god, clock, made.id, revenue_share_predictu=40)
+
+    for expected in (2, 0):
+        with session_scope(session_factory) as session:
+            assert notifications.mark_read(session, actor=god, at=clock.now()) == expected
+
+    [row] = _rows(session_factory, "notifications.read")
+    assert (row.actor_id, row.operator_id) == (god.admin_id, None)
+    assert row.changes == {"notifications.unread": {"from": 2, "to": 0}}

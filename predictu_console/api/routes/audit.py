@@ -23,8 +23,9 @@ def operator_audit(
     actor: GodMode, db: Db, operator_id: str, query: Annotated[AuditQuery, Query()]
 ) -> AuditPage:
     """Who changed what on the operator, newest first, each change as `{"from", "to"}`;
-    `chain` says whether the whole tamper-evident log still verifies."""
-    with session_scope(db, write=False) as session:
+    `chain` says whether the tamper-evident log still verifies (rows appended since the last
+    check are verified, and the checkpoint moves past them: hence a writing transaction)."""
+    with session_scope(db) as session:
         load_operator(session, operator_id)
         return audit.page(session, operator_id=operator_id, query=query)
 
@@ -66,7 +67,7 @@ def list_notifications(
 
 @router.post("/notifications/read", responses=responses(401, 403))
 def mark_notifications_read(actor: GodMode, db: Db, clock: ClockDep) -> MarkedRead:
-    """Mark every unread notification of the calling admin read."""
+    """Mark every unread notification of the calling admin read; audited when any were."""
     with session_scope(db) as session:
-        count = notifications.mark_read(session, admin_id=actor.admin_id, at=clock.now())
+        count = notifications.mark_read(session, actor=actor, at=clock.now())
     return MarkedRead(marked_read=count)
