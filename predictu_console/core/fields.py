@@ -104,7 +104,7 @@ def _url_host(host: str) -> str:
 def _is_url_host_label(label: str) -> bool:
     if not _URL_HOST_LABEL.match(label):
         return False
-    if not label.startswith("xn--"):
+    if not label.lower().startswith("xn--"):
         return True
     try:
         idna.decode(label)

@@ -42,6 +42,7 @@ def test_internationalised_urls_are_stored_in_ascii_and_ascii_ones_unchanged(giv
         "https://-api.example.com/cb",
         "https://ex!ample.com/cb",
         "https://xn--zz.example/cb",
+        "https://XN--ZZ.example/cb",
         "https://bü..cher.example/cb",
         "https://example.com:99999/cb",
         "https://example.com:abc/cb",
