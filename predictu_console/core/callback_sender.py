@@ -2,9 +2,10 @@
 
 Safety: HTTPS only, certificates verified (self-signed refused), redirects never followed,
 the response read up to a cap, the whole exchange bounded by one deadline, and the address
-actually connected to checked against loopback, private, link-local, multicast, reserved and
-metadata ranges (IPv4-mapped, 6to4 and NAT64 forms unwrapped) — resolved by us, connected
-to by us, so DNS rebinding cannot slip past the check.
+actually connected to checked against every special-purpose range of IANA's registries that
+is not globally reachable, plus multicast and IPv6 outside global unicast (IPv4-mapped, 6to4
+and NAT64 forms unwrapped) — resolved by us, connected to by us, so DNS rebinding cannot
+slip past the check. A URL the sender cannot use is an INVALID_URL failure, never a crash.
 
 Deliveries reuse kept-alive connections, as webhook senders at scale do: a connection is
 checked when it is opened, and stays bound to the address that passed. A PING always opens
@@ -14,6 +15,7 @@ a fresh one, since it exists to test DNS, TCP and TLS from scratch.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import socket
 import ssl
@@ -28,16 +30,81 @@ import httpcore
 
 from predictu_console.settings import Settings
 
+log = logging.getLogger(__name__)
 MAX_RESPONSE_BYTES = 64 * 1024
 MAX_CONNECTIONS = 256
 KEEPALIVE_SECONDS = 30.0
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV6_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+SPECIAL_PURPOSE: dict[str, bool] = {
+    # IANA IPv4 Special-Purpose Address Registry: prefix → "Globally Reachable".
+    "0.0.0.0/8": False,
+    "10.0.0.0/8": False,
+    "100.64.0.0/10": False,
+    "127.0.0.0/8": False,
+    "169.254.0.0/16": False,
+    "172.16.0.0/12": False,
+    "192.0.0.0/24": False,
+    "192.0.0.9/32": True,
+    "192.0.0.10/32": True,
+    "192.0.2.0/24": False,
+    "192.31.196.0/24": True,
+    "192.52.193.0/24": True,
+    "192.88.99.0/24": False,
+    "192.168.0.0/16": False,
+    "192.175.48.0/24": True,
+    "198.18.0.0/15": False,
+    "198.51.100.0/24": False,
+    "203.0.113.0/24": False,
+    "240.0.0.0/4": False,
+    "255.255.255.255/32": False,
+    # Not in that registry, never a unicast peer: multicast.
+    "224.0.0.0/4": False,
+    # IANA IPv6 Special-Purpose Address Registry. ::ffff:0:0/96, 64:ff9b::/96 and 2002::/16
+    # never get here: `embedded_ipv4` judges the IPv4 address they carry instead.
+    "::/128": False,
+    "::1/128": False,
+    "64:ff9b:1::/48": False,
+    "100::/64": False,
+    "100:0:0:1::/64": False,
+    "2001::/23": False,
+    "2001::/32": False,
+    "2001:1::1/128": True,
+    "2001:1::2/128": True,
+    "2001:1::3/128": True,
+    "2001:2::/48": False,
+    "2001:3::/32": True,
+    "2001:4:112::/48": True,
+    "2001:10::/28": False,
+    "2001:20::/28": True,
+    "2001:30::/28": True,
+    "2001:db8::/32": False,
+    "2620:4f:8000::/48": True,
+    "3fff::/20": False,
+    "5f00::/16": False,
+    "fc00::/7": False,
+    "fe80::/10": False,
+    # Not in that registry: deprecated site-local (RFC 3879) and multicast.
+    "fec0::/10": False,
+    "ff00::/8": False,
+}
+"""Every special-purpose range and whether a callback may reach it: only where the registry
+says "globally reachable" (anycast services such as AS112 and AMT). Unlisted IPv4 addresses
+are public; unlisted IPv6 addresses are public only inside global unicast, 2000::/3."""
+
+_RANGES = sorted(
+    ((ipaddress.ip_network(prefix), reachable) for prefix, reachable in SPECIAL_PURPOSE.items()),
+    key=lambda entry: entry[0].prefixlen,
+    reverse=True,
+)
+
 
 class CallbackFailure(Exception):
-    """A delivery failed; `code` is one of the spec §7 errors or BLOCKED_ADDRESS."""
+    """A delivery failed; `code` is one of the spec §7 errors, or BLOCKED_ADDRESS, INVALID_URL
+    (a URL that cannot be sent to) or SEND_FAILED (an unexpected error, logged)."""
 
     def __init__(self, code: str, message: str, *, ip: str | None = None) -> None:
         super().__init__(message)
@@ -67,17 +134,17 @@ def embedded_ipv4(address: IPAddress) -> IPAddress:
 
 
 def is_public(address: IPAddress) -> bool:
-    """False for every address a callback must never reach from inside the platform."""
+    """False for every address that is not globally reachable: a callback must never reach
+    into the platform's own networks, nor anywhere the internet does not route.
+
+    The table above decides, not `ipaddress.is_global`, whose ranges vary between Python
+    versions; the most specific listed range wins.
+    """
     address = embedded_ipv4(address)
-    return not (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-        or not address.is_global
-    )
+    for network, reachable in _RANGES:
+        if network.version == address.version and address in network:
+            return reachable
+    return address.version == 4 or address in _IPV6_GLOBAL_UNICAST
 
 
 class _Deadline(threading.local):
@@ -147,6 +214,9 @@ class _GuardedBackend(httpcore.SyncBackend):
             raise CallbackFailure(
                 "DNS_RESOLUTION_FAILED", f"Could not resolve {host}: {error.strerror}"
             ) from None
+        except UnicodeError:
+            # The resolver's IDNA step refuses empty labels and labels over 63 characters.
+            raise CallbackFailure("INVALID_URL", f"{host} is not a valid host name") from None
         refused: httpcore.ConnectError | None = None
         for *_, sockaddr in infos:
             ip = str(sockaddr[0])
@@ -210,14 +280,16 @@ class CallbackSender:
         timeout_ms: int,
         fresh: bool = False,
     ) -> Response:
-        """Deliver `body`, on a new connection if `fresh`. Raises CallbackFailure."""
-        if urlsplit(url).scheme.lower() != "https":
-            raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
+        """Deliver `body`, on a new connection if `fresh`. Raises CallbackFailure.
+
+        Anything else it raises is a bug: callers turn it into a failure with `failure_of`.
+        """
+        target = _usable(url)
         _deadline.at = time.monotonic() + timeout_ms / 1000
         context, shared = self._ready()
         pool = self._new_pool(context, 1) if fresh else shared
         try:
-            return self._exchange(pool, url, body, headers, timeout_ms)
+            return self._exchange(pool, target, body, headers, timeout_ms)
         finally:
             _deadline.at = math.inf
             if fresh:
@@ -226,7 +298,7 @@ class CallbackSender:
     def _exchange(
         self,
         pool: httpcore.ConnectionPool,
-        url: str,
+        url: httpcore.URL,
         body: bytes,
         headers: dict[str, str],
         timeout_ms: int,
@@ -269,6 +341,40 @@ class CallbackSender:
             raise _classify(error) from None
         except httpcore.ProtocolError as error:
             raise CallbackFailure("INVALID_RESPONSE", f"Malformed HTTP response: {error}") from None
+
+
+def failure_of(error: Exception, url: str) -> CallbackFailure:
+    """What a send that raised `error` failed with: an unforeseen error is logged and becomes
+    SEND_FAILED, so it costs one failed attempt, never the worker or a 500."""
+    if isinstance(error, CallbackFailure):
+        return error
+    log.error("sending a callback to %r failed unexpectedly", url, exc_info=error)
+    return CallbackFailure(
+        "SEND_FAILED",
+        "The callback could not be sent because of an internal error; "
+        "the details are in the server log",
+    )
+
+
+def _usable(url: str) -> httpcore.URL:
+    """`url` as it will be sent. Raises CallbackFailure (NOT_HTTPS, INVALID_URL).
+
+    Validation refuses such URLs when they are saved; this catches what came another way.
+    """
+    invalid = CallbackFailure(
+        "INVALID_URL", "Callback URL is not a valid URL (check its host, port and characters)"
+    )
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        raise invalid from None
+    if scheme != "https":
+        raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
+    try:
+        return httpcore.URL(url)
+    except (ValueError, TypeError):
+        # httpcore refuses non-ASCII text (TypeError) and malformed ports (ValueError).
+        raise invalid from None
 
 
 def _classify(error: BaseException) -> CallbackFailure:

@@ -9,10 +9,16 @@ Claims are exclusive: on PostgreSQL `FOR UPDATE SKIP LOCKED` lets workers claim 
 without waiting on each other's rows; SQLite's `BEGIN IMMEDIATE` serialises claims outright.
 Either way the lease (a token, and `next_attempt_at` pushed to the lease's end) keeps every
 other worker off the row until this one records its attempt or the lease runs out.
+
+Nothing about one delivery may stop the others: a secret that cannot be opened, a URL the
+sender cannot use, or any other failure to sign or send is that delivery's failed attempt
+(`SIGNING_FAILED`, `INVALID_URL`, `SEND_FAILED`, …), retried on the schedule and counted in
+its operator's callback health like any other failure.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Sequence
@@ -25,7 +31,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health
-from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
+from predictu_console.core.callback_sender import CallbackSender, failure_of
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.outbox import callback_target
@@ -46,6 +52,13 @@ RETRY_DELAYS = (
 JITTER = 0.1
 """Each wait is stretched or shrunk by up to this fraction, so retries do not stampede."""
 RESPONSE_BODY_KEPT = 4096
+SIGNING_FAILED = "SIGNING_FAILED"
+SIGNING_FAILED_MESSAGE = (
+    "The callback could not be signed: the operator's stored secret key cannot be decrypted "
+    "(was the master key changed?); generate a new key pair"
+)
+
+log = logging.getLogger(__name__)
 
 
 _deliveries, _operators = cast(Table, Delivery.__table__), cast(Table, Operator.__table__)
@@ -60,7 +73,8 @@ class Claim:
     event: str
     lease_token: str
     url: str
-    secret: str
+    secret: str | None
+    """None when the stored secret could not be opened: the attempt fails as SIGNING_FAILED."""
     body: bytes
 
 
@@ -71,7 +85,7 @@ class Outcome:
     started_at: datetime
     url: str
     latency_ms: int
-    signature: str
+    signature: str | None
     http_status: int | None = None
     error: str | None = None
     error_message: str | None = None
@@ -139,16 +153,28 @@ def claim_due(
     return claims
 
 
-def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, str] | str:
-    """(callback URL, signing secret) of the operator, or why it cannot be sent to now."""
+def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, str | None] | str:
+    """(callback URL, signing secret or None if it cannot be opened) of the operator, or why
+    it cannot be sent to now."""
     target = callback_target(session, operator_id)
     if isinstance(target, str):
         return target
-    return target.callback_url, box.open(target.key_id, target.sealed_secret)
+    try:
+        secret: str | None = box.open(target.key_id, target.sealed_secret)
+    except Exception:
+        # Whatever the cause (a changed master key, a damaged row), one operator's secret
+        # must not roll back the whole batch's claim: its deliveries fail, the others go.
+        log.exception("cannot open the signing secret %s of %s", target.key_id, operator_id)
+        secret = None
+    return target.callback_url, secret
 
 
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:
-    """POST the claimed delivery; never raises for the operator's server's failures."""
+    """POST the claimed delivery; never raises: every failure is the attempt's outcome."""
+    if claim.secret is None:
+        return Outcome(
+            now, claim.url, 0, None, error=SIGNING_FAILED, error_message=SIGNING_FAILED_MESSAGE
+        )
     headers = signed_headers(
         secret=claim.secret,
         body=claim.body,
@@ -164,7 +190,8 @@ def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime
 
     try:
         response = sender.post(claim.url, claim.body, headers, timeout_ms=timeout_ms)
-    except CallbackFailure as failure:
+    except Exception as error:
+        failure = failure_of(error, claim.url)
         return Outcome(
             now,
             claim.url,

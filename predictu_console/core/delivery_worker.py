@@ -160,8 +160,8 @@ class DeliveryWorker:
             return []
 
     def _record_logged(self, finished: Finished) -> None:
-        # A send that crashed, or a record that failed, leaves its lease to expire: the
-        # delivery is attempted again then.
+        # `send` turns every failure into an outcome, so only an interrupt can crash one; that
+        # send, or a record that failed, leaves its lease to expire: it is attempted again then.
         results = []
         for claim, future in finished:
             error = future.exception()

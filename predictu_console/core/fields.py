@@ -11,8 +11,9 @@ import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -30,6 +31,9 @@ CallbackStatus = Literal["unknown", "healthy", "degraded", "failing"]
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_URL_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+_BAD_HOST = "must have a valid host name: dot-separated parts of 1–63 letters, digits or hyphens"
+_PRINTABLE_ASCII = "".join(map(chr, range(0x21, 0x7F)))
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z]{1,64}$")
 
@@ -82,7 +86,42 @@ def _domain(value: str) -> str:
     return value
 
 
-def _https_url(value: str) -> str:
+def _url_host(host: str) -> str:
+    """The host as DNS sees it: an internationalised name in its IDNA (punycode) form."""
+    if ":" in host:  # an IPv6 literal, which urlsplit has already checked
+        return host
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode()
+        except (idna.IDNAError, UnicodeError):
+            raise ValueError(_BAD_HOST) from None
+    labels = host.removesuffix(".").split(".")
+    if len(host) > 253 or not all(_is_url_host_label(label) for label in labels):
+        raise ValueError(_BAD_HOST)
+    return host
+
+
+def _is_url_host_label(label: str) -> bool:
+    if not _URL_HOST_LABEL.match(label):
+        return False
+    if not label.lower().startswith("xn--"):
+        return True
+    try:
+        idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
+
+
+def _url(value: str, *, https_only: bool) -> str:
+    """A URL the callback sender can use, stored in ASCII.
+
+    Internationalised hosts are accepted and stored in their IDNA form (`bücher.example`
+    becomes `xn--bcher-kva.example`), non-ASCII path, query and fragment characters
+    percent-encoded as UTF-8, as browsers send them: what is stored is what is sent.
+    Malformed hosts (an empty label, a label over 63 characters, characters no host name
+    has), ports and IPv6 literals are refused here rather than discovered by a send.
+    """
     value = value.strip()
     if len(value) > 2048:
         raise ValueError("must be at most 2048 characters")
@@ -94,12 +133,29 @@ def _https_url(value: str) -> str:
         hostname = parts.hostname
         parts.port  # noqa: B018  (raises on a malformed port)
     except ValueError:
-        raise ValueError("must be a valid URL") from None
-    if parts.scheme.lower() != "https":
+        raise ValueError("must be a valid URL (check the host, port and brackets)") from None
+    if https_only and parts.scheme.lower() != "https":
         raise ValueError("must use https://")
     if not hostname or parts.username or parts.password:
         raise ValueError("must be https://host/path with no user or password")
-    return value
+    host = _url_host(hostname)
+    if value.isascii():
+        return value
+    netloc = parts.netloc
+    if ":" not in host:
+        _, colon, port = netloc.rpartition(":") if ":" in netloc else ("", "", "")
+        netloc = host + colon + port
+    escaped = (quote(part, safe=_PRINTABLE_ASCII) for part in parts[2:])
+    return urlunsplit((parts.scheme, netloc, *escaped))
+
+
+def _https_url(value: str) -> str:
+    return _url(value, https_only=True)
+
+
+def _test_url(value: str) -> str:
+    # Any scheme passes: the PING itself answers NOT_HTTPS, as the spec's error table says.
+    return _url(value, https_only=False)
 
 
 def _origin(value: str) -> str:
@@ -173,6 +229,12 @@ Domain = Annotated[
 ]
 Email = Annotated[EmailStr, Field(max_length=254)]
 HttpsUrl = Annotated[str, AfterValidator(_https_url), WithJsonSchema(_HTTPS_SCHEMA)]
+CallbackTestUrl = Annotated[
+    str,
+    AfterValidator(_test_url),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 2048}),
+]
+"""A URL to PING: well-formed like `HttpsUrl`, its scheme judged by the PING (NOT_HTTPS)."""
 NullableHttpsUrl = Annotated[
     str | None,
     BeforeValidator(_string_or_null),

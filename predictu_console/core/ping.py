@@ -17,11 +17,11 @@ from pydantic import MISSING, BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, callback_health, onboarding
-from predictu_console.core.callback_sender import CallbackFailure, CallbackSender
+from predictu_console.core.callback_sender import CallbackSender, failure_of
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Conflict
-from predictu_console.core.fields import format_timestamp
+from predictu_console.core.fields import CallbackTestUrl, format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.lookup import load_operator, load_row
 from predictu_console.core.models import Actor, InputModel
@@ -40,6 +40,9 @@ SUGGESTIONS = {
     "INVALID_RESPONSE": 'Ensure the response is JSON with status "ok" and received_event.',
     "NOT_HTTPS": "HTTPS is required for all callback URLs.",
     "BLOCKED_ADDRESS": "Callbacks only go to public internet addresses; use a public host.",
+    "INVALID_URL": "Check the callback URL: its host name, port and characters.",
+    "SEND_FAILED": "Try again; if it keeps failing, report it to Predictu with the time of "
+    "the test.",
 }
 
 
@@ -52,7 +55,7 @@ class PingWithoutKey(Conflict):
 class PingRequest(InputModel):
     """Body of `POST /operators/{id}/test`."""
 
-    callback_url: str | MISSING = Field(default=MISSING, min_length=1, max_length=2048)
+    callback_url: CallbackTestUrl | MISSING = Field(default=MISSING)
     timeout_ms: StrictInt = Field(default=10_000, ge=1, le=30_000)
 
 
@@ -136,7 +139,7 @@ def _valid_reply(body: bytes) -> Any:
 
 
 def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
-    """Send it and judge the reply; never raises for the operator's server's failures."""
+    """Send it and judge the reply; never raises: every failure is the result's error."""
     started = time.monotonic()
     signature = prepared.headers["X-Predictu-Signature"]
     result = TestResult(callback_url=prepared.url, latency_ms=0, signature_sent=signature)
@@ -148,7 +151,8 @@ def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
             timeout_ms=prepared.timeout_ms,
             fresh=True,
         )
-    except CallbackFailure as failure:
+    except Exception as error:
+        failure = failure_of(error, prepared.url)
         return _failed(result, failure.code, failure.message, started, ip=failure.ip)
     result.http_status, result.tls_version = response.status, response.tls_version
     result.ip_resolved = response.ip

@@ -19,7 +19,7 @@ from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.outbox import NO_CALLBACK_URL
 from predictu_console.db.session import session_scope
-from predictu_console.db.tables import Delivery
+from predictu_console.db.tables import ApiKey, Delivery, Operator
 from tests.conftest import actor_for_new_admin
 from tests.factories import BOX, keyed_operator, update
 
@@ -335,3 +335,115 @@ def test_concurrent_claims_never_share_a_delivery(session_factory, god, clock, r
     assert {c.delivery_id for c in first + second} == ids
     postgres = session_factory.kw["bind"].dialect.name == "postgresql"
     assert claimed_while_a_was_open is postgres
+
+
+def _tampered(sealed: str) -> str:
+    middle = len(sealed) // 2
+    return sealed[:middle] + ("B" if sealed[middle] == "A" else "A") + sealed[middle + 1 :]
+
+
+CORRUPTIONS = {
+    "one character changed": _tampered,
+    "too short": lambda sealed: sealed[:8],
+    "not base64": lambda sealed: "abc",
+}
+
+
+def _corrupt_secret(session_factory, operator_id, corrupt):
+    with session_scope(session_factory) as session:
+        key = session.scalars(select(ApiKey).where(ApiKey.operator_id == operator_id)).one()
+        key.sealed_secret = corrupt(key.sealed_secret)
+        return key.id
+
+
+def _drain(worker):
+    """Run the worker until nothing is due; returns every outcome."""
+    outcomes = []
+    while batch := worker.run_once():
+        outcomes += batch
+    return outcomes
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS.values(), ids=CORRUPTIONS.keys())
+def test_a_secret_that_cannot_be_opened_fails_its_own_deliveries_and_blocks_no_other(
+    session_factory, god, clock, receiver, worker, corrupt, caplog
+):
+    broken = _operator(session_factory, god, clock, receiver)
+    key_id = _corrupt_secret(session_factory, broken, corrupt)
+    stuck = _queue_event(session_factory, clock, broken)  # first in line at every claim
+    clock.advance(timedelta(seconds=1))
+    healthy = [_operator(session_factory, god, clock, receiver) for _ in range(4)]
+    for operator_id in healthy:
+        for _ in range(5):
+            _queue_event(session_factory, clock, operator_id)
+
+    _drain(worker)
+
+    assert len(receiver.delivered()) == 20
+    for operator_id in healthy:
+        assert {d.status for d in _log(session_factory, operator_id)} == {"delivered"}
+    [logged] = _log(session_factory, broken)
+    assert logged.status == "pending" and logged.next_attempt_at > clock.now()
+    assert {(a.error, a.error_message) for a in logged.attempts} == {
+        ("SIGNING_FAILED", delivery.SIGNING_FAILED_MESSAGE)
+    }
+    assert {a.http_status for a in logged.attempts} == {None}
+    operator = _operator_row(session_factory, broken)
+    assert (operator.callback_status, operator.callback_failure_count) == (
+        "degraded",
+        len(logged.attempts),
+    )
+    assert key_id in caplog.text  # the detail is in the server log, not the attempt
+
+    while (row := _row(session_factory, stuck)).status == "pending":
+        clock.advance(row.next_attempt_at - clock.now())
+        _drain(worker)
+    assert (row.status, row.attempt_count) == ("failed", len(RETRY_DELAYS) + 1)
+    assert row.status_reason == f"SIGNING_FAILED: {delivery.SIGNING_FAILED_MESSAGE}"
+    assert _operator_row(session_factory, broken).callback_status == "failing"
+    assert len(receiver.delivered()) == 20  # nothing unsigned ever left
+
+
+@pytest.mark.parametrize(
+    "stored_url", ["https://bücher.example/cb", "https://a..b.com/cb", "https://[::1/cb"]
+)
+def test_a_stored_url_the_sender_cannot_use_is_a_failed_attempt_not_a_worker_crash(
+    session_factory, god, clock, receiver, worker, stored_url
+):
+    broken = _operator(session_factory, god, clock, receiver)
+    with session_scope(session_factory) as session:
+        # Written before validation refused such URLs.
+        session.get(Operator, broken).callback_url = stored_url
+    stuck = _queue_event(session_factory, clock, broken)
+    healthy = _operator(session_factory, god, clock, receiver)
+    sent = _queue_event(session_factory, clock, healthy)
+
+    outcomes = worker.run_once()
+
+    assert {o.error for o in outcomes} == {None, "INVALID_URL"}
+    assert _row(session_factory, sent).status == "delivered"
+    [logged] = _log(session_factory, broken)
+    assert (logged.status, logged.attempt_count) == ("pending", 1)
+    assert logged.attempts[0].error == "INVALID_URL"
+    assert _row(session_factory, stuck).next_attempt_at is not None
+    operator = _operator_row(session_factory, broken)
+    assert (operator.callback_status, operator.callback_failure_count) == ("degraded", 1)
+
+
+def test_an_unexpected_sender_error_is_a_logged_send_failure(
+    session_factory, god, clock, receiver, worker, queued, monkeypatch, caplog
+):
+    operator_id, delivery_id = queued
+
+    def broken_exchange(*_args, **_kwargs):
+        raise RuntimeError("internal detail 0xdeadbeef")
+
+    monkeypatch.setattr(CallbackSender, "_exchange", broken_exchange)
+    [outcome] = worker.run_once()
+
+    assert outcome.error == "SEND_FAILED"
+    assert "0xdeadbeef" not in outcome.error_message
+    assert "0xdeadbeef" in caplog.text
+    [logged] = _log(session_factory, operator_id)
+    assert (logged.status, logged.attempt_count) == ("pending", 1)
+    assert _operator_row(session_factory, operator_id).callback_status == "degraded"

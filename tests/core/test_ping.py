@@ -17,6 +17,7 @@ from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.ping import PingRequest, PingWithoutKey
 from predictu_console.db.session import session_scope
+from predictu_console.db.tables import Operator
 from tests.factories import BOX, keyed_operator, make_operator, update
 from tests.receivers import https_receiver
 
@@ -299,3 +300,37 @@ def test_pinging_needs_a_key_and_a_url(session_factory, god, clock, sender):
             )
     assert "callback_url" in no_url.value.fields
     assert no_key.value.code == "NO_ACTIVE_KEY"
+
+
+@pytest.mark.parametrize(
+    "stored_url", ["https://bücher.example/cb", "https://a..b.com/cb", "https://x.com:99999/cb"]
+)
+def test_a_stored_url_the_sender_cannot_use_is_an_invalid_url_result(
+    session_factory, god, clock, sender, keyed, stored_url
+):
+    operator_id, _ = keyed
+    with session_scope(session_factory) as session:
+        # Written before validation refused such URLs.
+        session.get(Operator, operator_id).callback_url = stored_url
+
+    result = _ping(session_factory, god, clock, sender, operator_id)
+
+    assert (result.success, result.test_result.error) == (False, "INVALID_URL")
+    assert result.test_result.suggestion == ping.SUGGESTIONS["INVALID_URL"]
+    detail = _detail(session_factory, operator_id)
+    assert (detail.callback_status, detail.callback_failure_count) == ("degraded", 1)
+
+
+def test_an_unexpected_sender_error_is_a_send_failed_result(
+    session_factory, god, clock, sender, keyed, monkeypatch, caplog
+):
+    def broken_exchange(*_args, **_kwargs):
+        raise RuntimeError("internal detail 0xdeadbeef")
+
+    monkeypatch.setattr(CallbackSender, "_exchange", broken_exchange)
+    result = _ping(session_factory, god, clock, sender, keyed[0])
+
+    assert (result.success, result.test_result.error) == (False, "SEND_FAILED")
+    assert result.test_result.suggestion == ping.SUGGESTIONS["SEND_FAILED"]
+    assert "0xdeadbeef" not in result.test_result.error_message
+    assert "0xdeadbeef" in caplog.text
