@@ -195,6 +195,8 @@ def authenticate(*, session: Session, token: str, clock: Clock = SYSTEM_CLOCK) -
 
 
 class _Holder(Protocol):
+    """What a role check reads: an `AdminOut` or an `Actor` both have it."""
+
     @property
     def email(self) -> str: ...
     @property
