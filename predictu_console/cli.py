@@ -16,14 +16,12 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 from predictu_console import __version__
 from predictu_console.core import admins, audit, invoices, operators, stats
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
+from predictu_console.core.database import database_errors, printable_url
 from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
@@ -110,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     token = admin.add_parser("token", help="issue a new session token for an admin")
     token.add_argument("email")
     token.set_defaults(handler=_admin_token)
+    revoke = admin.add_parser(
+        "revoke", help="revoke every session token of an admin, effective at once"
+    )
+    revoke.add_argument("email")
+    revoke.set_defaults(handler=_admin_revoke)
 
     demo = commands.add_parser("demo", help="seed realistic sample data (idempotent)")
     demo.add_argument(
@@ -184,6 +187,15 @@ def _admin_token(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(factory) as session:
         issued = admins.issue_token(session=session, email=args.email, ttl=ttl)
     _print_token(issued)
+    return EXIT_OK
+
+
+def _admin_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    with session_scope(factory) as session:
+        revoked = admins.revoke_tokens(session=session, email=args.email)
+    plural = "" if revoked.count == 1 else "s"
+    print(f"revoked {revoked.count} session token{plural} of {revoked.admin.email}")
     return EXIT_OK
 
 
@@ -288,8 +300,7 @@ def _invoices_close(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     _open_database(settings)
-    url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
-    print(f"database is up to date: {url}")
+    print(f"database is up to date: {printable_url(settings.effective_database_url)}")
     return EXIT_OK
 
 
@@ -374,13 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
-        return handler(args, _settings(args))
+        with database_errors():
+            return handler(args, _settings(args))
     except PredictuError as error:
         return _report(error)
-    except SQLAlchemyError as error:
-        print(
-            f"error: DATABASE_ERROR: {error.__class__.__name__}: {error.args[0]}", file=sys.stderr
-        )
-        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +64,44 @@ def test_no_module_of_the_package_is_part_of_an_import_cycle():
         if graph.find_shortest_chain(importer=imported, imported=importer)
     )
     assert in_cycles == [], "modules that import, directly or not, something importing them"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_front_ends_import_neither_sqlalchemy_nor_the_tables():
+    package = ROOT / "predictu_console"
+    front_ends = [package / "cli.py", *(package / "api").rglob("*.py")]
+    front_ends += (package / "tui").rglob("*.py")
+    offending = {
+        f"{path.relative_to(package)}: {name}"
+        for path in front_ends
+        for name in _imported_modules(path)
+        if name.split(".")[0] == "sqlalchemy" or name.startswith("predictu_console.db.tables")
+    }
+    assert sorted(offending) == [], "go through core (core/database.py) instead"
+
+
+def test_ci_runs_the_readme_test_command_first_then_every_lint_check():
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    steps = [
+        "pip install -e '.[test]' && pytest",
+        "ruff check .",
+        "ruff format --check .",
+        "mypy predictu_console",
+        "lint-imports",
+    ]
+    assert "set -euo pipefail" in lines
+    assert [step for step in steps if step not in lines] == []
+    assert [lines.index(step) for step in steps] == sorted(lines.index(step) for step in steps)

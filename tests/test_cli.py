@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -229,3 +231,88 @@ def test_acting_as_an_unknown_admin_fails_before_the_console_starts(env):
     result = run("--as", "ghost@predictu.com", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("error: NOT_FOUND: ")
+
+
+# The real `main`, with a `make_tui` that exits 3 if the console would be drawn at all.
+_CONSOLE_WITHOUT_A_SCREEN = """
+import sys
+from predictu_console.tui import app
+
+def drawn(*args, **kwargs):
+    raise SystemExit(3)
+
+app.make_tui = drawn
+from predictu_console.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_console_refuses_an_operator_admin_before_drawing_anything(env):
+    created = run("admin", "create", "ops@casino.com", "--role", "operator_admin", env=env)
+    assert created.returncode == 0, created.stderr
+
+    result = subprocess.run(
+        [sys.executable, "-c", _CONSOLE_WITHOUT_A_SCREEN, "--as", "ops@casino.com"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(
+        "error: FORBIDDEN: The console is restricted to God Mode admins"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_admin_revoke_stops_that_admins_tokens_at_the_api(env, settings, session_factory):
+    from fastapi.testclient import TestClient
+
+    from predictu_console.api.app import create_app
+
+    def last_line(result):
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    first = last_line(run("admin", "create", "ana@predictu.com", env=env))
+    second = last_line(run("admin", "token", "ana@predictu.com", env=env))
+    others = last_line(run("admin", "create", "bob@predictu.com", env=env))
+
+    revoked = run("admin", "revoke", "ANA@predictu.com", env=env)
+
+    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.stdout.strip() == "revoked 2 session tokens of ana@predictu.com"
+    with TestClient(create_app(settings, session_factory=session_factory)) as client:
+
+        def status(token):
+            headers = {"Authorization": f"Bearer {token}"}
+            return client.get("/api/s2s/operators", headers=headers).status_code
+
+        assert [status(first), status(second), status(others)] == [401, 401, 200]
+
+
+def test_admin_revoke_of_an_unknown_admin_is_not_found(env):
+    result = run("admin", "revoke", "nobody@predictu.com", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: NOT_FOUND: ")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "The database failed the request: "),
+        ("nonsense://nowhere", "The database URL is not one this console can use"),
+    ],
+)
+def test_database_failures_are_one_line_without_library_text(tmp_path, url, says):
+    env = {**os.environ, "PREDICTU_HOME": str(tmp_path), "PREDICTU_DATABASE_URL": url}
+
+    result = run("admin", "token", "ana@predictu.com", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: DATABASE_ERROR: {says}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "sqlalche" not in result.stderr.lower()

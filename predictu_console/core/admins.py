@@ -1,7 +1,9 @@
 """Admins and their session tokens.
 
 A token is `tok_<id>.<secret>`: the id finds the row, and only a SHA-256 of the secret is
-stored, compared in constant time, so a database leak yields no usable token.
+stored, compared in constant time, so a database leak yields no usable token. Revoking an
+admin's tokens deletes their rows; issuing a token purges every token that expired more
+than `PURGE_AFTER` ago, so the table holds live tokens and recently expired ones only.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,13 @@ class AdminCreate(BaseModel):
     email: Email
     name: str | None = None
     role: Role = "god_mode"
+
+
+class TokensRevoked(BaseModel):
+    """The outcome of `revoke_tokens`: whose tokens, and how many stopped working."""
+
+    admin: AdminOut
+    count: int
 
 
 class IssuedToken(BaseModel):
@@ -89,12 +98,33 @@ def create_admin(
     return AdminOut.model_validate(admin, from_attributes=True)
 
 
+PURGE_AFTER = timedelta(days=1)
+"""How long an expired token's row is kept: for that day its holder hears "expired", which
+says what to do, rather than "unknown"."""
+
+
+def purge_expired_tokens(*, session: Session, clock: Clock = SYSTEM_CLOCK) -> int:
+    """Delete every admin's tokens that expired more than `PURGE_AFTER` ago; returns how many."""
+    expired = select(SessionToken.id).where(SessionToken.expires_at < clock.now() - PURGE_AFTER)
+    return _delete_tokens(session, list(session.scalars(expired)))
+
+
+def _delete_tokens(session: Session, token_ids: list[str]) -> int:
+    if token_ids:
+        session.execute(delete(SessionToken).where(SessionToken.id.in_(token_ids)))
+    return len(token_ids)
+
+
 def issue_token(
     *, session: Session, email: str, ttl: timedelta, clock: Clock = SYSTEM_CLOCK
 ) -> IssuedToken:
-    """A new session token for an existing admin. Raises NotFound for an unknown email."""
+    """A new session token for an existing admin; purges long-expired tokens on the way.
+
+    Raises NotFound for an unknown email.
+    """
     admin = _find(session, email)
     now = clock.now()
+    purge_expired_tokens(session=session, clock=clock)
     token = SessionToken(
         id=new_id("tok"),
         admin_id=admin.id,
@@ -113,6 +143,27 @@ def issue_token(
         changes={"token_id": {"from": None, "to": token.id}},
     )
     return IssuedToken(token=f"{token.id}.{secret}", expires_at=token.expires_at, admin=admin_out)
+
+
+def revoke_tokens(*, session: Session, email: str, clock: Clock = SYSTEM_CLOCK) -> TokensRevoked:
+    """Make every session token of an admin stop working at once, audited.
+
+    Raises NotFound for an unknown email.
+    """
+    admin = _find(session, email)
+    admin_out = AdminOut.model_validate(admin, from_attributes=True)
+    token_ids = sorted(
+        session.scalars(select(SessionToken.id).where(SessionToken.admin_id == admin.id))
+    )
+    count = _delete_tokens(session, token_ids)
+    audit.record(
+        session,
+        actor=actor_for(admin_out),
+        action="admin.tokens_revoked",
+        at=clock.now(),
+        changes={"token_ids": {"from": token_ids, "to": []}},
+    )
+    return TokensRevoked(admin=admin_out, count=count)
 
 
 # The token and its admin in one statement: every API request runs it.
@@ -137,16 +188,30 @@ def authenticate(*, session: Session, token: str, clock: Clock = SYSTEM_CLOCK) -
         else None
     )
     if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
-        raise Unauthorized("Unknown session token")
+        raise Unauthorized("Unknown or revoked session token")
     if row.expires_at <= clock.now():
         raise Unauthorized("Session token expired; issue a new one with `admin token`")
     return AdminOut.model_validate({field: getattr(row, field) for field in AdminOut.model_fields})
 
 
-def require_god_mode(admin: AdminOut) -> None:
-    """Raises Forbidden unless the admin has the god_mode role."""
+class _Holder(Protocol):
+    """What a role check reads: an `AdminOut` or an `Actor` both have it."""
+
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+
+
+def require_god_mode(admin: _Holder, *, where: str = "This API") -> None:
+    """Raises Forbidden unless the admin (or actor) has the god_mode role.
+
+    `where` names what is refused, so the console and the API say it in their own words.
+    """
     if admin.role != "god_mode":
-        raise Forbidden("This API is restricted to God Mode admins")
+        raise Forbidden(
+            f"{where} is restricted to God Mode admins; {admin.email} is an operator admin"
+        )
 
 
 CONSOLE_EMAIL_DOMAIN = "console.predictu.com"
@@ -157,10 +222,12 @@ def console_admin(
 ) -> Actor:
     """Who the console acts as: `email`'s admin, or the God Mode admin named after the OS user.
 
-    The OS user's admin is created on first use. Raises NotFound for an unknown `email`.
+    The OS user's admin is created on first use. Raises NotFound for an unknown `email`, and
+    Forbidden for an admin without the god_mode role: the console opens only for God Mode.
     """
     if email is not None:
         admin = AdminOut.model_validate(_find(session, email), from_attributes=True)
+        require_god_mode(admin, where="The console")
         return actor_for(admin, os_user=os_user)
     own_email = f"{_local_part(os_user)}@{CONSOLE_EMAIL_DOMAIN}"
     existing = session.scalar(select(Admin).where(Admin.email == own_email))

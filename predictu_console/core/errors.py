@@ -5,6 +5,7 @@ PredictuError                 any failure a caller should show, with a stable `c
 ├── Unauthorized              UNAUTHORIZED: missing, unknown or expired session token
 ├── Forbidden                 FORBIDDEN: the admin's role may not do this
 ├── NotFound                  NOT_FOUND: no such operator or admin
+├── DatabaseError             DATABASE_ERROR: the database is unreachable or refused the work
 └── Conflict                  the request clashes with the current state
     ├── NameExists            NAME_EXISTS: another operator has this name (any case)
     ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
@@ -56,6 +57,12 @@ class NoActiveKey(NotFound):
     """Raised when an operator exists but has no key that is currently valid."""
 
     code = "NO_ACTIVE_KEY"
+
+
+class DatabaseError(PredictuError):
+    """Raised when the database cannot be reached or fails a statement (see core/database.py)."""
+
+    code = "DATABASE_ERROR"
 
 
 class StaleVersion(PredictuError):

@@ -1,21 +1,21 @@
 """The console's door into the service core: one transaction per call, as the acting admin.
 
 Every method blocks on the database, so screens call them only from thread workers. Each
-call opens its own session: sessions are not shared between threads.
+call opens its own session: sessions are not shared between threads. A backend is only
+built for a God Mode admin, as the console opens for no one else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from predictu_console.core import audit, delivery_log, keys, operators, ping
+from predictu_console.core import admins, audit, change_marker, delivery_log, keys, operators, ping
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.change_marker import ChangeMarker
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
+from predictu_console.core.database import rolled_back, transaction
 from predictu_console.core.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
@@ -34,8 +34,7 @@ from predictu_console.core.models import (
     OperatorUpdated,
 )
 from predictu_console.core.ping import PingRequest, PingResult
-from predictu_console.db.session import SessionFactory, session_scope
-from predictu_console.db.tables import Operator
+from predictu_console.db.session import SessionFactory
 
 
 @dataclass(frozen=True)
@@ -48,39 +47,29 @@ class Backend:
     sender: CallbackSender
     clock: Clock = SYSTEM_CLOCK
 
+    def __post_init__(self) -> None:
+        admins.require_god_mode(self.actor, where="The console")
+
     def list_operators(self, query: OperatorListQuery) -> OperatorPage:
         """One page of the operator list."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             return operators.list_operators(session=session, query=query, clock=self.clock)
 
-    def change_marker(self) -> tuple[object, ...]:
-        """Cheap to read, and different whenever any operator was created or changed.
-
-        Callback health moves without a version bump (deliveries are not edits), so the
-        failure counts and the latest success are part of the marker too.
-        """
-        with session_scope(self.factory, write=False) as session:
-            return tuple(
-                session.execute(
-                    select(
-                        func.count(),
-                        func.coalesce(func.sum(Operator.version), 0),
-                        func.coalesce(func.sum(Operator.callback_failure_count), 0),
-                        func.max(Operator.callback_last_success),
-                    )
-                ).one()
-            )
+    def change_marker(self) -> ChangeMarker:
+        """Cheap to read, and different whenever any operator was created or changed."""
+        with transaction(self.factory, write=False) as session:
+            return change_marker.read(session=session)
 
     def get_operator(self, operator_id: str) -> OperatorDetail:
         """The full detail."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             return operators.get_operator(
                 session=session, operator_id=operator_id, clock=self.clock
             )
 
     def generate_keys(self, operator_id: str, data: KeyCreate) -> KeysGenerated:
         """A new key pair; its secret is in the result and nowhere else."""
-        with session_scope(self.factory) as session:
+        with transaction(self.factory) as session:
             return keys.generate_keys(
                 session=session,
                 actor=self.actor,
@@ -92,7 +81,7 @@ class Backend:
 
     def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
         """Send a signed PING; no transaction is open while it is in flight."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             prepared = ping.prepare_ping(
                 session=session,
                 operator_id=operator_id,
@@ -101,7 +90,7 @@ class Backend:
                 clock=self.clock,
             )
         result = ping.send_ping(prepared, self.sender)
-        with session_scope(self.factory) as session:
+        with transaction(self.factory) as session:
             ping.record_ping(
                 session=session,
                 actor=self.actor,
@@ -113,61 +102,57 @@ class Backend:
 
     def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:
         """One page of the operator's delivery log, newest first."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             return delivery_log.list_deliveries(
                 session=session, operator_id=operator_id, query=query
             )
 
     def get_delivery(self, delivery_id: str) -> DeliveryDetail:
         """One delivery with its request body and every response."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
     def redeliver(self, delivery_id: str) -> DeliveryOut:
         """Queue the delivery again now; audited as the acting admin."""
-        with session_scope(self.factory) as session:
+        with transaction(self.factory) as session:
             return delivery_log.redeliver(
                 session=session, actor=self.actor, delivery_id=delivery_id, now=self.clock.now()
             )
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""
-        with session_scope(self.factory, write=False) as session:
+        with transaction(self.factory, write=False) as session:
             return audit.history(session, operator_id=operator_id)
 
     def create_operator(self, data: OperatorCreate) -> OperatorOut:
         """Create and commit."""
-        with session_scope(self.factory) as session:
+        with transaction(self.factory) as session:
             return operators.create_operator(
                 session=session, actor=self.actor, data=data, clock=self.clock
             )
 
     def _update(
-        self, session: Session, operator_id: str, data: OperatorUpdate, expected_version: int
+        self, operator_id: str, data: OperatorUpdate, expected_version: int, *, commit: bool
     ) -> OperatorUpdated:
-        return operators.update_operator(
-            session=session,
-            actor=self.actor,
-            operator_id=operator_id,
-            data=data,
-            expected_version=expected_version,
-            clock=self.clock,
-        )
+        scope = transaction(self.factory) if commit else rolled_back(self.factory)
+        with scope as session:
+            return operators.update_operator(
+                session=session,
+                actor=self.actor,
+                operator_id=operator_id,
+                data=data,
+                expected_version=expected_version,
+                clock=self.clock,
+            )
 
     def preview_update(
         self, operator_id: str, data: OperatorUpdate, expected_version: int
     ) -> OperatorUpdated:
         """What `update_operator` would change, computed by core and rolled back."""
-        session = self.factory()
-        try:
-            return self._update(session, operator_id, data, expected_version)
-        finally:
-            session.rollback()
-            session.close()
+        return self._update(operator_id, data, expected_version, commit=False)
 
     def update_operator(
         self, operator_id: str, data: OperatorUpdate, expected_version: int
     ) -> OperatorUpdated:
         """Apply and commit, unless someone changed the operator since `expected_version`."""
-        with session_scope(self.factory) as session:
-            return self._update(session, operator_id, data, expected_version)
+        return self._update(operator_id, data, expected_version, commit=True)

@@ -10,6 +10,7 @@ from predictu_console.core import admins
 from predictu_console.core.admins import AdminCreate
 from predictu_console.db.session import session_scope
 from tests.api.conftest import token_for
+from tests.conftest import actor_for_new_admin
 
 ENDPOINTS = [
     ("GET", "/api/s2s/operators"),
@@ -60,3 +61,25 @@ def test_health_and_openapi_need_no_token(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_a_revoked_token_is_401_while_other_admins_tokens_keep_working(
+    client, session_factory, clock, god
+):
+    other = actor_for_new_admin(session_factory, clock, email="ana@predictu.com")
+    token = token_for(session_factory, clock, god.email)
+    others_token = token_for(session_factory, clock, other.email)
+    assert client.get("/api/s2s/operators", headers=_bearer(token)).status_code == 200
+
+    with session_scope(session_factory) as session:
+        admins.revoke_tokens(session=session, email=god.email, clock=clock)
+
+    refused = client.get("/api/s2s/operators", headers=_bearer(token))
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "UNAUTHORIZED"
+    assert "revoked" in refused.json()["error"]["message"]
+    assert client.get("/api/s2s/operators", headers=_bearer(others_token)).status_code == 200
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

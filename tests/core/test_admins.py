@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from predictu_console.core import admins
+from predictu_console.core import admins, audit
 from predictu_console.core.admins import AdminCreate
 from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unauthorized
 from predictu_console.db.session import session_scope
-from predictu_console.db.tables import SessionToken
+from predictu_console.db.tables import AuditEntry, SessionToken
 
 TTL = timedelta(days=30)
 
@@ -113,3 +113,89 @@ def test_the_console_can_act_as_a_named_admin_but_not_an_unknown_one(session_fac
         assert (actor.admin_id, actor.os_user) == (god.admin_id, "bob")
         with pytest.raises(NotFound):
             admins.console_admin(session=session, email="ghost@predictu.com", os_user="bob")
+
+
+def _operator_admin(session_factory, email="ops@casino.com"):
+    with session_scope(session_factory) as session:
+        return admins.create_admin(
+            session=session, data=AdminCreate(email=email, role="operator_admin")
+        )
+
+
+def test_the_console_refuses_an_operator_admin_as_the_api_does(session_factory, clock):
+    _operator_admin(session_factory)
+
+    with session_scope(session_factory) as session, pytest.raises(Forbidden) as raised:
+        admins.console_admin(session=session, email="ops@casino.com", os_user="bob")
+    assert raised.value.code == "FORBIDDEN"
+    assert raised.value.message.startswith("The console is restricted to God Mode admins")
+    assert "ops@casino.com" in raised.value.message
+
+
+def _revoke(session_factory, clock, email):
+    with session_scope(session_factory) as session:
+        return admins.revoke_tokens(session=session, email=email, clock=clock)
+
+
+def test_revoking_stops_every_token_of_that_admin_and_no_one_elses(session_factory, god, clock):
+    _operator_admin(session_factory)
+    first, second = _issue(session_factory, clock), _issue(session_factory, clock)
+    other = _issue(session_factory, clock, email="ops@casino.com")
+
+    revoked = _revoke(session_factory, clock, "GOD@predictu.com")
+
+    assert (revoked.count, revoked.admin.email) == (2, "god@predictu.com")
+    for token in (first.token, second.token):
+        with pytest.raises(Unauthorized, match="revoked"):
+            _authenticate(session_factory, clock, token)
+    assert _authenticate(session_factory, clock, other.token).email == "ops@casino.com"
+    assert _authenticate(session_factory, clock, _issue(session_factory, clock).token)
+
+
+def test_revoking_is_audited_with_the_tokens_it_revoked(session_factory, god, clock):
+    issued = _issue(session_factory, clock)
+
+    _revoke(session_factory, clock, "god@predictu.com")
+
+    with session_scope(session_factory, write=False) as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "admin.tokens_revoked")
+        ).one()
+        assert audit.verify_chain(session).ok
+    assert entry.actor_email == "god@predictu.com"
+    assert entry.changes == {"token_ids": {"from": [issued.token.split(".")[0]], "to": []}}
+
+
+def test_revoking_the_tokens_of_an_unknown_admin_is_not_found(session_factory, god, clock):
+    with pytest.raises(NotFound):
+        _revoke(session_factory, clock, "nobody@predictu.com")
+
+
+def test_issuing_a_token_purges_tokens_expired_for_over_a_day(session_factory, god, clock):
+    def issue(ttl):
+        with session_scope(session_factory) as session:
+            token = admins.issue_token(session=session, email=god.email, ttl=ttl, clock=clock)
+        return token.token.split(".")[0]
+
+    long_expired = issue(timedelta(days=1))
+    just_expired = issue(timedelta(days=2))
+    valid = issue(TTL)
+    clock.advance(timedelta(days=2, minutes=1))
+
+    fresh = issue(TTL)
+
+    with session_scope(session_factory, write=False) as session:
+        kept = set(session.scalars(select(SessionToken.id)))
+    assert kept == {just_expired, valid, fresh}
+    assert long_expired not in kept
+
+
+def test_issuing_a_token_purges_long_expired_tokens_of_every_admin(session_factory, god, clock):
+    _operator_admin(session_factory)
+    _issue(session_factory, clock)
+    clock.advance(TTL + admins.PURGE_AFTER + timedelta(seconds=1))
+
+    fresh = _issue(session_factory, clock, email="ops@casino.com")
+
+    with session_scope(session_factory, write=False) as session:
+        assert list(session.scalars(select(SessionToken.id))) == [fresh.token.split(".")[0]]
