@@ -24,6 +24,7 @@ from predictu_console.core import admins, audit, invoices, operators, stats
 from predictu_console.core.callback_sender import sender_for
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
+from predictu_console.core.database_faults import database_error
 from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
@@ -37,7 +38,7 @@ from predictu_console.db.session import (
     make_session_factory,
     session_scope,
 )
-from predictu_console.settings import Settings
+from predictu_console.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -148,9 +149,8 @@ def _positive(text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    if args.database_url:
-        settings = settings.model_copy(update={"database_url": args.database_url})
+    settings = load_settings(database_url=args.database_url)
+    settings.data_dir  # noqa: B018 - checked before any command runs, reported as CONFIG_ERROR
     return settings
 
 
@@ -370,9 +370,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PredictuError as error:
         return _report(error)
     except SQLAlchemyError as error:
-        print(
-            f"error: DATABASE_ERROR: {error.__class__.__name__}: {error.args[0]}", file=sys.stderr
-        )
-        return EXIT_FAILED
+        return _report(database_error(error))
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,16 @@ PredictuError                 any failure a caller should show, with a stable `c
     ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
     ├── AdminExists           ADMIN_EXISTS: an admin with this email exists
     └── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
+ConfigError                   CONFIG_ERROR: a PREDICTU_* setting or the data directory is unusable
+MasterKeyError                MASTER_KEY_ERROR: the master key is malformed, not private, or not
+                              the key the stored secrets were sealed under
+SecretUnreadable              SECRET_UNREADABLE: a stored secret is damaged (not a sealed secret)
+DatabaseError                 DATABASE_ERROR: the database refused or failed an operation
+└── DatabaseUnavailable       DATABASE_UNAVAILABLE: the database cannot be used right now (its
+                              file was deleted, replaced or made read-only; the server is down)
+
+MasterKeyError names the variable or file at fault: that is for the CLI and the server log, the
+API shows callers a neutral message instead.
 """
 
 from __future__ import annotations
@@ -146,3 +156,33 @@ class PlayerExists(Conflict):
     """Raised when an operator registers the same external player id twice."""
 
     code = "PLAYER_EXISTS"
+
+
+class ConfigError(PredictuError):
+    """Raised when a setting (environment variable or option) or the data directory is unusable."""
+
+    code = "CONFIG_ERROR"
+
+
+class MasterKeyError(PredictuError):
+    """Raised when the master key is malformed, not private, or cannot open the stored secrets."""
+
+    code = "MASTER_KEY_ERROR"
+
+
+class SecretUnreadable(PredictuError):
+    """Raised when a stored sealed secret is damaged: no master key could open it."""
+
+    code = "SECRET_UNREADABLE"
+
+
+class DatabaseError(PredictuError):
+    """Raised when the database refuses or fails an operation."""
+
+    code = "DATABASE_ERROR"
+
+
+class DatabaseUnavailable(DatabaseError):
+    """Raised when the database cannot be used now: its file is gone, replaced or read-only."""
+
+    code = "DATABASE_UNAVAILABLE"
