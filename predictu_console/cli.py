@@ -149,9 +149,7 @@ def _positive(text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(database_url=args.database_url)
-    settings.data_dir  # noqa: B018 - checked before any command runs, reported as CONFIG_ERROR
-    return settings
+    return load_settings(database_url=args.database_url)
 
 
 def _open_database(settings: Settings) -> SessionFactory:

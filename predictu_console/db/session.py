@@ -41,9 +41,11 @@ _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.We
 _TRANSIENT_SQLITE_FAULTS = ("readonly database", "disk i/o error", "unable to open database file")
 
 
-def _writable(path: str) -> bool:
-    # Permissions as the process acts (its effective ids), the way `open` checks them.
-    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+def _read_only(path: str) -> bool:
+    # Permissions as the process acts (its effective ids), the way `open` checks them; a file
+    # gone meanwhile (SQLite removes `-wal` and `-shm` as the last connection closes) is not.
+    effective = os.access in os.supports_effective_ids
+    return not os.access(path, os.W_OK, effective_ids=effective) and os.path.exists(path)
 
 
 class DatabaseSettings(Protocol):
@@ -87,7 +89,7 @@ class _SqliteFile:
             if problem:
                 raise DatabaseFileUnusable(self.path, problem, reason="changed")
             self._side_files_writable()
-            if not all(_writable(path) for path in self._existing_files()):
+            if any(_read_only(path) for path in (self.path, *self._side_files())):
                 # SQLite would open it read-only without a word, and the process would keep
                 # read-only state for this file even after its connections close.
                 raise DatabaseFileUnusable(
@@ -108,16 +110,18 @@ class _SqliteFile:
     def _side_files_writable(self) -> None:
         # SQLite creates `-wal` and `-shm` with the main file's mode, so a connection opened
         # while it was read-only leaves them read-only, and every later connection with them.
-        if not _writable(self.path):
+        if _read_only(self.path):
             return
-        for side in self._existing_files()[1:]:
-            status = os.stat(side)
+        for side in self._side_files():
+            try:
+                status = os.stat(side)
+            except FileNotFoundError:
+                continue
             if stat.S_IMODE(status.st_mode) != 0o600 and status.st_uid == os.geteuid():
                 os.chmod(side, 0o600)
 
-    def _existing_files(self) -> list[str]:
-        files = (self.path, f"{self.path}-wal", f"{self.path}-shm")
-        return [path for path in files if os.path.exists(path)]
+    def _side_files(self) -> tuple[str, str]:
+        return f"{self.path}-wal", f"{self.path}-shm"
 
     def _create(self) -> None:
         try:
