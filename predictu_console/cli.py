@@ -35,7 +35,7 @@ from predictu_console.db.session import (
     make_session_factory,
     session_scope,
 )
-from predictu_console.settings import Settings
+from predictu_console.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -151,10 +151,7 @@ def _positive(text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    if args.database_url:
-        settings = settings.model_copy(update={"database_url": args.database_url})
-    return settings
+    return load_settings(database_url=args.database_url)
 
 
 def _open_database(settings: Settings) -> SessionFactory:

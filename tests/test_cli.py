@@ -6,16 +6,20 @@ import base64
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from predictu_console.cli import main
 from predictu_console.db.session import make_engine
 from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
+from tests.permissions import without_root
 from tests.processes import answers, eventually, free_port, run, start
 from tests.recompute import raw_stats
 
@@ -316,3 +320,105 @@ def test_database_failures_are_one_line_without_library_text(tmp_path, url, says
     assert result.stderr.startswith(f"error: DATABASE_ERROR: {says}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "sqlalche" not in result.stderr.lower()
+
+
+# A new user's mistakes: each is one line, `error: CODE: message`, on stderr and exit 1.
+
+
+@pytest.fixture
+def user_home(monkeypatch, tmp_path):
+    """An environment with no PREDICTU_* variables but the data directory."""
+    for name in [name for name in os.environ if name.startswith("PREDICTU_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PREDICTU_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _refusal(capsys, argv, code):
+    status = main(argv)
+
+    output = capsys.readouterr()
+    assert (status, output.out) == (1, "")
+    assert output.err.startswith(f"error: {code}: ")
+    assert output.err.count("\n") == 1 and output.err.endswith("\n")
+    return output.err
+
+
+def _one_line_refusal(result, code):
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {code}: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+def test_a_malformed_number_variable_is_a_config_error_naming_it(user_home):
+    env = {**os.environ, "PREDICTU_HOME": str(user_home), "PREDICTU_TOKEN_TTL_DAYS": "abc"}
+    env.pop("PREDICTU_DATABASE_URL", None)
+
+    line = _one_line_refusal(run("db", "upgrade", env=env), "CONFIG_ERROR")
+
+    assert "PREDICTU_TOKEN_TTL_DAYS must be a whole number (it is 'abc')" in line
+
+
+def test_a_malformed_switch_variable_is_a_config_error_naming_it(user_home, monkeypatch, capsys):
+    monkeypatch.setenv("PREDICTU_RATE_LIMITS", "maybe")
+
+    assert "PREDICTU_RATE_LIMITS must be 1 or 0" in _refusal(
+        capsys, ["db", "upgrade"], "CONFIG_ERROR"
+    )
+
+
+def test_a_data_directory_that_is_a_file_is_a_config_error(user_home, capsys):
+    user_home.write_text("")
+
+    line = _refusal(capsys, ["db", "upgrade"], "CONFIG_ERROR")
+
+    assert f"The data directory {user_home} is a file, not a directory" in line
+
+
+def test_a_data_directory_under_a_file_is_a_config_error(user_home, monkeypatch, capsys):
+    user_home.write_text("")
+    monkeypatch.setenv("PREDICTU_HOME", str(user_home / "data"))
+
+    line = _refusal(capsys, ["db", "upgrade"], "CONFIG_ERROR")
+
+    assert f"The data directory {user_home / 'data'} cannot be created" in line
+
+
+def test_a_data_directory_without_write_permission_is_a_config_error(capsys):
+    with tempfile.TemporaryDirectory() as directory:
+        home = Path(directory) / "home"
+        home.mkdir(mode=0o755)
+        Path(directory).chmod(0o755)
+        home.chmod(0o555)
+        with without_root(), pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PREDICTU_HOME", str(home))
+            line = _refusal(capsys, ["db", "upgrade"], "CONFIG_ERROR")
+
+    assert f"The data directory {home} is not writable by this user" in line
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "foo://", "not a url"])
+def test_an_unsupported_database_url_is_a_config_error(user_home, capsys, url):
+    line = _refusal(capsys, ["--database-url", url, "db", "upgrade"], "CONFIG_ERROR")
+
+    assert "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB" in line
+
+
+def test_an_empty_master_key_file_is_a_master_key_error_naming_it(user_home, capsys):
+    user_home.mkdir(mode=0o700)
+    (user_home / "master.key").touch(mode=0o600)
+
+    line = _refusal(capsys, ["worker"], "MASTER_KEY_ERROR")
+
+    assert f"The master key file {user_home / 'master.key'} does not hold a key" in line
+
+
+def test_a_database_file_in_a_missing_directory_is_a_database_error(user_home, tmp_path, capsys):
+    missing = tmp_path / "missing" / "predictu.db"
+
+    line = _refusal(
+        capsys, ["--database-url", f"sqlite:///{missing}", "db", "upgrade"], "DATABASE_ERROR"
+    )
+
+    assert f"The database file {missing} cannot be created" in line

@@ -7,6 +7,7 @@ translation of SQLAlchemy's exceptions into `DatabaseError`, and a URL fit to pr
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,8 +15,8 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from predictu_console.core.errors import DatabaseError
-from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.core.errors import DatabaseError, DatabaseUnavailable
+from predictu_console.db.session import DatabaseFileUnusable, SessionFactory, session_scope
 
 
 @contextmanager
@@ -30,18 +31,43 @@ def database_errors() -> Iterator[None]:
         raise database_error(error) from error
 
 
+_SQLITE_FAULTS = {
+    "readonly database": "is read-only: check the permissions of the file and its directory",
+    "disk i/o error": "hit a disk I/O error",
+    "unable to open database file": (
+        "cannot be opened: check that it and its directory exist and are writable"
+    ),
+}
+
+
 def database_error(error: SQLAlchemyError) -> DatabaseError:
     """The domain error for a failed database operation: one sentence, no library text."""
+    if isinstance(error, DatabaseFileUnusable):
+        message = f"The database file {error.path} {error.problem}"
+        if error.reason == "create":
+            return DatabaseError(message)
+        if error.reason == "changed":
+            message += (
+                "; a new, empty one is never created under a running process: restore the "
+                "file and restart predictu-console"
+            )
+        return DatabaseUnavailable(message)
     if isinstance(error, ArgumentError):  # also an unknown dialect or missing driver
         return DatabaseError(
             "The database URL is not one this console can use; check --database-url"
         )
-    if isinstance(error, DBAPIError):
-        # The driver's own first line says why (refused, unknown host, bad password …);
-        # the rest is SQL and a link to SQLAlchemy's documentation.
-        said = str(error.orig).strip() or "no reason given"
-        return DatabaseError(f"The database failed the request: {said.splitlines()[0]}")
-    return DatabaseError(f"The database layer failed ({type(error).__name__})")
+    fault = error.orig if isinstance(error, DBAPIError) else None
+    # The driver's own first line says why (refused, unknown host, bad password …); the rest
+    # is SQL and a link to SQLAlchemy's documentation.
+    detail = (str(fault) if fault is not None else "").strip().splitlines()
+    first_line = detail[0] if detail else f"the database layer failed ({type(error).__name__})"
+    if isinstance(fault, sqlite3.Error):
+        for kind, sentence in _SQLITE_FAULTS.items():
+            if kind in first_line.lower():
+                return DatabaseUnavailable(f"The SQLite database {sentence}")
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return DatabaseUnavailable(f"The database connection was lost: {first_line}")
+    return DatabaseError(f"The database failed the request: {first_line}")
 
 
 @contextmanager

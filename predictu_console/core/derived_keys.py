@@ -11,7 +11,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from predictu_console.core.crypto import master_key
+from predictu_console.core.crypto import configured_master_key
 from predictu_console.settings import Settings
 
 AUDIT_CHAIN = b"predictu audit chain v1"
@@ -30,5 +30,4 @@ def derived_key(settings: Settings, label: bytes) -> bytes:
 
     Raises MasterKeyError when the configured master key is malformed.
     """
-    configured = settings.master_key.get_secret_value() if settings.master_key else None
-    return derive(master_key(configured, settings.data_dir / "master.key"), label)
+    return derive(configured_master_key(settings), label)

@@ -2,15 +2,33 @@
 
 PredictuError                 any failure a caller should show, with a stable `code`
 ├── ValidationFailed          VALIDATION_ERROR: bad input; `fields` maps field → message
-├── Unauthorized              UNAUTHORIZED: missing, unknown or expired session token
+├── Unauthorized              UNAUTHORIZED: missing, unknown, revoked or expired session token
 ├── Forbidden                 FORBIDDEN: the admin's role may not do this
 ├── NotFound                  NOT_FOUND: no such operator or admin
-├── DatabaseError             DATABASE_ERROR: the database is unreachable or refused the work
-└── Conflict                  the request clashes with the current state
-    ├── NameExists            NAME_EXISTS: another operator has this name (any case)
-    ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
-    ├── AdminExists           ADMIN_EXISTS: an admin with this email exists
-    └── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
+│   └── NoActiveKey           NO_ACTIVE_KEY: the operator has no key that is valid now
+├── StaleVersion              PRECONDITION_FAILED: the record moved past the expected version
+├── Conflict                  the request clashes with the current state
+│   ├── NameExists            NAME_EXISTS: another operator has this name (any case)
+│   ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
+│   ├── AdminExists           ADMIN_EXISTS: an admin with this email exists
+│   ├── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
+│   ├── PlayerExists          PLAYER_EXISTS: the operator registered this player already
+│   └── TradeRefused          a platform action refused by the state it would change
+│       ├── OperatorInactive      OPERATOR_INACTIVE
+│       ├── CategoryNotAllowed    CATEGORY_NOT_ALLOWED
+│       ├── MarketClosed          MARKET_CLOSED
+│       ├── PlayerRestricted      PLAYER_RESTRICTED
+│       └── InsufficientBalance   INSUFFICIENT_BALANCE
+├── ConfigError               CONFIG_ERROR: a PREDICTU_* setting or the data directory is unusable
+├── MasterKeyError            MASTER_KEY_ERROR: the master key is malformed, not private, or not
+│                             the key the stored secrets were sealed under
+├── SecretUnreadable          SECRET_UNREADABLE: a stored secret is damaged (not a sealed secret)
+└── DatabaseError             DATABASE_ERROR: the database refused or failed an operation
+    └── DatabaseUnavailable   DATABASE_UNAVAILABLE: the database cannot be used right now (its
+                              file was deleted, replaced or made read-only; the server is down)
+
+MasterKeyError names the variable or file at fault: that is for the CLI and the server log, the
+API shows callers a neutral message instead.
 """
 
 from __future__ import annotations
@@ -57,12 +75,6 @@ class NoActiveKey(NotFound):
     """Raised when an operator exists but has no key that is currently valid."""
 
     code = "NO_ACTIVE_KEY"
-
-
-class DatabaseError(PredictuError):
-    """Raised when the database cannot be reached or fails a statement (see core/database.py)."""
-
-    code = "DATABASE_ERROR"
 
 
 class StaleVersion(PredictuError):
@@ -153,3 +165,33 @@ class PlayerExists(Conflict):
     """Raised when an operator registers the same external player id twice."""
 
     code = "PLAYER_EXISTS"
+
+
+class ConfigError(PredictuError):
+    """Raised when a setting (environment variable or option) or the data directory is unusable."""
+
+    code = "CONFIG_ERROR"
+
+
+class MasterKeyError(PredictuError):
+    """Raised when the master key is malformed, not private, or cannot open the stored secrets."""
+
+    code = "MASTER_KEY_ERROR"
+
+
+class SecretUnreadable(PredictuError):
+    """Raised when a stored sealed secret is damaged: no master key could open it."""
+
+    code = "SECRET_UNREADABLE"
+
+
+class DatabaseError(PredictuError):
+    """Raised when the database refuses or fails an operation."""
+
+    code = "DATABASE_ERROR"
+
+
+class DatabaseUnavailable(DatabaseError):
+    """Raised when the database cannot be used now: its file is gone, replaced or read-only."""
+
+    code = "DATABASE_UNAVAILABLE"

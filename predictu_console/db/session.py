@@ -5,29 +5,167 @@ transaction that later writes fails with "database is locked" instead of waiting
 Reads begin deferred so they never queue behind a writer. Writers of one process also take
 turns on a lock before they begin: SQLite's busy handler waits by sleeping and polling, so
 threads contending for the database otherwise spend most of their time asleep.
+
+An SQLite engine opens one file for its whole life. It creates the file private (0600; SQLite
+gives `-wal` and `-shm` the same mode) if it is missing at the first open, and from then on
+opens it with `mode=rw` only after checking it is still the same file (device and inode), so a
+file deleted or replaced under a running process is refused, never recreated empty or written
+to while unlinked. Connections that hit a transient fault (read-only, disk I/O, unable to open)
+are thrown away rather than pooled. A read-only file is refused rather than opened: SQLite
+would open it read-only without a word, leave its `-wal` and `-shm` read-only, and keep
+read-only state for it in the process even after those connections close.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import stat
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any
+from typing import Any, Literal, Protocol
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-
-from predictu_console.settings import Settings
 
 _READ_ONLY = "predictu_read_only"
 _AUDIT_LOCK_KEY = 0x5052_4544_4155_44  # arbitrary constant naming the audit chain's advisory lock
 
 SessionFactory = sessionmaker[Session]
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_TRANSIENT_SQLITE_FAULTS = ("readonly database", "disk i/o error", "unable to open database file")
+
+
+def _read_only(path: str) -> bool:
+    # Permissions as the process acts (its effective ids), the way `open` checks them; a file
+    # gone meanwhile (SQLite removes `-wal` and `-shm` as the last connection closes) is not.
+    effective = os.access in os.supports_effective_ids
+    return not os.access(path, os.W_OK, effective_ids=effective) and os.path.exists(path)
+
+
+class DatabaseSettings(Protocol):
+    """What the engine needs of the settings; `db` depends on nothing above it."""
+
+    @property
+    def effective_database_url(self) -> str:
+        """The SQLAlchemy URL to open."""
+
+
+class DatabaseFileUnusable(SQLAlchemyError):
+    """Raised instead of opening an SQLite file that cannot be created, is read-only, or is not
+    the one the engine first opened (`reason` says which)."""
+
+    def __init__(
+        self, path: str, problem: str, *, reason: Literal["create", "read-only", "changed"]
+    ) -> None:
+        super().__init__(f"{path} {problem}")
+        self.path, self.problem, self.reason = path, problem, reason
+
+
+class _SqliteFile:
+    """The one file an SQLite engine uses, and how it looked when first opened."""
+
+    def __init__(self, path: str) -> None:
+        self.path = os.path.abspath(path)
+        self.uri = f"file:{quote(self.path)}?mode=rw"
+        self._identity: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def open_checked(self) -> None:
+        """Create the file (0600) at the first open; later, refuse one deleted or replaced.
+
+        Raises DatabaseFileUnusable.
+        """
+        with self._lock:
+            if self._identity is None:
+                self._create()
+                self._identity = self._current()
+            problem = self.problem()
+            if problem:
+                raise DatabaseFileUnusable(self.path, problem, reason="changed")
+            self._side_files_writable()
+            if any(_read_only(path) for path in (self.path, *self._side_files())):
+                # SQLite would open it read-only without a word, and the process would keep
+                # read-only state for this file even after its connections close.
+                raise DatabaseFileUnusable(
+                    self.path,
+                    "is read-only: check the permissions of the file, its -wal and -shm files",
+                    reason="read-only",
+                )
+
+    def problem(self) -> str | None:
+        """Why the file at the path is no longer the one first opened, or None."""
+        current = self._current()
+        if current is None:
+            return "was deleted while this process was using it"
+        if current != self._identity:
+            return "was replaced by another file while this process was using it"
+        return None
+
+    def _side_files_writable(self) -> None:
+        # SQLite creates `-wal` and `-shm` with the main file's mode, so a connection opened
+        # while it was read-only leaves them read-only, and every later connection with them.
+        if _read_only(self.path):
+            return
+        for side in self._side_files():
+            try:
+                status = os.stat(side)
+            except FileNotFoundError:
+                continue
+            if stat.S_IMODE(status.st_mode) != 0o600 and status.st_uid == os.geteuid():
+                os.chmod(side, 0o600)
+
+    def _side_files(self) -> tuple[str, str]:
+        return f"{self.path}-wal", f"{self.path}-shm"
+
+    def _create(self) -> None:
+        try:
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise DatabaseFileUnusable(
+                self.path, f"cannot be created: {error.strerror or error}", reason="create"
+            ) from None
+
+    def _current(self) -> tuple[int, int] | None:
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return status.st_dev, status.st_ino
+
+
+def _configure_sqlite_file(engine: Engine, file: _SqliteFile) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _open(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        file.open_checked()
+        cargs[0] = file.uri
+        cparams["uri"] = True
+
+    @event.listens_for(engine, "checkout")
+    def _still_the_same_file(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # A DisconnectionError makes the pool discard this connection and open a new one,
+        # which `_open` refuses if the file is gone.
+        problem = file.problem()
+        if problem:
+            raise DisconnectionError(f"the database file {problem}")
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _discard_after_transient_fault(context: ExceptionContext) -> None:
+        fault = context.original_exception
+        if isinstance(fault, sqlite3.Error) and any(
+            kind in str(fault).lower() for kind in _TRANSIENT_SQLITE_FAULTS
+        ):
+            context.is_disconnect = True
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Hand transaction control to SQLAlchemy's "begin" event below.
@@ -51,16 +189,24 @@ SQLAlchemy's default of 5, every request past the fifth opened and closed a conn
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, tuned for its backend."""
-    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
+    """An engine for `url`, tuned for its backend; pooled connections are checked before use."""
+    pool: dict[str, Any] = {
+        "pool_size": POOL_SIZE,
+        "max_overflow": POOL_SIZE,
+        "pool_pre_ping": True,
+    }
     if url.startswith("sqlite"):
-        if make_url(url).database in (None, "", ":memory:"):
+        parsed = make_url(url)
+        in_memory = parsed.database in (None, "", ":memory:")
+        if in_memory:
             pool = {}  # one connection per thread, SQLAlchemy's pool for in-memory databases
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         _configure_sqlite(engine)
+        if not in_memory and not parsed.query and parsed.database:
+            _configure_sqlite_file(engine, _SqliteFile(parsed.database))
         _sqlite_writers[engine] = threading.RLock()
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    return create_engine(url, **pool)
 
 
 SETTINGS_INFO = "predictu.settings"
@@ -68,7 +214,7 @@ SETTINGS_INFO = "predictu.settings"
 its chain with a key core derives from them, on every path that writes."""
 
 
-def make_session_factory(settings: Settings) -> SessionFactory:
+def make_session_factory(settings: DatabaseSettings) -> SessionFactory:
     """A session factory on the configured database; sessions are not shared between threads."""
     return sessionmaker(
         make_engine(settings.effective_database_url),
