@@ -304,20 +304,14 @@ def test_admin_revoke_of_an_unknown_admin_is_not_found(env):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("url", "says"),
-    [
-        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "The database failed the request: "),
-        ("nonsense://nowhere", "The database URL is not one this console can use"),
-    ],
-)
-def test_database_failures_are_one_line_without_library_text(tmp_path, url, says):
+def test_an_unreachable_database_is_one_line_without_library_text(tmp_path):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     env = {**os.environ, "PREDICTU_HOME": str(tmp_path), "PREDICTU_DATABASE_URL": url}
 
     result = run("admin", "token", "ana@predictu.com", env=env)
 
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: DATABASE_ERROR: {says}")
+    assert result.stderr.startswith("error: DATABASE_ERROR: The database failed the request: ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "sqlalche" not in result.stderr.lower()
 
