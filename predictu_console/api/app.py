@@ -58,6 +58,7 @@ def create_app(
     app.state.callback_sender = sender_for(settings)
     app.state.callback_threads = anyio.CapacityLimiter(CALLBACK_THREADS)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.health_threads = anyio.CapacityLimiter(health.HEALTH_THREADS)
     install_error_handlers(app)
     app.state.json_access_log = json_access_log
     app.include_router(health.router)
