@@ -40,7 +40,11 @@ class Unhealthy(Health):
     error: ErrorDetail
 
 
-@router.get("/healthz", responses={503: {"model": Unhealthy, "description": "Unavailable"}})
+@router.get(
+    "/healthz",
+    response_model=Health,
+    responses={503: {"model": Unhealthy, "description": "Unavailable"}},
+)
 async def healthz(request: Request) -> Any:
     """200 while the process serves requests and its database answers; 503 otherwise."""
     rate_limits = request.app.state.rate_limiter.state
