@@ -33,7 +33,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 _PUBLIC = re.compile(rf"{re.escape(API_PREFIX)}/operators/[^/]+/public-key")
 _NO_TOKEN = "Send a God Mode session token as `Authorization: Bearer <token>`"
-_CLOSE = {"Connection": "close"}  # the unread rest of the body is not worth reading
+_CLOSE = {"Connection": "close"}  # a body left unread is not worth reading to keep the connection
 
 
 class _BodyTooLarge(Exception):
@@ -58,7 +58,8 @@ class Gate:
         if _needs_token(scope):
             refusal = await self._authenticate(scope, headers)
             if refusal is not None:
-                await refusal.as_response(scope, receive, send)
+                unread = declared not in ("", "0") or "transfer-encoding" in headers
+                await refusal.as_response(scope, receive, send, close=unread)
                 return
         try:
             with anyio.fail_after(self.owner.state.settings.http_body_timeout):
@@ -107,8 +108,8 @@ class _Refusal:
     def __init__(self, error: PredictuError) -> None:
         self.error = error
 
-    async def as_response(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = {**(getattr(self.error, "headers", None) or {}), **_CLOSE}
+    async def as_response(self, scope: Scope, receive: Receive, send: Send, *, close: bool) -> None:
+        headers = {**(getattr(self.error, "headers", None) or {}), **(_CLOSE if close else {})}
         fields = self.error.fields or None
         response = error_response(self.error.code, self.error.message, fields, headers=headers)
         await response(scope, receive, send)

@@ -131,3 +131,11 @@ def test_an_unexpected_failure_is_answered_and_never_escapes_the_app(
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "INTERNAL_ERROR"
     assert "secret" not in response.text
+
+
+def test_a_refusal_closes_the_connection_only_when_a_body_is_left_unread(client):
+    without_body = client.get(BASE)
+    with_body = client.post(BASE, json=operator_payload())
+    assert (without_body.status_code, with_body.status_code) == (401, 401)
+    assert "connection" not in without_body.headers
+    assert with_body.headers["Connection"] == "close"
