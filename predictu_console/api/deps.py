@@ -8,6 +8,7 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from predictu_console.api.gate import NO_TOKEN
 from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.core.admins import actor_for, require_god_mode
 from predictu_console.core.callback_sender import CallbackSender
@@ -69,7 +70,7 @@ def _rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-def _god_mode_actor(
+async def _god_mode_actor(
     request: Request,
     response: Response,
     # Read by the gate before the body arrives; declared here for the OpenAPI document.
@@ -77,9 +78,9 @@ def _god_mode_actor(
 ) -> Actor:
     admin: AdminOut | None = getattr(request.state, "admin", None)
     if admin is None:
-        raise Unauthorized("Send a God Mode session token as `Authorization: Bearer <token>`")
+        raise Unauthorized(NO_TOKEN)  # only if the gate was left out of the app
     require_god_mode(admin)
-    _rate_limiter(request).enforce(request, response, caller=admin.id)
+    await _rate_limiter(request).check(request, response, caller=admin.id)
     return actor_for(admin)
 
 
@@ -87,7 +88,7 @@ GodMode = Annotated[Actor, Depends(_god_mode_actor)]
 """The calling admin (authenticated by the gate), checked for the god_mode role, rate limited."""
 
 
-def limit_by_client(request: Request, response: Response) -> None:
+async def limit_by_client(request: Request, response: Response) -> None:
     """Rate limiting for endpoints without a token: counted per client address."""
     client = request.client.host if request.client else "unknown"
-    _rate_limiter(request).enforce(request, response, caller=f"ip:{client}")
+    await _rate_limiter(request).check(request, response, caller=f"ip:{client}")

@@ -19,8 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from predictu_console.api.errors import error_response
 from predictu_console.api.paths import API_PREFIX
+from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.core.admins import authenticate
 from predictu_console.core.errors import PredictuError, Unauthorized
+from predictu_console.core.models import AdminOut
 from predictu_console.db.session import session_scope
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ MAX_BODY_BYTES = 1024 * 1024
 """The largest request body accepted (1 MiB); larger ones are 413 before being read."""
 
 _PUBLIC = re.compile(rf"{re.escape(API_PREFIX)}/operators/[^/]+/public-key")
-_NO_TOKEN = "Send a God Mode session token as `Authorization: Bearer <token>`"
+NO_TOKEN = "Send a God Mode session token as `Authorization: Bearer <token>`"
 _CLOSE = {"Connection": "close"}  # a body left unread is not worth reading to keep the connection
 
 
@@ -82,23 +84,15 @@ class Gate:
 
     async def _authenticate(self, scope: Scope, headers: Headers) -> _Refusal | None:
         """Store the token's admin in the request's state, or say why the request is refused."""
-        state = self.owner.state
         client = scope["client"][0] if scope.get("client") else "unknown"
-        limited = state.rate_limiter.refuse_failed_authentication(client)
-        if limited is not None:
-            return _Refusal(limited)
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        try:
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized(_NO_TOKEN)
-            scope.setdefault("state", {})["admin"] = await anyio.to_thread.run_sync(
-                _admin_for, state, token.strip()
-            )
-        except Unauthorized as error:
-            await anyio.to_thread.run_sync(state.rate_limiter.count_failed_authentication, client)
-            return _Refusal(error)
-        except PredictuError as error:
-            return _Refusal(error)
+        # One hop to a thread: the token is looked up in the database, and the failure
+        # counts may live in Redis.
+        found = await anyio.to_thread.run_sync(
+            _admin_or_refusal, self.owner.state, client, headers.get("authorization", "")
+        )
+        if isinstance(found, PredictuError):
+            return _Refusal(found)
+        scope.setdefault("state", {})["admin"] = found
         return None
 
 
@@ -115,9 +109,22 @@ class _Refusal:
         await response(scope, receive, send)
 
 
-def _admin_for(state: Any, token: str) -> Any:
-    with session_scope(state.session_factory, write=False) as session:
-        return authenticate(session=session, token=token, clock=state.clock)
+def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut | PredictuError:
+    limiter: RateLimiter = state.rate_limiter
+    refused = limiter.refuse_failed_authentication(client)
+    if refused is not None:
+        return refused
+    scheme, _, token = authorization.partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(NO_TOKEN)
+        with session_scope(state.session_factory, write=False) as session:
+            return authenticate(session=session, token=token.strip(), clock=state.clock)
+    except Unauthorized as error:
+        limiter.count_failed_authentication(client)
+        return error
+    except PredictuError as error:
+        return error
 
 
 def _needs_token(scope: Scope) -> bool:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import anyio
 from fastapi import Request, Response
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
@@ -112,6 +113,13 @@ class RateLimiter:
         if self._shared_down_until is not None:
             return f"memory ({self._scheme} unreachable)"
         return self._scheme
+
+    async def check(self, request: Request, response: Response, caller: str) -> None:
+        """`enforce`, on a thread when the counts live in another process (Redis)."""
+        if self._shared is None:
+            self.enforce(request, response, caller)
+        else:
+            await anyio.to_thread.run_sync(self.enforce, request, response, caller)
 
     def enforce(self, request: Request, response: Response, caller: str) -> None:
         """Count this request against its endpoint's limit, or raise RateLimited."""
