@@ -85,6 +85,37 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="one line per request on stderr, with its X-Request-ID (json: JSON lines)",
     )
+    clients = serve.add_argument_group("clients")
+    clients.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=512,
+        help="connections and requests at once; past it, new requests get 503 (default 512)",
+    )
+    clients.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=5,
+        help="seconds an idle kept-alive connection stays open (default 5)",
+    )
+    clients.add_argument(
+        "--header-timeout",
+        type=float,
+        help="seconds a client has to send a request's headers "
+        "(default 10, or PREDICTU_HTTP_HEADER_TIMEOUT)",
+    )
+    clients.add_argument(
+        "--body-timeout",
+        type=float,
+        help="seconds a client has to send a request's body "
+        "(default 30, or PREDICTU_HTTP_BODY_TIMEOUT)",
+    )
+    clients.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="proxies (comma-separated addresses, * for any) whose X-Forwarded-For is believed; "
+        "none by default (or PREDICTU_TRUSTED_PROXIES)",
+    )
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser(
@@ -322,20 +353,32 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # imported here so other commands start fast
 
     from predictu_console.api.app import create_app
+    from predictu_console.api.server import ServerLimits, server_config
 
+    chosen = {
+        "http_header_timeout": args.header_timeout,
+        "http_body_timeout": args.body_timeout,
+        "trusted_proxies": args.forwarded_allow_ips,
+    }
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     factory = _open_database(settings)
     worker = None if args.no_worker else _delivery_worker(args, settings, factory)
     if worker is not None:
         _log_to_stderr("predictu_console.core", "%(asctime)s %(levelname)s %(message)s")
     if args.access_log != "off":
         _log_to_stderr("predictu_console.access", "%(message)s")
+    _log_to_stderr("predictu_console.api", "%(asctime)s %(levelname)s %(message)s")
     app = create_app(
         settings,
         session_factory=factory,
         worker=worker,
         json_access_log=args.access_log == "json",
     )
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False)
+    limits = ServerLimits(
+        limit_concurrency=args.limit_concurrency, timeout_keep_alive=args.timeout_keep_alive
+    )
+    config = server_config(app, settings=settings, host=args.host, port=args.port, limits=limits)
+    uvicorn.Server(config).run()
     return EXIT_OK
 
 

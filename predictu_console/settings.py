@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     """Where limits count: `memory://` per process, or `redis://host:6379` shared by processes."""
 
+    trusted_proxies: str = ""
+    """Addresses (comma-separated, `*` for any) whose `X-Forwarded-For`/`-Proto` are believed;
+    none by default, so a client cannot choose the address its rate limits count against."""
+
+    http_header_timeout: float = Field(default=10.0, gt=0, le=3600)
+    """Seconds a client has to send a request's headers, from its first byte or connection."""
+
+    http_body_timeout: float = Field(default=30.0, gt=0, le=3600)
+    """Seconds a client has to send a request's whole body once its headers arrived."""
+
     api_threads: int = Field(default=8, ge=1, le=256)
     """Requests the API works on at once; more wait their turn, in order. A few threads keep
     a burst's latencies even: with dozens, every request in it shared the interpreter."""

@@ -67,16 +67,29 @@ class AccessLog:
         line = {
             "time": format_timestamp(SYSTEM_CLOCK.now()),
             "request_id": request_id,
-            "method": scope["method"],
-            "path": scope["path"],
+            "method": escaped(scope["method"]),
+            "path": escaped(scope["path"]),
             "status": status,
             "duration_ms": round(seconds * 1000, 1),
-            "client": client[0] if client else None,
+            "client": escaped(client[0]) if client else None,
+        }
+        if self.json_lines:
+            log.info(json.dumps(line))
+            return
+        text = {
+            key: value.replace(" ", "\\x20") if isinstance(value, str) else value
+            for key, value in line.items()
         }
         log.info(
-            json.dumps(line)
-            if self.json_lines
-            else "{time} {request_id} {client} {method} {path} {status} {duration_ms} ms".format(
-                **line
-            )
+            "{time} {request_id} {client} {method} {path} {status} {duration_ms} ms".format(**text)
         )
+
+
+def escaped(value: str) -> str:
+    """`value` with unprintable characters escaped (`\\n`, `\\x1b`): no forged lines or colours."""
+    if value.isprintable() and "\\" not in value:
+        return value
+    return "".join(
+        "\\\\" if char == "\\" else char if char.isprintable() else ascii(char)[1:-1]
+        for char in value
+    )

@@ -11,10 +11,12 @@ from typing import Any
 import anyio
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp
 
 from predictu_console import __version__
 from predictu_console.api.access_log import AccessLog
 from predictu_console.api.errors import install_error_handlers
+from predictu_console.api.gate import Gate, Outermost
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.api.routes import audit, deliveries, health, keys, operators, ping
@@ -43,7 +45,7 @@ def create_app(
     With `worker`, callbacks are delivered in a background thread for the app's lifetime;
     shutdown lets in-flight deliveries finish.
     """
-    app = FastAPI(
+    app = _App(
         lifespan=_running(worker, threads=settings.api_threads),
         title="Predictu S2S Operator API",
         version=__version__,
@@ -56,8 +58,9 @@ def create_app(
     app.state.callback_sender = sender_for(settings)
     app.state.callback_threads = anyio.CapacityLimiter(CALLBACK_THREADS)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.health_threads = anyio.CapacityLimiter(health.HEALTH_THREADS)
     install_error_handlers(app)
-    app.add_middleware(AccessLog, json_lines=json_access_log)
+    app.state.json_access_log = json_access_log
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)
@@ -66,6 +69,15 @@ def create_app(
     app.include_router(audit.router, prefix=API_PREFIX)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+class _App(FastAPI):
+    """FastAPI with our own layers outside Starlette's, the last of them catching everything."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        starlette = super().build_middleware_stack()
+        gated = AccessLog(Gate(starlette, owner=self), json_lines=self.state.json_access_log)
+        return Outermost(gated)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -8,14 +8,15 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from predictu_console.api.gate import NO_TOKEN
 from predictu_console.api.rate_limits import RateLimiter
-from predictu_console.core.admins import actor_for, authenticate, require_god_mode
+from predictu_console.core.admins import actor_for, require_god_mode
 from predictu_console.core.callback_sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Unauthorized
-from predictu_console.core.models import Actor
-from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.core.models import Actor, AdminOut
+from predictu_console.db.session import SessionFactory
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
 
@@ -69,27 +70,25 @@ def _rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-def _god_mode_actor(
+async def _god_mode_actor(
     request: Request,
     response: Response,
-    db: Db,
-    clock: ClockDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    # Read by the gate before the body arrives; declared here for the OpenAPI document.
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    if credentials is None:
-        raise Unauthorized("Send a God Mode session token as `Authorization: Bearer <token>`")
-    with session_scope(db, write=False) as session:
-        admin = authenticate(session=session, token=credentials.credentials, clock=clock)
+    admin: AdminOut | None = getattr(request.state, "admin", None)
+    if admin is None:
+        raise Unauthorized(NO_TOKEN)  # only if the gate was left out of the app
     require_god_mode(admin)
-    _rate_limiter(request).enforce(request, response, caller=admin.id)
+    await _rate_limiter(request).check(request, response, caller=admin.id)
     return actor_for(admin)
 
 
 GodMode = Annotated[Actor, Depends(_god_mode_actor)]
-"""The calling admin, authenticated, checked for the god_mode role, and rate limited."""
+"""The calling admin (authenticated by the gate), checked for the god_mode role, rate limited."""
 
 
-def limit_by_client(request: Request, response: Response) -> None:
+async def limit_by_client(request: Request, response: Response) -> None:
     """Rate limiting for endpoints without a token: counted per client address."""
     client = request.client.host if request.client else "unknown"
-    _rate_limiter(request).enforce(request, response, caller=f"ip:{client}")
+    await _rate_limiter(request).check(request, response, caller=f"ip:{client}")

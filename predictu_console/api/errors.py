@@ -33,11 +33,18 @@ STATUS_BY_CODE = {
     "DOMAIN_EXISTS": 409,
     "ADMIN_EXISTS": 409,
     "ONBOARDING_INCOMPLETE": 409,
+    "REQUEST_TIMEOUT": 408,
     "PRECONDITION_FAILED": 412,
+    "PAYLOAD_TOO_LARGE": 413,
     "RATE_LIMITED": 429,
     "INTERNAL_ERROR": 500,
     "MASTER_KEY_ERROR": 500,
+    "SERVICE_UNAVAILABLE": 503,
 }
+
+MASTER_KEY_MESSAGE = (
+    "The server cannot open stored secrets; an administrator has been told via the server log"
+)
 
 
 class ErrorDetail(BaseModel):
@@ -84,7 +91,12 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     # key, but a 409 when the operator exists and simply cannot be pinged yet.
     status = 409 if isinstance(exc, Conflict) else None
     headers = getattr(exc, "headers", None)  # RATE_LIMITED carries Retry-After and RateLimit-*
-    return error_response(exc.code, exc.message, exc.fields or None, status=status, headers=headers)
+    message = exc.message
+    if exc.code == "MASTER_KEY_ERROR":
+        # Where the key lives and why it fails is for the administrator, not for API callers.
+        log.error("master key: %s", exc.message)
+        message = MASTER_KEY_MESSAGE
+    return error_response(exc.code, message, exc.fields or None, status=status, headers=headers)
 
 
 def _is_json(request: Request) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from predictu_console.core.fields import (
     CATEGORIES,
@@ -60,6 +61,26 @@ class InputModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        # JSON's "\ud800" decodes to a lone surrogate that no database driver can store.
+        # Nested objects are InputModels too and name their own fields.
+        if _holds_lone_surrogate(value):
+            raise ValueError("must not contain a lone surrogate such as \\ud800 (not valid text)")
+        return value
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
 
 
 class Branding(BaseModel):

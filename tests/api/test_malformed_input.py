@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.factories import operator_payload
@@ -123,3 +125,42 @@ def test_unknown_paths_and_methods_use_the_envelope(client, auth):
 def test_impossible_operator_ids_are_404(client, auth, operator_id):
     response = client.get(f"{BASE}/{operator_id}", headers=auth)
     assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
+
+
+SURROGATE = "\\ud800"  # JSON text for U+D800, a lone surrogate UTF-8 cannot encode
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "", '{"name": "Lucky %s Spin"}', "name"),
+        ("patch", "/{id}", '{"name": "Lucky %s Spin"}', "name"),
+        ("patch", "/{id}", '{"callback_url": "https://cb.example.com/%s"}', "callback_url"),
+        (
+            "patch",
+            "/{id}",
+            '{"branding": {"logo_url": "https://cdn.example.com/%s.png"}}',
+            "branding.logo_url",
+        ),
+        ("patch", "/{id}", '{"allowed_origins": ["https://%s.example.com"]}', "allowed_origins"),
+        ("post", "/{id}/keys", '{"label": "Production %s"}', "label"),
+        ("patch", "/{id}", '{"%s": 1}', "body"),
+    ],
+    ids=["create-name", "name", "callback_url", "logo_url", "origins", "label", "unknown-key"],
+)
+def test_lone_surrogates_are_400_naming_the_field(client, auth, method, path, body, field):
+    operator_id = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]["id"]
+    if method == "post" and not path:
+        payload = json.dumps(operator_payload(name="placeholder"))
+        body = payload.replace('"placeholder"', '"Lucky %s Spin"')
+    response = client.request(
+        method,
+        BASE + path.format(id=operator_id),
+        content=(body % SURROGATE).encode(),
+        headers={**auth, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert field in error["fields"]

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from predictu_console.api import rate_limits
 from predictu_console.api.app import create_app
+from predictu_console.api.paths import API_PREFIX
 from tests.api.conftest import token_for
 from tests.conftest import actor_for_new_admin
 from tests.factories import operator_payload
@@ -83,10 +84,40 @@ def test_the_public_key_endpoint_is_limited_per_client_address(limited, auth):
     assert limited.get(url).status_code == 429
 
 
-def test_endpoints_without_a_spec_limit_carry_no_headers(limited, auth):
-    response = limited.get(f"{BASE}/{_operator(limited, auth)}/deliveries", headers=auth)
-    assert response.status_code == 200
-    assert "RateLimit-Limit" not in response.headers
+def test_every_endpoint_has_a_limit(app):
+    endpoints = {
+        (method.upper(), path.removeprefix(API_PREFIX))
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith(API_PREFIX)
+        for method in operations
+    }
+    assert len(endpoints) == 13
+    assert endpoints - set(rate_limits.LIMITS) == set()
+
+
+def test_deliveries_are_limited_like_other_reads(limited, auth):
+    url = f"{BASE}/{_operator(limited, auth)}/deliveries"
+    statuses = [limited.get(url, headers=auth).status_code for _ in range(61)]
+    assert statuses == [200] * 60 + [429]
+
+
+def test_notifications_read_allows_thirty_writes_a_minute(limited, auth):
+    responses = [limited.post("/api/s2s/notifications/read", headers=auth) for _ in range(31)]
+    assert [response.status_code for response in responses] == [200] * 30 + [429]
+    assert responses[0].headers["RateLimit-Limit"] == "30"
+
+
+def test_failed_authentications_are_limited_per_client_address(limited, auth):
+    bad = {"Authorization": "Bearer tok_AAAAAAAAAAAAAAAA.nottherightsecret"}
+    statuses = [limited.get(BASE, headers=bad).status_code for _ in range(20)]
+    assert statuses == [401] * 20
+
+    refused = limited.get(BASE, headers=bad)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # The address is refused before its token is looked at, even a good one, until the window moves.
+    assert limited.get(BASE, headers=auth).status_code == 429
 
 
 def test_rate_limits_off_lets_everything_through(client, auth):

@@ -18,7 +18,7 @@ from predictu_console.db.session import session_scope
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/operators/{operator_id}/audit", responses=responses(400, 401, 403, 404))
+@router.get("/operators/{operator_id}/audit", responses=responses(400, 401, 403, 404, 429))
 def operator_audit(
     actor: GodMode, db: Db, operator_id: str, query: Annotated[AuditQuery, Query()]
 ) -> AuditPage:
@@ -53,7 +53,7 @@ class MarkedRead(BaseModel):
     marked_read: int
 
 
-@router.get("/notifications", responses=responses(400, 401, 403))
+@router.get("/notifications", responses=responses(400, 401, 403, 429))
 def list_notifications(
     actor: GodMode, db: Db, query: Annotated[NotificationQuery, Query()]
 ) -> NotificationList:
@@ -65,7 +65,7 @@ def list_notifications(
     return NotificationList(notifications=found)
 
 
-@router.post("/notifications/read", responses=responses(401, 403))
+@router.post("/notifications/read", responses=responses(401, 403, 429))
 def mark_notifications_read(actor: GodMode, db: Db, clock: ClockDep) -> MarkedRead:
     """Mark every unread notification of the calling admin read; audited when any were."""
     with session_scope(db) as session:

@@ -20,7 +20,7 @@ from predictu_console.db.session import session_scope
 router = APIRouter(tags=["deliveries"])
 
 
-@router.get("/operators/{operator_id}/deliveries", responses=responses(400, 401, 403, 404))
+@router.get("/operators/{operator_id}/deliveries", responses=responses(400, 401, 403, 404, 429))
 def list_deliveries(
     actor: GodMode, db: Db, operator_id: str, query: Annotated[DeliveryListQuery, Query()]
 ) -> DeliveryPage:
@@ -29,14 +29,14 @@ def list_deliveries(
         return delivery_log.list_deliveries(session=session, operator_id=operator_id, query=query)
 
 
-@router.get("/deliveries/{delivery_id}", responses=responses(401, 403, 404))
+@router.get("/deliveries/{delivery_id}", responses=responses(401, 403, 404, 429))
 def get_delivery(actor: GodMode, db: Db, delivery_id: str) -> DeliveryDetail:
     """One delivery: the exact body sent, and each attempt with its response."""
     with session_scope(db, write=False) as session:
         return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
 
-@router.post("/deliveries/{delivery_id}/redeliver", responses=responses(401, 403, 404))
+@router.post("/deliveries/{delivery_id}/redeliver", responses=responses(401, 403, 404, 429))
 def redeliver(actor: GodMode, db: Db, clock: ClockDep, delivery_id: str) -> Redelivered:
     """Queue the delivery again now, same id and body, with a fresh retry schedule. Audited."""
     with session_scope(db) as session:

@@ -1,0 +1,205 @@
+"""What every request passes before the app sees it: a body cap, a body deadline, and the token.
+
+`Gate` authenticates `/api/s2s` requests from their headers alone, then reads the body
+(at most `MAX_BODY_BYTES`, within the body timeout) and hands it to the app: an anonymous
+client can neither make the server hold a large body nor make it parse one. `Outermost`
+turns any exception still escaping into the 500 envelope, so no failure reaches the server,
+which would drop the kept-alive connection without telling the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from predictu_console.api.errors import error_response
+from predictu_console.api.paths import API_PREFIX
+from predictu_console.api.rate_limits import RateLimiter
+from predictu_console.core.admins import authenticate
+from predictu_console.core.errors import PredictuError, Unauthorized
+from predictu_console.core.models import AdminOut
+from predictu_console.db.session import session_scope
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body accepted (1 MiB); larger ones are 413 before being read."""
+
+_PUBLIC = re.compile(rf"{re.escape(API_PREFIX)}/operators/[^/]+/public-key")
+NO_TOKEN = "Send a God Mode session token as `Authorization: Bearer <token>`"
+_CLOSE = {"Connection": "close"}  # a body left unread is not worth reading to keep the connection
+
+
+class _BodyTooLarge(Exception):
+    """The body went past MAX_BODY_BYTES while it arrived."""
+
+
+class Gate:
+    """Pure ASGI: authenticate, then read a bounded body within a deadline, then the app."""
+
+    def __init__(self, app: ASGIApp, *, owner: FastAPI) -> None:
+        self.app, self.owner = app, owner
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            await _too_large(scope, receive, send)
+            return
+        if _needs_token(scope):
+            refusal = await self._authenticate(scope, headers)
+            if refusal is not None:
+                unread = declared not in ("", "0") or "transfer-encoding" in headers
+                await refusal.as_response(scope, receive, send, close=unread)
+                return
+        try:
+            with anyio.fail_after(self.owner.state.settings.http_body_timeout):
+                body = await _read_body(receive)
+        except _BodyTooLarge:
+            await _too_large(scope, receive, send)
+            return
+        except TimeoutError:
+            seconds = self.owner.state.settings.http_body_timeout
+            response = error_response(
+                "REQUEST_TIMEOUT",
+                f"The request body did not arrive within {seconds:g} s",
+                headers=_CLOSE,
+            )
+            await response(scope, receive, send)
+            return
+        if body is None:
+            return  # the client went away
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _authenticate(self, scope: Scope, headers: Headers) -> _Refusal | None:
+        """Store the token's admin in the request's state, or say why the request is refused."""
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        # One hop to a thread: the token is looked up in the database, and the failure
+        # counts may live in Redis.
+        found = await anyio.to_thread.run_sync(
+            _admin_or_refusal, self.owner.state, client, headers.get("authorization", "")
+        )
+        if isinstance(found, PredictuError):
+            return _Refusal(found)
+        scope.setdefault("state", {})["admin"] = found
+        return None
+
+
+class _Refusal:
+    """A domain error answered before the app runs, in the usual envelope."""
+
+    def __init__(self, error: PredictuError) -> None:
+        self.error = error
+
+    async def as_response(self, scope: Scope, receive: Receive, send: Send, *, close: bool) -> None:
+        headers = {**(getattr(self.error, "headers", None) or {}), **(_CLOSE if close else {})}
+        fields = self.error.fields or None
+        response = error_response(self.error.code, self.error.message, fields, headers=headers)
+        await response(scope, receive, send)
+
+
+def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut | PredictuError:
+    limiter: RateLimiter = state.rate_limiter
+    refused = limiter.refuse_failed_authentication(client)
+    if refused is not None:
+        return refused
+    scheme, _, token = authorization.partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(NO_TOKEN)
+        with session_scope(state.session_factory, write=False) as session:
+            return authenticate(session=session, token=token.strip(), clock=state.clock)
+    except Unauthorized as error:
+        limiter.count_failed_authentication(client)
+        return error
+    except PredictuError as error:
+        return error
+
+
+def _needs_token(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        return False
+    return not (scope["method"] == "GET" and _PUBLIC.fullmatch(path))
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None if the client disconnected; raises _BodyTooLarge past the cap."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the app the body already read, then waits for a disconnect."""
+    pending = True
+
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = error_response(
+        "PAYLOAD_TOO_LARGE",
+        f"Request bodies are limited to {MAX_BODY_BYTES // 1024} KiB",
+        headers=_CLOSE,
+    )
+    await response(scope, receive, send)
+
+
+class Outermost:
+    """The last line: an exception that escaped every handler becomes the 500 envelope here."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if started:
+                # Already answered: Starlette re-raises after its 500 handler has logged it.
+                return
+            request_id = scope.get("state", {}).get("request_id", "-")
+            log.exception("unhandled error in request %s", request_id)
+            response = error_response(
+                "INTERNAL_ERROR", f"Internal error; it has been logged as request {request_id}"
+            )
+            await response(scope, receive, send)
