@@ -35,7 +35,7 @@ async def _clock(request: Request) -> Clock:
 
 
 Db = Annotated[SessionFactory, Depends(_session_factory)]
-"""Open a transaction with `session_scope(db)`; it commits before the route returns."""
+"""Open a transaction with `core.database.transaction(db)`; it commits before the route returns."""
 
 ClockDep = Annotated[Clock, Depends(_clock)]
 

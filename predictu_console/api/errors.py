@@ -39,12 +39,22 @@ STATUS_BY_CODE = {
     "RATE_LIMITED": 429,
     "INTERNAL_ERROR": 500,
     "MASTER_KEY_ERROR": 500,
+    "SECRET_UNREADABLE": 500,
+    "CONFIG_ERROR": 500,
+    "DATABASE_ERROR": 500,
+    "DATABASE_UNAVAILABLE": 503,
     "SERVICE_UNAVAILABLE": 503,
 }
 
-MASTER_KEY_MESSAGE = (
-    "The server cannot open stored secrets; an administrator has been told via the server log"
-)
+SERVER_SIDE_MESSAGES = {
+    "MASTER_KEY_ERROR": "The server cannot open stored secrets; the reason is in the server log",
+    "CONFIG_ERROR": "The server is misconfigured; the reason is in the server log",
+    "DATABASE_ERROR": "The database failed this request; the reason is in the server log",
+    "DATABASE_UNAVAILABLE": "The database is unavailable right now; try again shortly",
+}
+"""Failures of the server, not of the request: where a key file lives or what the database
+driver said is for the administrator, so API callers get these sentences and the log the
+detail."""
 
 
 class ErrorDetail(BaseModel):
@@ -85,18 +95,27 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorEnvelope, "description": "Error"} for status in statuses}
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, PredictuError)
+def domain_error_response(
+    error: PredictuError, *, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A domain error in the envelope; a failure of the server itself is logged, and its
+    caller gets a neutral sentence."""
     # A conflict is a 409 whatever its code: NO_ACTIVE_KEY is 404 when reading the public
     # key, but a 409 when the operator exists and simply cannot be pinged yet.
-    status = 409 if isinstance(exc, Conflict) else None
-    headers = getattr(exc, "headers", None)  # RATE_LIMITED carries Retry-After and RateLimit-*
-    message = exc.message
-    if exc.code == "MASTER_KEY_ERROR":
-        # Where the key lives and why it fails is for the administrator, not for API callers.
-        log.error("master key: %s", exc.message)
-        message = MASTER_KEY_MESSAGE
-    return error_response(exc.code, message, exc.fields or None, status=status, headers=headers)
+    status = 409 if isinstance(error, Conflict) else None
+    # RATE_LIMITED carries Retry-After and RateLimit-*.
+    headers = {**(getattr(error, "headers", None) or {}), **(headers or {})}
+    message = SERVER_SIDE_MESSAGES.get(error.code, error.message)
+    if message != error.message:
+        log.error("%s: %s", error.code, error.message)
+    return error_response(
+        error.code, message, error.fields or None, status=status, headers=headers or None
+    )
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PredictuError)
+    return domain_error_response(exc)
 
 
 def _is_json(request: Request) -> bool:

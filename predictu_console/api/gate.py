@@ -17,13 +17,13 @@ import anyio
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from predictu_console.api.errors import error_response
+from predictu_console.api.errors import domain_error_response, error_response
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.core.admins import authenticate
+from predictu_console.core.database import transaction
 from predictu_console.core.errors import PredictuError, Unauthorized
 from predictu_console.core.models import AdminOut
-from predictu_console.db.session import session_scope
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -103,9 +103,7 @@ class _Refusal:
         self.error = error
 
     async def as_response(self, scope: Scope, receive: Receive, send: Send, *, close: bool) -> None:
-        headers = {**(getattr(self.error, "headers", None) or {}), **(_CLOSE if close else {})}
-        fields = self.error.fields or None
-        response = error_response(self.error.code, self.error.message, fields, headers=headers)
+        response = domain_error_response(self.error, headers=_CLOSE if close else None)
         await response(scope, receive, send)
 
 
@@ -118,7 +116,7 @@ def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut |
     try:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized(NO_TOKEN)
-        with session_scope(state.session_factory, write=False) as session:
+        with transaction(state.session_factory, write=False) as session:
             return authenticate(session=session, token=token.strip(), clock=state.clock)
     except Unauthorized as error:
         limiter.count_failed_authentication(client)

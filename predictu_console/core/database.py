@@ -7,11 +7,12 @@ translation of SQLAlchemy's exceptions into `DatabaseError`, and a URL fit to pr
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,8 @@ def database_errors() -> Iterator[None]:
     except SQLAlchemyError as error:
         raise database_error(error) from error
 
+
+log = logging.getLogger(__name__)
 
 _SQLITE_FAULTS = {
     "readonly database": "is read-only: check the permissions of the file and its directory",
@@ -90,6 +93,17 @@ def rolled_back(factory: SessionFactory) -> Iterator[Session]:
         finally:
             session.rollback()
             session.close()
+
+
+def database_answers(factory: SessionFactory) -> bool:
+    """True when the database runs `SELECT 1`; whatever the driver raises means it does not."""
+    try:
+        with session_scope(factory, write=False) as session:
+            session.execute(text("SELECT 1"))
+    except Exception as error:
+        log.warning("the database does not answer (%s)", error.__class__.__name__)
+        return False
+    return True
 
 
 def printable_url(url: str) -> str:

@@ -11,9 +11,9 @@ from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
 from predictu_console.core import audit, notifications
 from predictu_console.core.audit import AuditPage, AuditQuery
+from predictu_console.core.database import transaction
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.notifications import NotificationOut
-from predictu_console.db.session import session_scope
 
 router = APIRouter(tags=["audit"])
 
@@ -25,7 +25,7 @@ def operator_audit(
     """Who changed what on the operator, newest first, each change as `{"from", "to"}`;
     `chain` says whether the tamper-evident log still verifies (rows appended since the last
     check are verified, and the checkpoint moves past them: hence a writing transaction)."""
-    with session_scope(db) as session:
+    with transaction(db) as session:
         load_operator(session, operator_id)
         return audit.page(session, operator_id=operator_id, query=query)
 
@@ -58,7 +58,7 @@ def list_notifications(
     actor: GodMode, db: Db, query: Annotated[NotificationQuery, Query()]
 ) -> NotificationList:
     """The calling admin's notifications (sensitive changes, failing callbacks)."""
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         found = notifications.list_notifications(
             session, admin_id=actor.admin_id, unread_only=query.unread, limit=query.limit
         )
@@ -68,6 +68,6 @@ def list_notifications(
 @router.post("/notifications/read", responses=responses(401, 403, 429))
 def mark_notifications_read(actor: GodMode, db: Db, clock: ClockDep) -> MarkedRead:
     """Mark every unread notification of the calling admin read; audited when any were."""
-    with session_scope(db) as session:
+    with transaction(db) as session:
         count = notifications.mark_read(session, actor=actor, at=clock.now())
     return MarkedRead(marked_read=count)

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query
 from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
 from predictu_console.core import delivery_log
+from predictu_console.core.database import transaction
 from predictu_console.core.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
     DeliveryPage,
     Redelivered,
 )
-from predictu_console.db.session import session_scope
 
 router = APIRouter(tags=["deliveries"])
 
@@ -25,21 +25,21 @@ def list_deliveries(
     actor: GodMode, db: Db, operator_id: str, query: Annotated[DeliveryListQuery, Query()]
 ) -> DeliveryPage:
     """The operator's callback deliveries, newest first, with every attempt."""
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         return delivery_log.list_deliveries(session=session, operator_id=operator_id, query=query)
 
 
 @router.get("/deliveries/{delivery_id}", responses=responses(401, 403, 404, 429))
 def get_delivery(actor: GodMode, db: Db, delivery_id: str) -> DeliveryDetail:
     """One delivery: the exact body sent, and each attempt with its response."""
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", responses=responses(401, 403, 404, 429))
 def redeliver(actor: GodMode, db: Db, clock: ClockDep, delivery_id: str) -> Redelivered:
     """Queue the delivery again now, same id and body, with a fresh retry schedule. Audited."""
-    with session_scope(db) as session:
+    with transaction(db) as session:
         delivered = delivery_log.redeliver(
             session=session, actor=actor, delivery_id=delivery_id, now=clock.now()
         )

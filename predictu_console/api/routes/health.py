@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from predictu_console.api.errors import ErrorDetail
-from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.core.database import database_answers
+from predictu_console.db.session import SessionFactory
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 
 DATABASE_TIMEOUT_SECONDS = 2.0
@@ -51,7 +49,7 @@ async def healthz(request: Request) -> Any:
     factory: SessionFactory = request.app.state.session_factory
     with anyio.move_on_after(DATABASE_TIMEOUT_SECONDS):
         if await anyio.to_thread.run_sync(
-            _database_answers,
+            database_answers,
             factory,
             abandon_on_cancel=True,
             limiter=request.app.state.health_threads,
@@ -64,13 +62,3 @@ async def healthz(request: Request) -> Any:
         error=ErrorDetail(code="SERVICE_UNAVAILABLE", message="The database does not answer"),
     )
     return JSONResponse(down.model_dump(), status_code=503)
-
-
-def _database_answers(factory: SessionFactory) -> bool:
-    try:
-        with session_scope(factory, write=False) as session:
-            session.execute(text("SELECT 1"))
-    except Exception as error:  # whatever the driver raises, the answer is "down"
-        log.warning("health: the database does not answer (%s)", error.__class__.__name__)
-        return False
-    return True

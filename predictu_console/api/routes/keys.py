@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Depends, status
 from predictu_console.api.deps import ClockDep, Db, GodMode, SecretBoxDep, limit_by_client
 from predictu_console.api.errors import responses
 from predictu_console.core import keys
+from predictu_console.core.database import transaction
 from predictu_console.core.keys import KeyCreate, KeysGenerated, PublicKeyOut
-from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators/{operator_id}", tags=["keys"])
 
@@ -34,7 +34,7 @@ def generate_keys(
     ] = None,
 ) -> KeysGenerated:
     """A new key pair; the secret is in this response only. Earlier keys start their grace."""
-    with session_scope(db) as session:
+    with transaction(db) as session:
         return keys.generate_keys(
             session=session,
             actor=actor,
@@ -48,5 +48,5 @@ def generate_keys(
 @router.get("/public-key", responses=responses(404, 429), dependencies=[Depends(limit_by_client)])
 def public_key(db: Db, clock: ClockDep, operator_id: str) -> PublicKeyOut:
     """The current public key. Needs no token: it is public information."""
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         return keys.public_key(session=session, operator_id=operator_id, clock=clock)

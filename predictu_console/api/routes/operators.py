@@ -11,6 +11,7 @@ from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
 from predictu_console.api.payloads import model_response
 from predictu_console.core import operators
+from predictu_console.core.database import transaction
 from predictu_console.core.models import (
     OperatorCreate,
     OperatorCreated,
@@ -21,7 +22,6 @@ from predictu_console.core.models import (
     OperatorUpdated,
 )
 from predictu_console.core.validation import invalid
-from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators", tags=["operators"])
 
@@ -61,7 +61,7 @@ def list_operators(
     response: Response,
 ) -> Response:
     """List operators, filtered by status, searched by name or domain, sorted and paged."""
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         page = operators.list_operators(session=session, query=query, clock=clock)
     return model_response(page, response)
 
@@ -74,7 +74,7 @@ def create_operator(
     data: Annotated[OperatorCreate, Body(openapi_examples={"spec": {"value": CREATE_EXAMPLE}})],
 ) -> OperatorCreated:
     """Create an operator in `onboarding`, with step 1 of the checklist complete."""
-    with session_scope(db) as session:
+    with transaction(db) as session:
         operator = operators.create_operator(session=session, actor=actor, data=data, clock=clock)
     return OperatorCreated(operator=operator)
 
@@ -108,7 +108,7 @@ def get_operator(
     The `ETag` names this version: send it back as `If-Match` to update only if nobody
     changed the operator in between.
     """
-    with session_scope(db, write=False) as session:
+    with transaction(db, write=False) as session:
         detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
     response.headers["ETag"] = etag(detail.version)
     return model_response(detail, response)
@@ -129,7 +129,7 @@ def update_operator(
     With `If-Match`, the update applies only to that version: otherwise 412
     `PRECONDITION_FAILED`, and nothing changes.
     """
-    with session_scope(db) as session:
+    with transaction(db) as session:
         updated = operators.update_operator(
             session=session,
             actor=actor,

@@ -18,8 +18,8 @@ from predictu_console.api.deps import (
 )
 from predictu_console.api.errors import responses
 from predictu_console.core import ping
+from predictu_console.core.database import transaction
 from predictu_console.core.ping import PingRequest, PingResult
-from predictu_console.db.session import session_scope
 
 router = APIRouter(prefix="/operators/{operator_id}", tags=["callbacks"])
 
@@ -52,7 +52,7 @@ async def test_callback(
     """Send a signed PING and report the result; a failed PING is still a 200."""
 
     def prepare() -> ping.PreparedPing:
-        with session_scope(db, write=False) as session:
+        with transaction(db, write=False) as session:
             return ping.prepare_ping(
                 session=session,
                 operator_id=operator_id,
@@ -62,7 +62,7 @@ async def test_callback(
             )
 
     def record(prepared: ping.PreparedPing, result: PingResult) -> None:
-        with session_scope(db) as session:
+        with transaction(db) as session:
             ping.record_ping(
                 session=session, actor=actor, prepared=prepared, result=result, clock=clock
             )
