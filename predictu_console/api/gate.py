@@ -166,7 +166,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
     response = error_response(
         "PAYLOAD_TOO_LARGE",
-        f"Request bodies are limited to {MAX_BODY_BYTES // 1024} KiB",
+        f"Request bodies are limited to {MAX_BODY_BYTES // 1024 // 1024} MiB",
         headers=_CLOSE,
     )
     await response(scope, receive, send)
