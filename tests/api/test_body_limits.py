@@ -7,6 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from predictu_console.api.errors import SERVER_SIDE_MESSAGES
 from predictu_console.core import operators
 from predictu_console.core.crypto import MasterKeyError
 from tests.factories import operator_payload
@@ -112,7 +113,7 @@ def test_a_master_key_failure_tells_callers_nothing_about_the_key(app, auth, mon
     error = response.json()["error"]
     assert error["code"] == "MASTER_KEY_ERROR"
     assert "/srv/secret" not in response.text
-    assert "administrator" in error["message"]
+    assert error["message"] == SERVER_SIDE_MESSAGES["MASTER_KEY_ERROR"]
     assert "/srv/secret/home" in caplog.text
 
 
