@@ -22,9 +22,10 @@ import httpx
 from benchmarks.delivery import BOX, keyed_operator
 from benchmarks.receiver import receiving
 from benchmarks.report import Row, median_row
-from predictu_console.core import admins, ping
-from predictu_console.core.callback_sender import CallbackSender
-from predictu_console.core.ping import PingRequest
+from predictu_console.core import admins
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import engine_of, make_session_factory, session_scope
 from predictu_console.settings import Settings

@@ -18,11 +18,11 @@ from datetime import timedelta
 
 from predictu_console import __version__
 from predictu_console.core import admins, audit, invoices, operators, stats
-from predictu_console.core.callback_sender import sender_for
+from predictu_console.core.callbacks.sender import sender_for
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.database import database_errors, printable_url
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError

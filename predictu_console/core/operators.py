@@ -17,7 +17,9 @@ from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, notifications, onboarding, outbox
+from predictu_console.core import audit, notifications, onboarding
+from predictu_console.core.callbacks import outbox
+from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
@@ -26,7 +28,6 @@ from predictu_console.core.errors import (
     OnboardingIncomplete,
     StaleVersion,
 )
-from predictu_console.core.events import DomainEvent
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.keys import list_keys

@@ -2,7 +2,7 @@
 
 Every action updates the rollups in the same transaction as the rows they summarise, so
 statistics are exact without scanning trades, and queues the domain events it caused in the
-callback outbox in that transaction too (core/outbox.py), then returns them.
+callback outbox in that transaction too (core/callbacks/outbox.py), then returns them.
 
 Economics: a trade of `amount` at `price` (0.01–0.99) pays the platform a fee of
 `PLATFORM_FEE_RATE` of the amount, rounded half-even to cents; that fee is the platform
@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import outbox
+from predictu_console.core.callbacks import outbox
+from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
     CategoryNotAllowed,
@@ -32,7 +33,6 @@ from predictu_console.core.errors import (
     PlayerExists,
     PlayerRestricted,
 )
-from predictu_console.core.events import DomainEvent
 from predictu_console.core.fields import Category, format_timestamp, json_number
 from predictu_console.core.ids import new_id
 from predictu_console.core.money import cents, month_of

@@ -7,10 +7,11 @@ import json
 import pytest
 from sqlalchemy import delete, select, update
 
-from predictu_console.core import audit, notifications, operators, ping
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core import audit, notifications, operators
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.errors import NameExists
-from predictu_console.core.ping import PingRequest
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import AuditEntry
 from tests.factories import BOX, keyed_operator, make_operator

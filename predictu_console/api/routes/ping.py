@@ -17,9 +17,9 @@ from predictu_console.api.deps import (
     SenderDep,
 )
 from predictu_console.api.errors import responses
-from predictu_console.core import ping
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.database import transaction
-from predictu_console.core.ping import PingRequest, PingResult
 
 router = APIRouter(prefix="/operators/{operator_id}", tags=["callbacks"])
 

@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from predictu_console.core import audit, keys, operators, ping
-from predictu_console.core.callback_sender import CallbackSender, is_public
+from predictu_console.core import audit, keys, operators
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest, PingWithoutKey
+from predictu_console.core.callbacks.sender import CallbackSender, is_public
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate
-from predictu_console.core.ping import PingRequest, PingWithoutKey
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Operator
 from tests.factories import BOX, keyed_operator, make_operator, update

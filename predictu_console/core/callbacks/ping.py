@@ -16,8 +16,11 @@ from typing import Any, Literal
 from pydantic import MISSING, BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, callback_health, onboarding
-from predictu_console.core.callback_sender import CallbackSender, failure_of
+from predictu_console.core import audit, onboarding
+from predictu_console.core.callbacks import health
+from predictu_console.core.callbacks.outbox import CALLBACK_TARGET
+from predictu_console.core.callbacks.sender import CallbackSender, failure_of
+from predictu_console.core.callbacks.signing import encode_body, signed_headers
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Conflict
@@ -25,8 +28,6 @@ from predictu_console.core.fields import CallbackTestUrl, format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.lookup import load_operator, load_row
 from predictu_console.core.models import Actor, InputModel
-from predictu_console.core.outbox import CALLBACK_TARGET
-from predictu_console.core.signing import encode_body, signed_headers
 from predictu_console.core.validation import invalid
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
@@ -206,7 +207,7 @@ def record_ping(
             },
         )
         return
-    changes = callback_health.record_outcome(session, operator, success=result.success, at=now)
+    changes = health.record_outcome(session, operator, success=result.success, at=now)
     if result.success and onboarding.complete(operator, "test_ping", now):
         changes["onboarding.test_ping"] = {"from": None, "to": format_timestamp(now)}
     operator.version += 1

@@ -30,12 +30,13 @@ from uuid import uuid4
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, callback_health
-from predictu_console.core.callback_sender import CallbackSender, failure_of
+from predictu_console.core import audit
+from predictu_console.core.callbacks import health
+from predictu_console.core.callbacks.outbox import callback_target
+from predictu_console.core.callbacks.sender import CallbackSender, failure_of
+from predictu_console.core.callbacks.signing import signed_headers
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.outbox import callback_target
-from predictu_console.core.signing import signed_headers
 from predictu_console.db.tables import Delivery, DeliveryAttempt, Operator
 
 RETRY_DELAYS = (
@@ -359,7 +360,7 @@ def _move_health(session: Session, operator_id: str, outcome: Outcome, now: date
     operator = session.get(Operator, operator_id, with_for_update={"key_share": True})
     if operator is None:
         return
-    changes = callback_health.record_outcome(session, operator, success=outcome.success, at=now)
+    changes = health.record_outcome(session, operator, success=outcome.success, at=now)
     if "callback_status" in changes:
         audit.record(
             session,

@@ -1,7 +1,7 @@
 """Domain events: what a platform action did, in the shape callbacks will deliver.
 
-Actions queue these in the callback outbox (core/outbox.py) in their own transaction and
-never send anything themselves: delivery is the worker's job (core/delivery_worker.py).
+Actions queue these in the callback outbox (`outbox.py`) in their own transaction and
+never send anything themselves: delivery is the worker's job (`worker.py`).
 """
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core.events import DomainEvent
+from predictu_console.core.callbacks.events import DomainEvent
+from predictu_console.core.callbacks.signing import encode_body
 from predictu_console.core.fields import format_timestamp
 from predictu_console.core.ids import new_id
 from predictu_console.core.keys import IS_CURRENT, NEWEST_FIRST
 from predictu_console.core.lookup import Columns
-from predictu_console.core.signing import encode_body
 from predictu_console.db.tables import ApiKey, Delivery, Operator
 
 NO_CALLBACK_URL = "no callback URL is configured"
