@@ -145,7 +145,7 @@ def bare_seconds(url: str, secret: str, ca_file: Path, count: int, concurrency: 
     now = datetime.now(UTC)
     body = b'{"event":"TRADE_PLACED","payload":{"amount":25,"price":0.42,"side":"yes"}}'
     headers = signed_headers(
-        secret=secret, body=body, event="TRADE_PLACED", delivery_id="dlv_bench", now=now
+        secrets=[secret], body=body, event="TRADE_PLACED", delivery_id="dlv_bench", now=now
     )
     limits = httpx.Limits(max_connections=concurrency)
     with (

@@ -81,25 +81,16 @@ class Backend:
             )
 
     def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
-        """Send a signed PING; no transaction is open while it is in flight."""
-        with transaction(self.factory, write=False) as session:
-            prepared = ping.prepare_ping(
-                session=session,
-                operator_id=operator_id,
-                data=data,
-                box=self.box,
-                clock=self.clock,
-            )
-        result = ping.send_ping(prepared, self.sender)
-        with transaction(self.factory) as session:
-            ping.record_ping(
-                session=session,
-                actor=self.actor,
-                prepared=prepared,
-                result=result,
-                clock=self.clock,
-            )
-        return result
+        """Send a signed PING and record it; no transaction is open while it is in flight."""
+        return ping.test_callback(
+            factory=self.factory,
+            actor=self.actor,
+            operator_id=operator_id,
+            data=data,
+            box=self.box,
+            sender=self.sender,
+            clock=self.clock,
+        )
 
     def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:
         """One page of the operator's delivery log, newest first."""

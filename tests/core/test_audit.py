@@ -97,18 +97,15 @@ def test_a_ping_to_an_unsaved_url_is_audited_with_the_url_and_outcome_but_no_sec
         session_factory, god, clock, callback_url=f"{receiver.url}/ok"
     )
     url = receiver.url + path
-    with session_scope(session_factory, write=False) as session:
-        prepared = ping.prepare_ping(
-            session=session,
-            operator_id=operator_id,
-            data=PingRequest(callback_url=url),
-            box=BOX,
-            clock=clock,
-        )
-    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    result = ping.send_ping(prepared, sender)
-    with session_scope(session_factory) as session:
-        ping.record_ping(session=session, actor=god, prepared=prepared, result=result, clock=clock)
+    ping.test_callback(
+        factory=session_factory,
+        actor=god,
+        operator_id=operator_id,
+        data=PingRequest(callback_url=url),
+        box=BOX,
+        sender=CallbackSender(ca_bundle=receiver.ca_file, allow_private=True),
+        clock=clock,
+    )
 
     [row] = _rows(session_factory, "callback.url_tested")
     assert (row.operator_id, row.actor_email) == (operator_id, god.email)

@@ -1,15 +1,15 @@
-"""The signed test PING (spec §7), in three steps so no transaction waits on the network.
+"""The signed test PING (spec §7): `test_callback` is the one sequence every front end calls.
 
-`prepare_ping` reads (operator, URL, signing secret) in one short transaction; `send_ping`
-talks to the operator with no transaction open; `record_ping` writes the outcome (callback
-health, onboarding step 5) in another. Only a PING to the configured URL counts toward
-either: testing a new URL before saving it changes nothing.
+It runs three steps so that no transaction waits on the network: `prepare_ping` reads the
+URL and the signing secrets in one short transaction; `send_ping` talks to the operator with
+no transaction open; `record_ping` writes the outcome (callback health, onboarding step 5, the
+audit row) in another. Only a PING to the configured URL counts toward health and onboarding:
+testing a new URL before saving it changes nothing but the audit log.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,17 +18,19 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
 from predictu_console.core.callbacks import health
-from predictu_console.core.callbacks.outbox import CALLBACK_TARGET
-from predictu_console.core.callbacks.sender import CallbackSender, failure_of
+from predictu_console.core.callbacks.outbox import open_secrets, signing_target
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.signing import encode_body, signed_headers
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.errors import Conflict
-from predictu_console.core.fields import CallbackTestUrl, format_timestamp
+from predictu_console.core.database import transaction
+from predictu_console.core.errors import Conflict, NotFound
+from predictu_console.core.fields import CallbackTestUrl, format_timestamp, is_id
 from predictu_console.core.ids import new_id
-from predictu_console.core.lookup import load_operator, load_row
+from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.validation import invalid
+from predictu_console.db.session import SessionFactory
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
@@ -94,6 +96,31 @@ class PreparedPing:
     timeout_ms: int
 
 
+def test_callback(
+    *,
+    factory: SessionFactory,
+    actor: Actor,
+    operator_id: str,
+    data: PingRequest,
+    box: SecretBox,
+    sender: CallbackSender,
+    clock: Clock = SYSTEM_CLOCK,
+) -> PingResult:
+    """Send a signed PING and record what it did; blocks for up to the request's timeout.
+
+    Raises NotFound, PingWithoutKey, ValidationFailed, DatabaseError, and the errors of
+    opening a secret (MasterKeyError, SecretUnreadable).
+    """
+    with transaction(factory, write=False) as session:
+        prepared = prepare_ping(
+            session=session, operator_id=operator_id, data=data, box=box, clock=clock
+        )
+    result = send_ping(prepared, sender)
+    with transaction(factory) as session:
+        record_ping(session=session, actor=actor, prepared=prepared, result=result, clock=clock)
+    return result
+
+
 def prepare_ping(
     *,
     session: Session,
@@ -103,16 +130,17 @@ def prepare_ping(
     clock: Clock = SYSTEM_CLOCK,
 ) -> PreparedPing:
     """Build the signed request. Raises NotFound, PingWithoutKey, ValidationFailed."""
-    operator = load_row(session, operator_id, CALLBACK_TARGET)
-    url = operator.callback_url if data.callback_url is MISSING else data.callback_url.strip()
+    now = clock.now()
+    target = signing_target(session, operator_id, now=now) if is_id(operator_id, "op") else None
+    if target is None:
+        raise NotFound(f"No operator found with id {operator_id!r}")
+    url = target.callback_url if data.callback_url is MISSING else data.callback_url.strip()
     if not url:
         raise invalid({"callback_url": "no callback URL is configured; send one to test it"})
-    if operator.key_id is None:
+    if not target.keys:
         raise PingWithoutKey(
-            f"{operator.name} has no active API key to sign the PING with; generate keys first"
+            f"{target.name} has no active API key to sign the PING with; generate keys first"
         )
-    secret = box.open(operator.key_id, operator.sealed_secret)
-    now = clock.now()
     body = encode_body(
         {
             "event": "PING",
@@ -123,10 +151,14 @@ def prepare_ping(
         }
     )
     headers = signed_headers(
-        secret=secret, body=body, event="PING", delivery_id=new_id("dlv_test"), now=now
+        secrets=open_secrets(target, box),
+        body=body,
+        event="PING",
+        delivery_id=new_id("dlv_test"),
+        now=now,
     )
     return PreparedPing(
-        operator_id, url, url == operator.callback_url, body, headers, data.timeout_ms
+        operator_id, url, url == target.callback_url, body, headers, data.timeout_ms
     )
 
 
@@ -141,39 +173,32 @@ def _valid_reply(body: bytes) -> Any:
 
 def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
     """Send it and judge the reply; never raises: every failure is the result's error."""
-    started = time.monotonic()
     signature = prepared.headers["X-Predictu-Signature"]
     result = TestResult(callback_url=prepared.url, latency_ms=0, signature_sent=signature)
-    try:
-        response = sender.post(
-            prepared.url,
-            prepared.body,
-            prepared.headers,
-            timeout_ms=prepared.timeout_ms,
-            fresh=True,
-        )
-    except Exception as error:
-        failure = failure_of(error, prepared.url)
-        return _failed(result, failure.code, failure.message, started, ip=failure.ip)
+    sent = sender.exchange(
+        prepared.url, prepared.body, prepared.headers, timeout_ms=prepared.timeout_ms, fresh=True
+    )
+    result.latency_ms = sent.latency_ms
+    if sent.response is None:
+        assert sent.failure is not None
+        return _failed(result, sent.failure.code, sent.failure.message, ip=sent.failure.ip)
+    response = sent.response
     result.http_status, result.tls_version = response.status, response.tls_version
     result.ip_resolved = response.ip
     if response.status != 200:
-        message = f"Server returned HTTP {response.status}"
-        return _failed(result, "HTTP_ERROR", message, started, ip=response.ip)
+        return _failed(
+            result, "HTTP_ERROR", f"Server returned HTTP {response.status}", ip=response.ip
+        )
     reply = _valid_reply(response.body)
     if reply is None:
         message = 'Expected JSON {"status": "ok", "received_event": "PING"}'
-        return _failed(result, "INVALID_RESPONSE", message, started, ip=response.ip)
+        return _failed(result, "INVALID_RESPONSE", message, ip=response.ip)
     result.response_body = reply
-    result.latency_ms = round((time.monotonic() - started) * 1000)
     return PingResult(success=True, test_result=result)
 
 
-def _failed(
-    result: TestResult, code: str, message: str, started: float, *, ip: str | None
-) -> PingResult:
+def _failed(result: TestResult, code: str, message: str, *, ip: str | None) -> PingResult:
     result.error, result.error_message, result.suggestion = code, message, SUGGESTIONS[code]
-    result.latency_ms = round((time.monotonic() - started) * 1000)
     result.ip_resolved = ip
     return PingResult(success=False, test_result=result)
 

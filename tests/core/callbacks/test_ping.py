@@ -35,14 +35,15 @@ def keyed(session_factory, god, clock, receiver):
 
 
 def _ping(session_factory, god, clock, sender, operator_id, **body):
-    with session_scope(session_factory, write=False) as session:
-        prepared = ping.prepare_ping(
-            session=session, operator_id=operator_id, data=PingRequest(**body), box=BOX, clock=clock
-        )
-    result = ping.send_ping(prepared, sender)
-    with session_scope(session_factory) as session:
-        ping.record_ping(session=session, actor=god, prepared=prepared, result=result, clock=clock)
-    return result
+    return ping.test_callback(
+        factory=session_factory,
+        actor=god,
+        operator_id=operator_id,
+        data=PingRequest(**body),
+        box=BOX,
+        sender=sender,
+        clock=clock,
+    )
 
 
 def _detail(session_factory, operator_id):
