@@ -141,10 +141,12 @@ def prepare_ping(
         raise PingWithoutKey(
             f"{target.name} has no active API key to sign the PING with; generate keys first"
         )
+    delivery_id = new_id("dlv_test")
     body = encode_body(
         {
             "event": "PING",
             "operator_id": operator_id,
+            "delivery_id": delivery_id,
             "timestamp": format_timestamp(now),
             "test": True,
             "payload": {"message": PING_MESSAGE},
@@ -154,7 +156,7 @@ def prepare_ping(
         secrets=open_secrets(target, box),
         body=body,
         event="PING",
-        delivery_id=new_id("dlv_test"),
+        delivery_id=delivery_id,
         now=now,
     )
     return PreparedPing(

@@ -75,6 +75,7 @@ def test_a_successful_ping_is_signed_reports_tls_and_ip_and_completes_step_5(
     assert payload | {"timestamp": None} == {
         "event": "PING",
         "operator_id": operator_id,
+        "delivery_id": sent["headers"]["X-Predictu-Delivery"],
         "timestamp": None,
         "test": True,
         "payload": {"message": ping.PING_MESSAGE},

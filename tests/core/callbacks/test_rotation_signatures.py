@@ -9,7 +9,9 @@ import hashlib
 import hmac
 import json
 import random
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import standardwebhooks
@@ -182,3 +184,53 @@ def test_once_the_grace_period_ends_the_old_key_signs_nothing(
     for secret, verifies in ((new, True), (old, False)):
         digest = hmac.new(secret.encode(), signed, hashlib.sha256).digest()
         assert (signature == "v1," + base64.b64encode(digest).decode()) is verifies
+
+
+def _docs_recipe(name: str) -> dict[str, object]:
+    """Run the Python snippet marked `<!-- docs-test: name -->` in docs/callbacks.md."""
+    text = (Path(__file__).parents[3] / "docs" / "callbacks.md").read_text()
+    code = text.split(f"<!-- docs-test: {name} -->\n```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, f"docs/callbacks.md ({name})", "exec"), namespace)
+    return namespace
+
+
+def test_the_docs_standard_webhooks_recipe_accepts_a_real_callback_and_refuses_replays(
+    session_factory, god, clock, sender, receiver, rotated
+):
+    verify_callback = _docs_recipe("standard")["verify_callback"]
+    operator_id, old, new = rotated
+    _ping(session_factory, god, clock, sender, operator_id)
+    body, headers = _last_request(receiver)
+
+    for secret in (new, old):
+        assert verify_callback(body, headers, secret, set())["event"] == "PING"
+    seen: set[str] = set()
+    verify_callback(body, headers, new, seen)
+    with pytest.raises(ValueError, match="already processed"):
+        verify_callback(body, headers, new, seen)
+    fresh = str(int(time.time()))
+    for replay in ({"webhook-timestamp": fresh}, {"webhook-id": "dlv_other"}):
+        with pytest.raises(standardwebhooks.WebhookVerificationError):
+            verify_callback(body, {**headers, **replay}, new, set())
+    stale = str(int(headers["webhook-timestamp"]) - 600)
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        verify_callback(body, {**headers, "webhook-timestamp": stale}, new, set())
+
+
+def test_the_docs_predictu_signature_recipe_accepts_both_secrets_during_a_rotation(
+    session_factory, god, clock, sender, receiver, rotated
+):
+    verify = _docs_recipe("predictu")["verify_predictu_signature"]
+    operator_id, old, new = rotated
+    _ping(session_factory, god, clock, sender, operator_id)
+    body, headers = _last_request(receiver)
+
+    assert verify(body, headers, [old], set())["event"] == "PING"
+    assert verify(body, headers, [new], set())["event"] == "PING"
+    with pytest.raises(ValueError, match="bad signature"):
+        verify(body.replace(b"PING", b"PONG"), headers, [old, new], set())
+    seen: set[str] = set()
+    verify(body, headers, [new], seen)
+    with pytest.raises(ValueError, match="already processed"):
+        verify(body, headers, [new], seen)
