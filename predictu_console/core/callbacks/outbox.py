@@ -8,6 +8,7 @@ An operator with no callback URL, or no active key to sign with, gets the event 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
@@ -43,17 +44,23 @@ def callback_target(session: Session, operator_id: str) -> Columns | str:
     return NO_ACTIVE_KEY if target.key_id is None else target
 
 
-def body_of(event: DomainEvent, delivery_id: str) -> bytes:
-    """The signed body: the spec's envelope, plus the delivery id so it is signed too."""
-    return encode_body(
-        {
-            "event": event.event,
-            "operator_id": event.operator_id,
-            "delivery_id": delivery_id,
-            "timestamp": format_timestamp(event.timestamp),
-            "payload": event.payload,
-        }
-    )
+def body_of(event: DomainEvent, delivery_id: str, *, test: bool = False) -> bytes:
+    """The signed body: the spec's envelope, plus the delivery id so it is signed too.
+
+    The one envelope of every callback, real or test: a test event (`samples.test_body`)
+    carries `"test": true` after the timestamp and before the payload, where the PING has
+    always carried it, so a receiver sees the flag before it reads the payload.
+    """
+    envelope: dict[str, Any] = {
+        "event": event.event,
+        "operator_id": event.operator_id,
+        "delivery_id": delivery_id,
+        "timestamp": format_timestamp(event.timestamp),
+    }
+    if test:
+        envelope["test"] = True
+    envelope["payload"] = event.payload
+    return encode_body(envelope)
 
 
 def emit(session: Session, events: Sequence[DomainEvent]) -> list[str]:

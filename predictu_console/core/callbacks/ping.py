@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
 from predictu_console.core.callbacks import health
+from predictu_console.core.callbacks.events import PING_MESSAGE
 from predictu_console.core.callbacks.outbox import CALLBACK_TARGET
 from predictu_console.core.callbacks.sender import CallbackSender, failure_of
 from predictu_console.core.callbacks.signing import encode_body, signed_headers
@@ -30,7 +31,6 @@ from predictu_console.core.lookup import load_operator, load_row
 from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.validation import invalid
 
-PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
     "TIMEOUT": "Ensure the callback URL is accessible and the server responds within the "
     "timeout period. Check firewall rules and DNS resolution.",
