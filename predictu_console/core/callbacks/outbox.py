@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -89,17 +90,23 @@ def open_secrets(target: CallbackTarget, box: SecretBox) -> tuple[str, ...]:
     return tuple(box.open(key_id, sealed) for key_id, sealed in target.keys)
 
 
-def body_of(event: DomainEvent, delivery_id: str) -> bytes:
-    """The signed body: the spec's envelope, plus the delivery id so it is signed too."""
-    return encode_body(
-        {
-            "event": event.event,
-            "operator_id": event.operator_id,
-            "delivery_id": delivery_id,
-            "timestamp": format_timestamp(event.timestamp),
-            "payload": event.payload,
-        }
-    )
+def body_of(event: DomainEvent, delivery_id: str, *, test: bool = False) -> bytes:
+    """The signed body: the spec's envelope, plus the delivery id so it is signed too.
+
+    The one envelope of every callback, real or test: a test event (`samples.test_body`)
+    carries `"test": true` after the timestamp and before the payload, where the PING has
+    always carried it, so a receiver sees the flag before it reads the payload.
+    """
+    envelope: dict[str, Any] = {
+        "event": event.event,
+        "operator_id": event.operator_id,
+        "delivery_id": delivery_id,
+        "timestamp": format_timestamp(event.timestamp),
+    }
+    if test:
+        envelope["test"] = True
+    envelope["payload"] = event.payload
+    return encode_body(envelope)
 
 
 def emit(session: Session, events: Sequence[DomainEvent]) -> list[str]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
 from predictu_console.core.callbacks import health
+from predictu_console.core.callbacks.events import PING_MESSAGE
 from predictu_console.core.callbacks.outbox import open_secrets, signing_target
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.signing import encode_body, signed_headers
@@ -32,7 +33,6 @@ from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.validation import invalid
 from predictu_console.db.session import SessionFactory
 
-PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 SUGGESTIONS = {
     "TIMEOUT": "Ensure the callback URL is accessible and the server responds within the "
     "timeout period. Check firewall rules and DNS resolution.",
