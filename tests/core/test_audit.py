@@ -110,8 +110,9 @@ def test_a_ping_to_an_unsaved_url_is_audited_with_the_url_and_outcome_but_no_sec
     [row] = _rows(session_factory, "callback.url_tested")
     assert (row.operator_id, row.actor_email) == (operator_id, god.email)
     assert row.changes == {
-        "test_ping.url": {"from": None, "to": url},
-        "test_ping.outcome": {"from": None, "to": outcome},
+        "test_callback.url": {"from": None, "to": url},
+        "test_callback.event": {"from": None, "to": "PING"},
+        "test_callback.outcome": {"from": None, "to": outcome},
     }
     assert secret not in json.dumps(row.changes)
     with session_scope(session_factory, write=False) as session:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
 from predictu_console.core.callbacks import health
-from predictu_console.core.callbacks.events import PING_MESSAGE
+from predictu_console.core.callbacks.events import EventType
 from predictu_console.core.callbacks.outbox import open_secrets, signing_target
+from predictu_console.core.callbacks.samples import sample_event, test_body
 from predictu_console.core.callbacks.sender import CallbackSender
-from predictu_console.core.callbacks.signing import encode_body, signed_headers
+from predictu_console.core.callbacks.signing import signed_headers
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.database import transaction
@@ -58,12 +59,15 @@ class PingWithoutKey(Conflict):
 class PingRequest(InputModel):
     """Body of `POST /operators/{id}/test`."""
 
+    event: EventType = "PING"
+    """Any other type sends a realistic sample of that event, marked `"test": true`."""
     callback_url: CallbackTestUrl | MISSING = Field(default=MISSING)
     timeout_ms: StrictInt = Field(default=10_000, ge=1, le=30_000)
 
 
 class TestResult(BaseModel):
-    """What the PING did: the response on success, the classified error otherwise."""
+    """What the test did: the response on success, the classified error otherwise (the spec's
+    shape for every event type)."""
 
     callback_url: str
     http_status: int | None = None
@@ -89,6 +93,7 @@ class PreparedPing:
     """Everything the send needs, read before any network traffic."""
 
     operator_id: str
+    event: EventType
     url: str
     to_configured_url: bool
     body: bytes
@@ -142,35 +147,28 @@ def prepare_ping(
             f"{target.name} has no active API key to sign the PING with; generate keys first"
         )
     delivery_id = new_id("dlv_test")
-    body = encode_body(
-        {
-            "event": "PING",
-            "operator_id": operator_id,
-            "delivery_id": delivery_id,
-            "timestamp": format_timestamp(now),
-            "test": True,
-            "payload": {"message": PING_MESSAGE},
-        }
+    body = test_body(
+        sample_event(data.event, operator_id=operator_id, at=now), delivery_id=delivery_id
     )
     headers = signed_headers(
         secrets=open_secrets(target, box),
         body=body,
-        event="PING",
+        event=data.event,
         delivery_id=delivery_id,
         now=now,
     )
     return PreparedPing(
-        operator_id, url, url == target.callback_url, body, headers, data.timeout_ms
+        operator_id, data.event, url, url == target.callback_url, body, headers, data.timeout_ms
     )
 
 
-def _valid_reply(body: bytes) -> Any:
+def _valid_reply(body: bytes, event: str) -> Any:
     try:
         reply = json.loads(body)
     except ValueError:
         return None
     ok = isinstance(reply, dict) and reply.get("status") == "ok"
-    return reply if ok and reply.get("received_event") == "PING" else None
+    return reply if ok and reply.get("received_event") == event else None
 
 
 def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
@@ -191,9 +189,9 @@ def send_ping(prepared: PreparedPing, sender: CallbackSender) -> PingResult:
         return _failed(
             result, "HTTP_ERROR", f"Server returned HTTP {response.status}", ip=response.ip
         )
-    reply = _valid_reply(response.body)
+    reply = _valid_reply(response.body, prepared.event)
     if reply is None:
-        message = 'Expected JSON {"status": "ok", "received_event": "PING"}'
+        message = f'Expected JSON {{"status": "ok", "received_event": "{prepared.event}"}}'
         return _failed(result, "INVALID_RESPONSE", message, ip=response.ip)
     result.response_body = reply
     return PingResult(success=True, test_result=result)
@@ -213,24 +211,28 @@ def record_ping(
     result: PingResult,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """The PING's audit row; callback health and onboarding step 5 for the configured URL only.
+    """The test's audit row; callback health and onboarding step 5 for a PING to the
+    configured URL only.
 
-    A PING to any other URL (one being tried before it is saved, or one replaced meanwhile)
-    is audited with the URL and the outcome, and changes nothing else.
+    A test to any other URL (one being tried before it is saved, or one replaced meanwhile),
+    or of another event type, is audited with the URL, the event and the outcome, and
+    changes nothing else.
     """
     operator = load_operator(session, prepared.operator_id, for_update=True)
     now = clock.now()
-    if not prepared.to_configured_url or operator.callback_url != prepared.url:
+    to_configured_url = prepared.to_configured_url and operator.callback_url == prepared.url
+    if not to_configured_url or prepared.event != "PING":
         outcome = "success" if result.success else result.test_result.error
         audit.record(
             session,
             actor=actor,
-            action="callback.url_tested",
+            action="callback.event_tested" if to_configured_url else "callback.url_tested",
             at=now,
             operator_id=operator.id,
             changes={
-                "test_ping.url": {"from": None, "to": prepared.url},
-                "test_ping.outcome": {"from": None, "to": outcome},
+                "test_callback.url": {"from": None, "to": prepared.url},
+                "test_callback.event": {"from": None, "to": prepared.event},
+                "test_callback.outcome": {"from": None, "to": outcome},
             },
         )
         return

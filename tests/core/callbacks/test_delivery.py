@@ -299,7 +299,7 @@ def test_the_log_filters_pages_and_shows_bodies(session_factory, god, clock, rec
     assert detail.request_body["delivery_id"] == ids[0]
     assert json.loads(detail.attempts[0].response_body) == {
         "status": "ok",
-        "received_event": "PING",
+        "received_event": "USER_REGISTERED",
     }
     assert detail.attempts[0].signature.startswith("sha256=")
 

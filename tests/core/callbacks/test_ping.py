@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from predictu_console.core import audit, keys, operators
-from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks import events, ping
 from predictu_console.core.callbacks.ping import PingRequest, PingWithoutKey
 from predictu_console.core.callbacks.sender import CallbackSender, is_public
 from predictu_console.core.errors import ValidationFailed
@@ -78,7 +78,7 @@ def test_a_successful_ping_is_signed_reports_tls_and_ip_and_completes_step_5(
         "delivery_id": sent["headers"]["X-Predictu-Delivery"],
         "timestamp": None,
         "test": True,
-        "payload": {"message": ping.PING_MESSAGE},
+        "payload": {"message": events.PING_MESSAGE},
     }
     detail = _detail(session_factory, operator_id)
     assert (detail.callback_status, detail.callback_failure_count) == ("healthy", 0)
