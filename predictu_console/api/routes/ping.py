@@ -43,12 +43,14 @@ async def test_callback(
                         "callback_url": "https://api.example-casino.com/callbacks/predictu",
                         "timeout_ms": 10000,
                     }
-                }
+                },
+                "event": {"summary": "A sample TRADE_PLACED", "value": {"event": "TRADE_PLACED"}},
             }
         ),
     ] = None,
 ) -> PingResult:
-    """Send a signed PING and report the result; a failed PING is still a 200."""
+    """Send a signed PING, or a sample of any event type, and report the result; a failed
+    test is still a 200."""
     # On the callback threads: a slow operator's server holds one of those for up to its
     # timeout, never a thread that serves requests.
     send = partial(

@@ -18,6 +18,7 @@
    admins read the rows and attempts, and redeliver.
 
 The test callback (`ping`) takes the same path without the outbox: prepare (read the URL and
-keys), sign, send, record — one function, so no front end holds a transaction open while it
-waits on the operator's server.
+keys, build a PING or a `samples` event through the same builders as real events), sign,
+send, record — one function, so no front end holds a transaction open while it waits on the
+operator's server.
 """
