@@ -22,7 +22,7 @@ from textual.widgets import DataTable
 
 from benchmarks.report import Row, median_row
 from predictu_console.core import admins
-from predictu_console.core.callback_sender import sender_for
+from predictu_console.core.callbacks.sender import sender_for
 from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import make_session_factory, session_scope
 from predictu_console.settings import Settings

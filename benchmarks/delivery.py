@@ -23,16 +23,17 @@ from sqlalchemy import func, select
 
 from benchmarks.receiver import receiving
 from benchmarks.report import Row, ratio_row
-from predictu_console.core import admins, keys, operators, outbox
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core import admins, keys, operators
+from predictu_console.core.callbacks import outbox
+from predictu_console.core.callbacks.delivery import Claim, Outcome
+from predictu_console.core.callbacks.events import DomainEvent
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.signing import signed_headers
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.delivery import Claim, Outcome
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
-from predictu_console.core.events import DomainEvent
 from predictu_console.core.ids import random_base62
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorCreate, OperatorUpdate
-from predictu_console.core.signing import signed_headers
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import (
     SessionFactory,
@@ -144,7 +145,7 @@ def bare_seconds(url: str, secret: str, ca_file: Path, count: int, concurrency: 
     now = datetime.now(UTC)
     body = b'{"event":"TRADE_PLACED","payload":{"amount":25,"price":0.42,"side":"yes"}}'
     headers = signed_headers(
-        secret=secret, body=body, event="TRADE_PLACED", delivery_id="dlv_bench", now=now
+        secrets=[secret], body=body, event="TRADE_PLACED", delivery_id="dlv_bench", now=now
     )
     limits = httpx.Limits(max_connections=concurrency)
     with (

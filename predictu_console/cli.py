@@ -18,11 +18,14 @@ from datetime import timedelta
 
 from predictu_console import __version__
 from predictu_console.core import admins, audit, invoices, operators, stats
-from predictu_console.core.callback_sender import sender_for
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest
+from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
+from predictu_console.core.callbacks.sender import sender_for
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.database import database_errors, printable_url
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
@@ -171,6 +174,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify = audit_cmd.add_parser("verify", help="check the audit log's hash chain")
     verify.set_defaults(handler=_audit_verify)
+
+    callbacks = commands.add_parser("callbacks", help="operators' callbacks").add_subparsers(
+        dest="callbacks_command", metavar="ACTION", required=True
+    )
+    test = callbacks.add_parser(
+        "test",
+        help="send a signed test callback and print the result as the API does",
+        description="Send a signed test callback to the operator's configured URL (or --url) "
+        "and print the result as JSON, as POST /operators/{id}/test answers it. Exits 1 when "
+        "the test fails. Only a PING to the configured URL moves callback health and "
+        "onboarding step 5.",
+    )
+    test.add_argument("operator_id", metavar="OPERATOR_ID")
+    test.add_argument(
+        "--event",
+        default="PING",
+        metavar="TYPE",
+        help=f"the event to send a sample of: {', '.join(SAMPLE_EVENTS)} (default PING)",
+    )
+    test.add_argument("--url", help="try this URL instead of the configured one")
+    test.add_argument("--timeout-ms", type=int, default=10_000, help="1–30000 (default 10000)")
+    test.set_defaults(handler=_callbacks_test)
     return parser
 
 
@@ -284,6 +309,28 @@ def _console(
     )
     make_tui(backend, freeze_start_up=True).run()
     return EXIT_OK
+
+
+def _callbacks_test(args: argparse.Namespace, settings: Settings) -> int:
+    factory = _open_database(settings)
+    body: dict[str, object] = {"event": args.event, "timeout_ms": args.timeout_ms}
+    if args.url is not None:
+        body["callback_url"] = args.url
+    data = parse(PingRequest, body)
+    with session_scope(factory) as session:
+        actor = admins.console_admin(
+            session=session, email=args.as_email, os_user=getpass.getuser()
+        )
+    result = ping.test_callback(
+        factory=factory,
+        actor=actor,
+        operator_id=args.operator_id,
+        data=data,
+        box=secret_box(settings),
+        sender=sender_for(settings),
+    )
+    print(result.model_dump_json(indent=2, exclude_none=True))
+    return EXIT_OK if result.success else EXIT_FAILED
 
 
 def _progress(done: int, total: int) -> None:

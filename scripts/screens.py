@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from predictu_console.core import ids
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed

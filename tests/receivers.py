@@ -17,7 +17,10 @@ from typing import Any
 
 import trustme
 
-OK = json.dumps({"status": "ok", "received_event": "PING"}).encode()
+
+def _acknowledgement(event: str) -> bytes:
+    """What an operator's handler answers a callback it accepted."""
+    return json.dumps({"status": "ok", "received_event": event}).encode()
 
 
 @dataclass
@@ -62,7 +65,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             request = {"path": self.path, "headers": dict(self.headers), "body": body}
             receiver.requests.append(request)
-            status, reply, headers = 200, OK, {}
+            status, headers = 200, {}
+            reply = _acknowledgement(self.headers.get("X-Predictu-Event", ""))
             if receiver.secrets and not receiver.verifies(
                 body, self.headers.get("X-Predictu-Signature", "")
             ):

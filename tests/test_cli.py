@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from predictu_console.cli import main
 from predictu_console.db.session import make_engine
 from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
+from tests.factories import keyed_operator
 from tests.permissions import without_root
 from tests.processes import answers, eventually, free_port, run, start
 from tests.recompute import raw_stats
@@ -416,3 +418,39 @@ def test_a_database_file_in_a_missing_directory_is_a_database_error(user_home, t
     )
 
     assert f"The database file {missing} cannot be created" in line
+
+
+@pytest.mark.parametrize(
+    ("event", "path", "code"), [("TRADE_PLACED", "/ok", 0), ("PING", "/error", 1)]
+)
+def test_callbacks_test_prints_the_result_as_the_api_does_and_exits_1_on_failure(
+    env, settings, session_factory, god, clock, receiver, event, path, code
+):
+    operator_id, secret = keyed_operator(
+        session_factory, god, clock, callback_url=f"{receiver.url}{path}"
+    )
+    env = {
+        **env,
+        "PREDICTU_MASTER_KEY": settings.master_key.get_secret_value(),
+        "PREDICTU_CALLBACK_CA_BUNDLE": str(receiver.ca_file),
+        "PREDICTU_CALLBACK_ALLOW_PRIVATE": "1",
+    }
+
+    result = run("--as", god.email, "callbacks", "test", operator_id, "--event", event, env=env)
+
+    assert result.returncode == code, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["success"] is (code == 0)
+    assert printed["test_result"]["callback_url"] == f"{receiver.url}{path}"
+    [sent] = receiver.requests
+    assert sent["headers"]["X-Predictu-Event"] == event
+    assert json.loads(sent["body"])["test"] is True
+
+
+def test_callbacks_test_of_an_unknown_event_is_one_validation_line(env):
+    result = run("callbacks", "test", "op_nothing", "--event", "TRADE_CANCELLED", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: VALIDATION_ERROR: ")
+    assert "event" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

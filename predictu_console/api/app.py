@@ -20,10 +20,10 @@ from predictu_console.api.gate import Gate, Outermost
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.api.routes import audit, deliveries, health, keys, operators, ping
-from predictu_console.core.callback_sender import sender_for
+from predictu_console.core.callbacks.sender import sender_for
+from predictu_console.core.callbacks.worker import DeliveryWorker
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import secret_box
-from predictu_console.core.delivery_worker import DeliveryWorker
 from predictu_console.db.session import SessionFactory, make_session_factory
 from predictu_console.settings import Settings
 

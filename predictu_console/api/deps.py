@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from predictu_console.api.gate import NO_TOKEN
 from predictu_console.api.rate_limits import RateLimiter
 from predictu_console.core.admins import actor_for, require_god_mode
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Unauthorized

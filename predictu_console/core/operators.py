@@ -17,7 +17,9 @@ from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, notifications, onboarding, outbox
+from predictu_console.core import audit, notifications, onboarding
+from predictu_console.core.callbacks import events, outbox
+from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
@@ -26,7 +28,6 @@ from predictu_console.core.errors import (
     OnboardingIncomplete,
     StaleVersion,
 )
-from predictu_console.core.events import DomainEvent
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.keys import list_keys
@@ -317,15 +318,8 @@ def _change_status(row: Operator, new_status: str) -> list[str]:
 
 
 def _status_changed(row: Operator, previous: str, at: datetime) -> DomainEvent:
-    return DomainEvent(
-        event="OPERATOR_STATUS_CHANGED",
-        operator_id=row.id,
-        timestamp=at,
-        payload={
-            "previous_status": previous,
-            "status": row.status,
-            "trading_enabled": row.status == "active",
-        },
+    return events.operator_status_changed(
+        operator_id=row.id, at=at, previous_status=previous, status=row.status
     )
 
 

@@ -2,7 +2,7 @@
 
 Every action updates the rollups in the same transaction as the rows they summarise, so
 statistics are exact without scanning trades, and queues the domain events it caused in the
-callback outbox in that transaction too (core/outbox.py), then returns them.
+callback outbox in that transaction too (core/callbacks/outbox.py), then returns them.
 
 Economics: a trade of `amount` at `price` (0.01–0.99) pays the platform a fee of
 `PLATFORM_FEE_RATE` of the amount, rounded half-even to cents; that fee is the platform
@@ -21,7 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import outbox
+from predictu_console.core.callbacks import events as build
+from predictu_console.core.callbacks import outbox
+from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.errors import (
     CategoryNotAllowed,
@@ -32,8 +34,7 @@ from predictu_console.core.errors import (
     PlayerExists,
     PlayerRestricted,
 )
-from predictu_console.core.events import DomainEvent
-from predictu_console.core.fields import Category, format_timestamp, json_number
+from predictu_console.core.fields import Category
 from predictu_console.core.ids import new_id
 from predictu_console.core.money import cents, month_of
 from predictu_console.db.rollups import add_revenue, add_to_stats
@@ -60,27 +61,16 @@ class MarketCreate(BaseModel):
     category: Category
 
 
-def _event(event: str, operator_id: str, at: datetime, **payload: object) -> DomainEvent:
-    return DomainEvent.model_validate(
-        {"event": event, "operator_id": operator_id, "timestamp": at, "payload": payload}
-    )
-
-
-def _money(amount: Decimal) -> float | int:
-    return json_number(cents(amount))
-
-
 def _change_balance(player: Player, delta: Decimal, reason: str, at: datetime) -> DomainEvent:
     """Move the player's balance and describe the move as a BALANCE_CHANGED event."""
     previous = player.balance
     player.balance = previous + delta
-    return _event(
-        "BALANCE_CHANGED",
-        player.operator_id,
-        at,
+    return build.balance_changed(
+        operator_id=player.operator_id,
+        at=at,
         user_id=player.id,
-        previous_balance=_money(previous),
-        new_balance=_money(player.balance),
+        previous_balance=previous,
+        new_balance=player.balance,
         reason=reason,
     )
 
@@ -128,13 +118,8 @@ def register_player(
     except IntegrityError:
         raise PlayerExists(f"Player {external_player_id!r} is already registered") from None
     add_to_stats(session, operator_id, users=1)
-    event = _event(
-        "USER_REGISTERED",
-        operator_id,
-        now,
-        user_id=player.id,
-        external_player_id=external_player_id,
-        registered_at=format_timestamp(now),
+    event = build.user_registered(
+        operator_id=operator_id, at=now, user_id=player.id, external_player_id=external_player_id
     )
     outbox.emit(session, [event])
     return event
@@ -172,12 +157,11 @@ def restrict_player(
     player.restricted = True
     player.restriction_score = score
     player.classification = classification
-    event = _event(
-        "USER_RESTRICTED",
-        player.operator_id,
-        clock.now(),
+    event = build.user_restricted(
+        operator_id=player.operator_id,
+        at=clock.now(),
         user_id=player.id,
-        score=json_number(score),
+        score=score,
         classification=classification,
     )
     outbox.emit(session, [event])
@@ -237,16 +221,15 @@ def place_trade(
         revenue=fee,
     )
     events = [
-        _event(
-            "TRADE_PLACED",
-            operator.id,
-            now,
+        build.trade_placed(
+            operator_id=operator.id,
+            at=now,
             trade_id=trade.id,
             user_id=player.id,
             market_id=market.id,
             side=data.side,
-            amount=_money(data.amount),
-            price=json_number(data.price),
+            amount=data.amount,
+            price=data.price,
         ),
         balance_changed,
     ]
@@ -308,17 +291,16 @@ def resolve_market(
         position.status, position.payout, position.settled_at = "settled", payout, now
         affected.setdefault(position.operator_id, set()).add(position.player_id)
         events.append(
-            _event(
-                "POSITION_RESOLVED",
-                position.operator_id,
-                now,
+            build.position_resolved(
+                operator_id=position.operator_id,
+                at=now,
                 position_id=position.id,
                 user_id=position.player_id,
                 market_id=market_id,
                 side=position.side,
                 outcome=outcome,
-                stake=_money(position.stake),
-                payout=_money(payout),
+                stake=position.stake,
+                payout=payout,
             )
         )
         if payout:
@@ -326,10 +308,9 @@ def resolve_market(
                 _change_balance(_player(session, position.player_id), payout, "payout", now)
             )
     events += [
-        _event(
-            "MARKET_RESOLVED",
-            operator_id,
-            now,
+        build.market_resolved(
+            operator_id=operator_id,
+            at=now,
             market_id=market_id,
             outcome=outcome,
             affected_user_count=len(players),

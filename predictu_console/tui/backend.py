@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from predictu_console.core import admins, audit, change_marker, delivery_log, keys, operators, ping
+from predictu_console.core import admins, audit, change_marker, keys, operators
 from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callback_sender import CallbackSender
-from predictu_console.core.change_marker import ChangeMarker
-from predictu_console.core.clock import SYSTEM_CLOCK, Clock
-from predictu_console.core.crypto import SecretBox
-from predictu_console.core.database import rolled_back, transaction
-from predictu_console.core.delivery_log import (
+from predictu_console.core.callbacks import delivery_log, ping
+from predictu_console.core.callbacks.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
     DeliveryOut,
     DeliveryPage,
 )
+from predictu_console.core.callbacks.ping import PingRequest, PingResult
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.change_marker import ChangeMarker
+from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.crypto import SecretBox
+from predictu_console.core.database import rolled_back, transaction
 from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.core.models import (
     Actor,
@@ -33,7 +35,6 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
-from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.db.session import SessionFactory
 
 
@@ -80,25 +81,16 @@ class Backend:
             )
 
     def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
-        """Send a signed PING; no transaction is open while it is in flight."""
-        with transaction(self.factory, write=False) as session:
-            prepared = ping.prepare_ping(
-                session=session,
-                operator_id=operator_id,
-                data=data,
-                box=self.box,
-                clock=self.clock,
-            )
-        result = ping.send_ping(prepared, self.sender)
-        with transaction(self.factory) as session:
-            ping.record_ping(
-                session=session,
-                actor=self.actor,
-                prepared=prepared,
-                result=result,
-                clock=self.clock,
-            )
-        return result
+        """Send a signed PING and record it; no transaction is open while it is in flight."""
+        return ping.test_callback(
+            factory=self.factory,
+            actor=self.actor,
+            operator_id=operator_id,
+            data=data,
+            box=self.box,
+            sender=self.sender,
+            clock=self.clock,
+        )
 
     def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:
         """One page of the operator's delivery log, newest first."""

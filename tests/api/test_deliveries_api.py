@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from predictu_console.api.app import create_app
 from predictu_console.core import audit
-from predictu_console.core.callback_sender import CallbackSender
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.db.session import session_scope
 from tests.factories import BOX, activate_over_http
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from predictu_console.api.app import create_app
+from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
 from tests.factories import operator_payload
 
 BASE = "/api/s2s/operators"
@@ -93,3 +95,46 @@ def test_bad_ping_bodies_are_400(client, auth, body):
     operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
     response = client.post(f"{BASE}/{operator['id']}/test", json=body, headers=auth)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("event", SAMPLE_EVENTS[1:])
+def test_a_test_event_of_any_type_is_a_signed_sample_the_receiver_acknowledges(
+    client, auth, receiver, event
+):
+    operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
+    url = f"{BASE}/{operator['id']}"
+    receiver.secrets.append(
+        client.post(f"{url}/keys", headers=auth).json()["key_pair"]["secret_key"]
+    )
+    client.patch(url, json={"callback_url": receiver.url + "/ok"}, headers=auth)
+
+    answered = client.post(f"{url}/test", json={"event": event}, headers=auth).json()
+
+    assert answered["success"] is True, answered
+    assert answered["test_result"]["response_body"] == {"status": "ok", "received_event": event}
+    [sent] = receiver.delivered()
+    body = json.loads(sent["body"])
+    assert (sent["headers"]["X-Predictu-Event"], body["event"], body["test"]) == (
+        event,
+        event,
+        True,
+    )
+    assert body["delivery_id"] == sent["headers"]["webhook-id"]
+    assert body["delivery_id"].startswith("dlv_test_")
+    detail = client.get(url, headers=auth).json()
+    assert detail["callback_status"] == "unknown"  # only a PING moves health
+    assert not detail["onboarding_checklist"]["test_ping"]["complete"]
+    audit = client.get(f"{url}/audit?limit=1", headers=auth).json()["entries"][0]
+    assert audit["action"] == "callback.event_tested"
+    assert audit["changes"]["test_callback.event"]["to"] == event
+
+
+def test_an_unknown_event_type_is_400_naming_the_field(client, auth):
+    operator = client.post(BASE, json=operator_payload(), headers=auth).json()["operator"]
+
+    refused = client.post(
+        f"{BASE}/{operator['id']}/test", json={"event": "TRADE_CANCELLED"}, headers=auth
+    )
+
+    assert refused.status_code == 400
+    assert set(refused.json()["error"]["fields"]) == {"event"}

@@ -7,10 +7,11 @@ import json
 import pytest
 from sqlalchemy import delete, select, update
 
-from predictu_console.core import audit, notifications, operators, ping
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core import audit, notifications, operators
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.ping import PingRequest
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.errors import NameExists
-from predictu_console.core.ping import PingRequest
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import AuditEntry
 from tests.factories import BOX, keyed_operator, make_operator
@@ -96,24 +97,22 @@ def test_a_ping_to_an_unsaved_url_is_audited_with_the_url_and_outcome_but_no_sec
         session_factory, god, clock, callback_url=f"{receiver.url}/ok"
     )
     url = receiver.url + path
-    with session_scope(session_factory, write=False) as session:
-        prepared = ping.prepare_ping(
-            session=session,
-            operator_id=operator_id,
-            data=PingRequest(callback_url=url),
-            box=BOX,
-            clock=clock,
-        )
-    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    result = ping.send_ping(prepared, sender)
-    with session_scope(session_factory) as session:
-        ping.record_ping(session=session, actor=god, prepared=prepared, result=result, clock=clock)
+    ping.test_callback(
+        factory=session_factory,
+        actor=god,
+        operator_id=operator_id,
+        data=PingRequest(callback_url=url),
+        box=BOX,
+        sender=CallbackSender(ca_bundle=receiver.ca_file, allow_private=True),
+        clock=clock,
+    )
 
     [row] = _rows(session_factory, "callback.url_tested")
     assert (row.operator_id, row.actor_email) == (operator_id, god.email)
     assert row.changes == {
-        "test_ping.url": {"from": None, "to": url},
-        "test_ping.outcome": {"from": None, "to": outcome},
+        "test_callback.url": {"from": None, "to": url},
+        "test_callback.event": {"from": None, "to": "PING"},
+        "test_callback.outcome": {"from": None, "to": outcome},
     }
     assert secret not in json.dumps(row.changes)
     with session_scope(session_factory, write=False) as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Forbidden
 from predictu_console.core.models import Actor

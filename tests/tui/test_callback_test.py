@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.app import make_tui

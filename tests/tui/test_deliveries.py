@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from predictu_console.core.callback_sender import CallbackSender
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.key_rotation import KeyRotationModal

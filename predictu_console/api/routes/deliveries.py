@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 
 from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
-from predictu_console.core import delivery_log
-from predictu_console.core.database import transaction
-from predictu_console.core.delivery_log import (
+from predictu_console.core.callbacks import delivery_log
+from predictu_console.core.callbacks.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
     DeliveryPage,
     Redelivered,
 )
+from predictu_console.core.database import transaction
 
 router = APIRouter(tags=["deliveries"])
 

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from predictu_console.core.delivery import RETRY_DELAYS
-from predictu_console.core.events import DomainEvent
+from predictu_console.core.callbacks.delivery import RETRY_DELAYS
+from predictu_console.core.callbacks.events import DomainEvent
+from predictu_console.core.callbacks.outbox import body_of
+from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.ids import new_id
-from predictu_console.core.outbox import body_of
-from predictu_console.core.signing import sign
 from predictu_console.db.tables import Delivery, DeliveryAttempt
 
 DELIVERED = 6

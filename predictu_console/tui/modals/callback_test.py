@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, LoadingIndicator, Static
 
+from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import ValidationFailed
-from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer

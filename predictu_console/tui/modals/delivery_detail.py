@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
-from predictu_console.core.delivery_log import AttemptDetail, DeliveryDetail
+from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
 from predictu_console.tui.widgets.tables import refill

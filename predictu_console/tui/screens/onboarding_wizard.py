@@ -27,10 +27,10 @@ from textual.widgets import (
     Static,
 )
 
+from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
-from predictu_console.core.ping import PingRequest, PingResult
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number

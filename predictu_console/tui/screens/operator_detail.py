@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from predictu_console.core.audit import AuditRecord
-from predictu_console.core.delivery_log import DeliveryListQuery, DeliveryPage
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.tui.base import ConsoleScreen

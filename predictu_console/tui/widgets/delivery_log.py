@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from predictu_console.core.delivery_log import DeliveryOut, DeliveryPage
+from predictu_console.core.callbacks.delivery_log import DeliveryOut, DeliveryPage
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
 from predictu_console.tui.widgets.tables import refill
 

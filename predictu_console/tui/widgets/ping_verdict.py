@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from predictu_console.core.ping import PingResult
+from predictu_console.core.callbacks.ping import PingResult
 
 
 def verdict(result: PingResult) -> Table:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,12 +29,13 @@ from uuid import uuid4
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, callback_health
-from predictu_console.core.callback_sender import CallbackSender, failure_of
+from predictu_console.core import audit
+from predictu_console.core.callbacks import health
+from predictu_console.core.callbacks.outbox import callback_target, open_secrets
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.signing import signed_headers
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.outbox import callback_target
-from predictu_console.core.signing import signed_headers
 from predictu_console.db.tables import Delivery, DeliveryAttempt, Operator
 
 RETRY_DELAYS = (
@@ -73,8 +73,9 @@ class Claim:
     event: str
     lease_token: str
     url: str
-    secret: str | None
-    """None when the stored secret could not be opened: the attempt fails as SIGNING_FAILED."""
+    secrets: tuple[str, ...]
+    """The signing secrets, newest first; empty when a stored secret could not be opened,
+    and then the attempt fails as SIGNING_FAILED."""
     body: bytes
 
 
@@ -124,7 +125,7 @@ def claim_due(
         stmt = stmt.with_for_update(skip_locked=True)
     rows = session.execute(stmt).all()
     targets = {
-        operator_id: _target(session, operator_id, box)
+        operator_id: _target(session, operator_id, box, now)
         for operator_id in {row.operator_id for row in rows}
     }
     skipped: dict[str, list[str]] = {}
@@ -153,59 +154,57 @@ def claim_due(
     return claims
 
 
-def _target(session: Session, operator_id: str, box: SecretBox) -> tuple[str, str | None] | str:
-    """(callback URL, signing secret or None if it cannot be opened) of the operator, or why
+def _target(
+    session: Session, operator_id: str, box: SecretBox, now: datetime
+) -> tuple[str, tuple[str, ...]] | str:
+    """(callback URL, signing secrets, empty if one cannot be opened) of the operator, or why
     it cannot be sent to now."""
-    target = callback_target(session, operator_id)
+    target = callback_target(session, operator_id, now=now)
     if isinstance(target, str):
         return target
+    assert target.callback_url is not None  # callback_target says why when there is none
     try:
-        secret: str | None = box.open(target.key_id, target.sealed_secret)
+        secrets = open_secrets(target, box)
     except Exception:
         # Whatever the cause (a changed master key, a damaged row), one operator's secret
         # must not roll back the whole batch's claim: its deliveries fail, the others go.
-        log.exception("cannot open the signing secret %s of %s", target.key_id, operator_id)
-        secret = None
-    return target.callback_url, secret
+        log.exception("cannot open the signing secrets of %s", operator_id)
+        secrets = ()
+    return target.callback_url, secrets
 
 
 def send(claim: Claim, sender: CallbackSender, *, timeout_ms: int, now: datetime) -> Outcome:
     """POST the claimed delivery; never raises: every failure is the attempt's outcome."""
-    if claim.secret is None:
+    if not claim.secrets:
         return Outcome(
             now, claim.url, 0, None, error=SIGNING_FAILED, error_message=SIGNING_FAILED_MESSAGE
         )
     headers = signed_headers(
-        secret=claim.secret,
+        secrets=claim.secrets,
         body=claim.body,
         event=claim.event,
         delivery_id=claim.delivery_id,
         now=now,
     )
     signature = headers["X-Predictu-Signature"]
-    started = time.monotonic()
-
-    def elapsed() -> int:
-        return round((time.monotonic() - started) * 1000)
-
-    try:
-        response = sender.post(claim.url, claim.body, headers, timeout_ms=timeout_ms)
-    except Exception as error:
-        failure = failure_of(error, claim.url)
+    sent = sender.exchange(claim.url, claim.body, headers, timeout_ms=timeout_ms)
+    if sent.response is None:
+        assert sent.failure is not None
         return Outcome(
             now,
             claim.url,
-            elapsed(),
+            sent.latency_ms,
             signature,
-            error=failure.code,
-            error_message=failure.message,
-            ip_resolved=failure.ip,
+            error=sent.failure.code,
+            error_message=sent.failure.message,
+            ip_resolved=sent.failure.ip,
         )
+    response = sent.response
     ok = 200 <= response.status < 300
     return Outcome(
         now,
         claim.url,
-        elapsed(),
+        sent.latency_ms,
         signature,
         http_status=response.status,
         error=None if ok else "HTTP_ERROR",
@@ -359,7 +358,7 @@ def _move_health(session: Session, operator_id: str, outcome: Outcome, now: date
     operator = session.get(Operator, operator_id, with_for_update={"key_share": True})
     if operator is None:
         return
-    changes = callback_health.record_outcome(session, operator, success=outcome.success, at=now)
+    changes = health.record_outcome(session, operator, success=outcome.success, at=now)
     if "callback_status" in changes:
         audit.record(
             session,

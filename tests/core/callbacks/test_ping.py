@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from predictu_console.core import audit, keys, operators, ping
-from predictu_console.core.callback_sender import CallbackSender, is_public
+from predictu_console.core import audit, keys, operators
+from predictu_console.core.callbacks import events, ping
+from predictu_console.core.callbacks.ping import PingRequest, PingWithoutKey
+from predictu_console.core.callbacks.sender import CallbackSender, is_public
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate
-from predictu_console.core.ping import PingRequest, PingWithoutKey
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Operator
 from tests.factories import BOX, keyed_operator, make_operator, update
@@ -34,14 +35,15 @@ def keyed(session_factory, god, clock, receiver):
 
 
 def _ping(session_factory, god, clock, sender, operator_id, **body):
-    with session_scope(session_factory, write=False) as session:
-        prepared = ping.prepare_ping(
-            session=session, operator_id=operator_id, data=PingRequest(**body), box=BOX, clock=clock
-        )
-    result = ping.send_ping(prepared, sender)
-    with session_scope(session_factory) as session:
-        ping.record_ping(session=session, actor=god, prepared=prepared, result=result, clock=clock)
-    return result
+    return ping.test_callback(
+        factory=session_factory,
+        actor=god,
+        operator_id=operator_id,
+        data=PingRequest(**body),
+        box=BOX,
+        sender=sender,
+        clock=clock,
+    )
 
 
 def _detail(session_factory, operator_id):
@@ -73,9 +75,10 @@ def test_a_successful_ping_is_signed_reports_tls_and_ip_and_completes_step_5(
     assert payload | {"timestamp": None} == {
         "event": "PING",
         "operator_id": operator_id,
+        "delivery_id": sent["headers"]["X-Predictu-Delivery"],
         "timestamp": None,
         "test": True,
-        "payload": {"message": ping.PING_MESSAGE},
+        "payload": {"message": events.PING_MESSAGE},
     }
     detail = _detail(session_factory, operator_id)
     assert (detail.callback_status, detail.callback_failure_count) == ("healthy", 0)

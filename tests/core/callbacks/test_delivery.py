@@ -11,13 +11,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
-from predictu_console.core import audit, delivery, delivery_log, notifications, platform
-from predictu_console.core.callback_sender import CallbackSender
-from predictu_console.core.delivery import RETRY_DELAYS
-from predictu_console.core.delivery_log import DeliveryListQuery
-from predictu_console.core.delivery_worker import DeliveryWorker, WorkerConfig
+from predictu_console.core import audit, notifications, platform
+from predictu_console.core.callbacks import delivery, delivery_log
+from predictu_console.core.callbacks.delivery import RETRY_DELAYS
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
+from predictu_console.core.callbacks.outbox import NO_CALLBACK_URL
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.lookup import load_operator
-from predictu_console.core.outbox import NO_CALLBACK_URL
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import ApiKey, Delivery, Operator
 from tests.conftest import actor_for_new_admin
@@ -298,7 +299,7 @@ def test_the_log_filters_pages_and_shows_bodies(session_factory, god, clock, rec
     assert detail.request_body["delivery_id"] == ids[0]
     assert json.loads(detail.attempts[0].response_body) == {
         "status": "ok",
-        "received_event": "PING",
+        "received_event": "USER_REGISTERED",
     }
     assert detail.attempts[0].signature.startswith("sha256=")
 

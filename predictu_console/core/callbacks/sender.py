@@ -121,6 +121,15 @@ class Response:
     ip: str | None
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One POST's outcome as a value: the response, or the classified failure."""
+
+    latency_ms: int
+    response: Response | None = None
+    failure: CallbackFailure | None = None
+
+
 def embedded_ipv4(address: IPAddress) -> IPAddress:
     """The IPv4 address hidden in an IPv4-mapped, 6to4 or NAT64 IPv6 address, else itself."""
     if isinstance(address, ipaddress.IPv6Address):
@@ -282,7 +291,7 @@ class CallbackSender:
     ) -> Response:
         """Deliver `body`, on a new connection if `fresh`. Raises CallbackFailure.
 
-        Anything else it raises is a bug: callers turn it into a failure with `failure_of`.
+        Anything else it raises is a bug: `exchange` turns it into a failure with `failure_of`.
         """
         target = _usable(url)
         _deadline.at = time.monotonic() + timeout_ms / 1000
@@ -294,6 +303,24 @@ class CallbackSender:
             _deadline.at = math.inf
             if fresh:
                 pool.close()
+
+    def exchange(
+        self,
+        url: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        timeout_ms: int,
+        fresh: bool = False,
+    ) -> Exchange:
+        """`post`, timed, with every failure classified: what deliveries and PINGs record."""
+        started = time.monotonic()
+        try:
+            response = self.post(url, body, headers, timeout_ms=timeout_ms, fresh=fresh)
+        except Exception as error:
+            failure = failure_of(error, url)
+            return Exchange(_milliseconds_since(started), failure=failure)
+        return Exchange(_milliseconds_since(started), response=response)
 
     def _exchange(
         self,
@@ -341,6 +368,10 @@ class CallbackSender:
             raise _classify(error) from None
         except httpcore.ProtocolError as error:
             raise CallbackFailure("INVALID_RESPONSE", f"Malformed HTTP response: {error}") from None
+
+
+def _milliseconds_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
 
 
 def failure_of(error: Exception, url: str) -> CallbackFailure:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from predictu_console.core import operators, outbox, platform
+from predictu_console.core import operators, platform
+from predictu_console.core.callbacks import outbox
 from predictu_console.core.models import OperatorUpdate
 from predictu_console.core.platform import MarketCreate, TradeCreate
 from predictu_console.db.session import session_scope

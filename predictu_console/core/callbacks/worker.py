@@ -1,7 +1,7 @@
 """The delivery worker: drains the outbox with bounded concurrency until told to stop.
 
 Run it as `predictu-console worker`, or inside `serve`. Any number of workers, in any number
-of processes, can share a database (core/delivery.py explains the claims). Stopping is
+of processes, can share a database (`delivery.py` explains the claims). Stopping is
 graceful: no new claims, in-flight deliveries finish (each is bounded by its timeout), and
 a worker killed outright only leaves leases that expire.
 
@@ -23,8 +23,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from predictu_console.core import delivery
-from predictu_console.core.callback_sender import CallbackSender
+from predictu_console.core.callbacks import delivery
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.db.session import SessionFactory, session_scope
