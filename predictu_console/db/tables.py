@@ -180,6 +180,9 @@ class Player(Base):
     restricted: Mapped[bool] = mapped_column(default=False)
     restriction_score: Mapped[Decimal | None] = mapped_column(Percent)
     classification: Mapped[str | None] = mapped_column(String(40))
+    restricted_reason: Mapped[str | None] = mapped_column(String(200))
+    """Why the player was restricted: an admin's words, or the scoring rule's."""
+    restricted_at: Mapped[datetime | None]
 
 
 class Market(Base):
@@ -290,6 +293,9 @@ class ApiKey(Base):
     label: Mapped[str] = mapped_column(String(100))
     public_key: Mapped[str] = mapped_column(String(80), unique=True)
     sealed_secret: Mapped[str] = mapped_column(Text)
+    secret_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """A keyed hash of the secret (HMAC under a key derived from the master key): how the
+    operator API finds the key a request authenticates with, without plaintext or decryption."""
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
