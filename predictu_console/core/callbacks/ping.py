@@ -239,7 +239,8 @@ def record_ping(
     changes = health.record_outcome(session, operator, success=result.success, at=now)
     if result.success and onboarding.complete(operator, "test_ping", now):
         changes["onboarding.test_ping"] = {"from": None, "to": format_timestamp(now)}
-    operator.version += 1
+    # Not a version: health and onboarding bookkeeping is no edit of the operator, and must not
+    # make a form opened before the PING (the wizard's own, typically) look stale.
     operator.updated_at = now
     action: Literal["callback.ping_succeeded", "callback.ping_failed"] = (
         "callback.ping_succeeded" if result.success else "callback.ping_failed"

@@ -17,6 +17,7 @@ from predictu_console.core.callbacks.ping import PingRequest, PingWithoutKey
 from predictu_console.core.callbacks.sender import CallbackSender, is_public
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate
+from predictu_console.core.models import OperatorUpdate
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Operator
 from tests.factories import BOX, keyed_operator, make_operator, update
@@ -84,6 +85,28 @@ def test_a_successful_ping_is_signed_reports_tls_and_ip_and_completes_step_5(
     assert (detail.callback_status, detail.callback_failure_count) == ("healthy", 0)
     assert detail.callback_last_success == clock.now()
     assert detail.onboarding_checklist["test_ping"].complete
+
+
+@pytest.mark.parametrize("path", ["/ok", "/error"])
+def test_a_ping_is_not_an_edit_a_form_opened_before_it_still_saves(
+    session_factory, god, clock, sender, receiver, keyed, path
+):
+    operator_id, _ = keyed
+    update(session_factory, god, clock, operator_id, callback_url=f"{receiver.url}{path}")
+    opened = _detail(session_factory, operator_id).version
+
+    _ping(session_factory, god, clock, sender, operator_id)
+    with session_scope(session_factory) as session:
+        saved = operators.update_operator(
+            session=session,
+            actor=god,
+            operator_id=operator_id,
+            data=OperatorUpdate(callback_url=f"{receiver.url}/ok?fixed"),
+            expected_version=opened,
+            clock=clock,
+        )
+
+    assert saved.operator.callback_url == f"{receiver.url}/ok?fixed"
 
 
 def test_a_rotated_key_signs_with_the_new_secret(
