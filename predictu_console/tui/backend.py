@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from predictu_console.core import admins, audit, change_marker, keys, operators
+from predictu_console.core import admins, audit, change_marker, keys, operator_view, operators
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import delivery_log, ping
 from predictu_console.core.callbacks.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
     DeliveryOut,
-    DeliveryPage,
 )
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.callbacks.sender import CallbackSender
@@ -35,6 +34,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
+from predictu_console.core.operator_view import OperatorView
 from predictu_console.db.session import SessionFactory
 
 
@@ -92,11 +92,11 @@ class Backend:
             clock=self.clock,
         )
 
-    def list_deliveries(self, operator_id: str, query: DeliveryListQuery) -> DeliveryPage:
-        """One page of the operator's delivery log, newest first."""
+    def operator_view(self, operator_id: str, deliveries: DeliveryListQuery) -> OperatorView:
+        """The detail, its audit trail and a page of its deliveries, in one transaction."""
         with transaction(self.factory, write=False) as session:
-            return delivery_log.list_deliveries(
-                session=session, operator_id=operator_id, query=query
+            return operator_view.read_view(
+                session=session, operator_id=operator_id, deliveries=deliveries, clock=self.clock
             )
 
     def get_delivery(self, delivery_id: str) -> DeliveryDetail:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Forbidden
 from predictu_console.core.models import Actor
+from predictu_console.db.session import engine_of
 from predictu_console.tui.backend import Backend
 from scripts.screens import DEMO_MASTER_KEY
+from tests.factories import active_operator
 
 
 def test_a_backend_cannot_be_built_for_an_operator_admin(session_factory):
@@ -22,3 +26,21 @@ def test_a_backend_cannot_be_built_for_an_operator_admin(session_factory):
             box=SecretBox(DEMO_MASTER_KEY),
             sender=CallbackSender(),
         )
+
+
+def test_the_operator_screen_refreshes_in_one_transaction(session_factory, god, clock):
+    operator_id = active_operator(session_factory, god, clock).id
+    backend = Backend(
+        factory=session_factory,
+        actor=god,
+        box=SecretBox(DEMO_MASTER_KEY),
+        sender=CallbackSender(),
+        clock=clock,
+    )
+    begun: list[object] = []
+    event.listen(engine_of(session_factory), "begin", begun.append)
+
+    view = backend.operator_view(operator_id, DeliveryListQuery(limit=10))
+
+    assert len(begun) == 1
+    assert (view.detail.id, view.detail.status) == (operator_id, "active")

@@ -231,11 +231,9 @@ class OperatorDetailScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, operator_id: str) -> None:
         backend = self.console.backend
-        detail = backend.get_operator(operator_id)
-        history = backend.history(operator_id)
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
-        deliveries = backend.list_deliveries(operator_id, query)
-        self.app.call_from_thread(self.show, detail, history, deliveries)
+        view = backend.operator_view(operator_id, query)
+        self.app.call_from_thread(self.show, view.detail, view.history, view.deliveries)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:
