@@ -181,7 +181,7 @@ async def test_an_unexpected_failure_is_a_notification_not_a_crash(console, back
     def broken(*_):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(type(backend), "get_operator", broken)
+    monkeypatch.setattr(type(backend), "operator_view", broken)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
