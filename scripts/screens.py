@@ -125,6 +125,12 @@ SHOTS = [
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),
+    Shot("operator-callback-test-80x24", _keys("t", operator="example"), size=(80, 24)),
+    # Tab from the URL to the event picker, open it, two down from PING to TRADE_PLACED.
+    Shot(
+        "operator-callback-test-event",
+        _keys("t", "tab", "enter", "down", "down", "enter", operator="example"),
+    ),
     # The wizard opens LuckySpin at its first open step (2); page keys reach the others.
     *(
         Shot(f"onboarding-step-{step}", _keys("o", *_pages(step), operator="luckyspin"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
+
+import pytest
 
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.keys import KeyCreate
@@ -24,9 +27,13 @@ async def _send(pilot, url):
     await settle(pilot)
 
 
-async def test_ping_from_the_console_then_retry_a_closed_port(backend, receiver):
+@pytest.fixture
+def app(backend, receiver):
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    app = make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+    return make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+
+
+async def test_ping_from_the_console_then_retry_a_closed_port(app, backend, receiver):
     operator_id = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0].id
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "luckyspin")
@@ -49,3 +56,28 @@ async def test_ping_from_the_console_then_retry_a_closed_port(backend, receiver)
         shown = _shown(app)
         assert "CONNECTION_REFUSED" in shown and "port is correct" in shown
         assert len(receiver.requests) == 1
+
+
+async def test_a_picked_event_sends_its_signed_test_sample(app, backend, receiver):
+    operator_id = backend.list_operators(OperatorListQuery(search="example")).operators[0].id
+    backend.generate_keys(operator_id, KeyCreate())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("t")
+        await settle(pilot)
+        send = app.screen.query_one("#send")
+        assert str(send.label) == "Send PING (Ctrl+S)"  # PING unless another is picked
+        app.screen.query_one("#input-callback_url").value = receiver.url + "/ok"
+        await pilot.press("tab", "enter", "down", "down", "enter")  # URL → picker → TRADE_PLACED
+        await settle(pilot)
+        assert str(send.label) == "Send TRADE_PLACED (Ctrl+S)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = _shown(app)
+        assert "TRADE_PLACED (test sample)" in shown and "delivered and acknowledged" in shown
+        assert str(send.label) == "Retry TRADE_PLACED (Ctrl+S)"
+    request = receiver.requests[-1]
+    assert request["headers"]["X-Predictu-Event"] == "TRADE_PLACED"
+    body = json.loads(request["body"])
+    assert (body["event"], body["test"]) == ("TRADE_PLACED", True)
+    assert body["payload"]["trade_id"].startswith("trd_test")

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from predictu_console.core.callbacks.sender import CallbackSender
-from predictu_console.core.models import OperatorListQuery
+from predictu_console.core.keys import KeyCreate
+from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
@@ -160,3 +161,40 @@ async def test_a_bad_share_and_a_failed_ping_keep_the_operator_on_its_step(wizar
         assert "HTTP_ERROR" in shown_text(app, "#ping-verdict")
         assert _page(app) == 5  # a failed PING never completes the step
         assert "4 of 8 steps done" in str(app.screen.query_one("#wizard-title").content)
+
+
+def _title(app) -> str:
+    return str(app.screen.query_one("#wizard-title").content)
+
+
+async def test_only_a_ping_completes_step_5_other_events_try_the_handler(
+    wizard_app, backend, receiver
+):
+    neon = backend.list_operators(OperatorListQuery(search="neon")).operators[0]
+    version = backend.get_operator(neon.id).version
+    backend.update_operator(neon.id, OperatorUpdate(callback_url=receiver.url + "/ok"), version)
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "neon")  # four steps done: the wizard opens at step 5
+        await pilot.press("o")
+        await settle(pilot)
+        assert _page(app) == 5
+        assert "Only a successful PING completes this step" in shown_text(app, "#wizard-hint")
+        await _do(pilot)  # the demo marks step 3 done without making keys
+        assert any(n.title == "NO_ACTIVE_KEY" for n in app._notifications)
+        assert "Sending" not in shown_text(app, "#ping-verdict")
+
+        backend.generate_keys(neon.id, KeyCreate())
+        await pilot.press("enter", "down", "down", "enter")  # the picker has the focus
+        await _do(pilot)
+        shown = shown_text(app, "#ping-verdict")
+        assert "TRADE_PLACED (test sample)" in shown and "delivered and acknowledged" in shown
+        assert _page(app) == 5
+        assert "4 of 8 steps done" in _title(app)
+
+        await pilot.press("enter", "up", "up", "enter")
+        await _do(pilot)
+        assert _page(app) == 6
+        assert "5 of 8 steps done" in _title(app)
+    sent = [request["headers"]["X-Predictu-Event"] for request in receiver.requests]
+    assert sent == ["TRADE_PLACED", "PING"]

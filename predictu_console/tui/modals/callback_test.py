@@ -1,4 +1,4 @@
-"""Test the operator's callback (`t`): a signed PING, a live spinner, then the verdict."""
+"""Test the operator's callback (`t`): a signed event of a picked type, a spinner, the verdict."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, LoadingIndicator, Static
+from textual.widgets import Button, Label, LoadingIndicator, Select, Static
 
+from predictu_console.core.callbacks.events import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
+from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 from predictu_console.tui.widgets.ping_verdict import verdict
 
@@ -22,13 +24,20 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
-        Binding("ctrl+s", "send", "Send PING", id="send"),
+        Binding("ctrl+s", "send", "Send the event", id="send"),
     ]
     DEFAULT_CSS = """
     CallbackTestModal {
+        /* At 80×24 the verdict pushes the buttons below the frame: scroll to them. */
+        #ping-box { overflow-y: auto; }
+        #ping-options { height: auto; }
+        #ping-options > * { width: 1fr; }
+        #event-picker { margin-right: 2; }
         #ping-spinner { height: 3; display: none; }
         &.-sending #ping-spinner { display: block; }
-        #ping-result { height: auto; margin-top: 1; }
+        /* Hidden until there is a verdict, so that at 80×24 the empty dialog fits. */
+        #ping-result { height: auto; margin-top: 1; display: none; }
+        &.-answered #ping-result { display: block; }
     }
     """
 
@@ -38,6 +47,8 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         self.operator_name = operator_name
         self.callback_url = callback_url or ""
         self.result: PingResult | None = None
+        self.sent: EventType | None = None
+        """The event of the result shown, so the button says whether Ctrl+S retries it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ping-box", classes="dialog"):
@@ -51,7 +62,9 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
                 "callback_url",
                 self.callback_url,
             )
-            yield FormField("Timeout in milliseconds (1–30000)", "timeout_ms", "10000")
+            with Horizontal(id="ping-options"):
+                yield EventPicker()
+                yield FormField("Timeout in milliseconds (1–30000)", "timeout_ms", "10000")
             yield LoadingIndicator(id="ping-spinner")
             yield Static(id="ping-result")
             with Horizontal(id="ping-buttons", classes="dialog-buttons"):
@@ -63,7 +76,11 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         if self.has_class("-sending"):
             return
         values = {field.field: field.value for field in self.query(FormField)}
-        body = {"callback_url": values["callback_url"], "timeout_ms": integer(values["timeout_ms"])}
+        body = {
+            "event": self.query_one(EventPicker).event,
+            "callback_url": values["callback_url"],
+            "timeout_ms": integer(values["timeout_ms"]),
+        }
         try:
             data = parse(PingRequest, body)
         except ValidationFailed as error:
@@ -71,22 +88,36 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
             return
         show_form_errors(self, {})
         self.add_class("-sending")
-        self.query_one("#ping-result", Static).update("")
+        self.remove_class("-answered")
         self.send(data)
+
+    @on(Select.Changed, "#event")
+    def event_picked(self) -> None:
+        self._label_send()
+
+    def _label_send(self) -> None:
+        event = self.query_one(EventPicker).event
+        verb = "Retry" if event == self.sent else "Send"
+        send = self.query_one("#send", Button)
+        send.label = f"{verb} {event} (Ctrl+S)"
+        send.refresh(layout=True)  # a label change alone keeps the old width, cutting it off
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(self.result)
 
-    def show_result(self, result: PingResult) -> None:
+    def show_result(self, result: PingResult, event: EventType) -> None:
         """Stop the spinner and show the verdict; Send again retries."""
-        self.result = result
+        self.result, self.sent = result, event
         self.remove_class("-sending")
-        self.query_one("#ping-result", Static).update(verdict(result))
-        self.query_one("#send", Button).label = "Retry (Ctrl+S)"
+        self.add_class("-answered")
+        self.query_one("#ping-result", Static).update(verdict(result, event))
+        self._label_send()
+        # On a short terminal the verdict and the buttons are what to read next.
+        self.query_one("#ping-box").scroll_end(animate=False)
 
     def sending_failed(self) -> None:
-        """The PING could not even be prepared; the app shows why."""
+        """The test could not even be prepared (no key, no URL); the app shows why."""
         self.remove_class("-sending")
 
     @work(thread=True, exclusive=True, group="ping", exit_on_error=False)
@@ -96,4 +127,4 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         except Exception:
             self.app.call_from_thread(self.sending_failed)
             raise
-        self.app.call_from_thread(self.show_result, result)
+        self.app.call_from_thread(self.show_result, result, data.event)

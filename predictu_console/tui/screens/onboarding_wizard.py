@@ -27,6 +27,7 @@ from textual.widgets import (
     Static,
 )
 
+from predictu_console.core.callbacks.events import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
@@ -37,6 +38,7 @@ from predictu_console.tui.form_values import number
 from predictu_console.tui.formatting import percent
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
@@ -47,7 +49,8 @@ HINTS = {
     2: "Confirm the share even if you keep it: Ctrl+S saves it.",
     3: "Ctrl+S opens the key dialog: the secret is shown once.",
     4: "An HTTPS endpoint on the operator's side. Ctrl+S saves it.",
-    5: "Ctrl+S sends a signed PING to the saved URL; it must succeed to move on.",
+    5: "Ctrl+S sends the picked event, signed, to the saved URL. Only a successful PING "
+    "completes this step; the other events try the operator's handler on a sample.",
     6: "Colours as #rrggbb, URLs as https://…  Ctrl+S saves the theme.",
     7: "Type an origin and press Enter to add it; Delete removes the highlighted one. "
     "Ctrl+S saves the list.",
@@ -92,6 +95,7 @@ class OnboardingWizardScreen(ConsoleScreen):
                 yield FormField("Callback URL (https://…)", "callback_url")
             with Vertical(id="step-5"):
                 yield Static(id="ping-target")
+                yield EventPicker()
                 yield Static(id="ping-verdict")
             with Vertical(id="step-6"):
                 for pair in (COLOURS[:2], COLOURS[2:]):
@@ -227,10 +231,11 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.app.push_screen(modal, closed)
 
     def _send_ping(self) -> None:
+        event = self.query_one(EventPicker).event
         self.query_one("#ping-verdict", Static).update(
-            Text("Sending the signed PING…", style="italic")
+            Text(f"Sending the signed {event}…", style="italic")
         )
-        self.ping()
+        self.ping(PingRequest(event=event))
 
     def show(self, detail: OperatorDetail, advance: bool) -> None:
         """Fill every page from the operator as core sees it; resume at the first open step."""
@@ -254,7 +259,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         )
         self.query_one("#input-callback_url", Input).value = detail.callback_url or ""
         self.query_one("#ping-target", Static).update(
-            f"PING target: {detail.callback_url or '— set the callback URL first (step 4)'}"
+            f"Sends to: {detail.callback_url or '— set the callback URL first (step 4)'}"
         )
         for colour in COLOURS:
             self.query_one(f"#input-branding-{colour}", Input).value = getattr(
@@ -291,7 +296,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         changed = switcher.current != f"step-{page}"
         switcher.current = f"step-{page}"
         if changed or self.focused is None:
-            inputs = self.query_one(f"#step-{page}").query(Input)
+            inputs = self.query_one(f"#step-{page}").query("Input, Select")
             (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
         self.query_one("#wizard-steps", Static).update(step_indicator(self.detail, page))
         step = STEPS[page - 1]
@@ -345,11 +350,20 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.app.call_from_thread(self.load, True)
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
-    def ping(self) -> None:
-        result = self.console.backend.test_callback(self.operator_id, PingRequest())
-        self.app.call_from_thread(self._pinged, result)
+    def ping(self, data: PingRequest) -> None:
+        try:
+            result = self.console.backend.test_callback(self.operator_id, data)
+        except Exception:
+            # The app shows why (no key, no URL); "Sending…" must not linger as if in flight.
+            self.app.call_from_thread(self._ping_failed)
+            raise
+        self.app.call_from_thread(self._pinged, result, data.event)
 
-    def _pinged(self, result: PingResult) -> None:
-        self.query_one("#ping-verdict", Static).update(verdict(result))
-        if result.success:
+    def _ping_failed(self) -> None:
+        self.query_one("#ping-verdict", Static).update("")
+
+    def _pinged(self, result: PingResult, event: EventType) -> None:
+        self.query_one("#ping-verdict", Static).update(verdict(result, event))
+        # Core completes the step only on a PING; other events leave nothing to reload.
+        if result.success and event == "PING":
             self.load(advance=True)

@@ -1,19 +1,21 @@
-"""The outcome of a test PING as a small table: the callback dialog and the wizard show it."""
+"""The outcome of a callback test as a small table: the callback dialog and the wizard show it."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 
+from predictu_console.core.callbacks.events import EventType
 from predictu_console.core.callbacks.ping import PingResult
 
 
-def verdict(result: PingResult) -> Table:
-    """Status, latency, TLS, IP and signature on success; the error and its suggestion else."""
+def verdict(result: PingResult, event: EventType) -> Table:
+    """The event, then status, latency, TLS, IP and signature on success; the error and fix else."""
     outcome = result.test_result
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
+    table.add_row("Event", event if event == "PING" else f"{event} (test sample)")
     if result.success:
         table.add_row("Result", Text("✓ delivered and acknowledged", style="bold green"))
         table.add_row("HTTP status", str(outcome.http_status))
