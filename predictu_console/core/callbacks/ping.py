@@ -144,7 +144,7 @@ def prepare_ping(
         raise invalid({"callback_url": "no callback URL is configured; send one to test it"})
     if not target.keys:
         raise PingWithoutKey(
-            f"{target.name} has no active API key to sign the PING with; generate keys first"
+            f"{target.name} has no active API key to sign test callbacks with; generate keys first"
         )
     delivery_id = new_id("dlv_test")
     body = test_body(

@@ -221,7 +221,7 @@ class _GuardedBackend(httpcore.SyncBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
             raise CallbackFailure(
-                "DNS_RESOLUTION_FAILED", f"Could not resolve {host}: {error.strerror}"
+                "DNS_RESOLUTION_FAILED", f"Could not resolve {host}: no DNS record answers for it"
             ) from None
         except UnicodeError:
             # The resolver's IDNA step refuses empty labels and labels over 63 characters.
