@@ -219,7 +219,7 @@ class _GuardedBackend(httpcore.SyncBackend):
     ) -> httpcore.NetworkStream:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as error:
+        except socket.gaierror:
             raise CallbackFailure(
                 "DNS_RESOLUTION_FAILED", f"Could not resolve {host}: no DNS record answers for it"
             ) from None
