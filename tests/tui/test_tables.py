@@ -85,3 +85,63 @@ async def test_refill_shows_names_as_typed_and_keeps_the_highlighted_row():
         refill(table, [("a", ["[b]Bracket Casino", "a.example"])])
         await pilot.pause()
         assert "[b]Bracket Casino" in table.render_line(1).text
+
+
+class Sized(App[None]):
+    CSS = "TextTable { width: 60; height: 5; }"
+
+    def compose(self) -> ComposeResult:
+        yield TextTable(cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(TextTable)
+        table.add_column("Name", key="name")
+        table.add_column("Volume", key="volume")
+
+
+def _text(strip: Strip) -> str:
+    return "".join(segment.text for segment in strip)
+
+
+async def test_a_row_painted_before_its_columns_were_measured_is_repainted_in_full():
+    # A paint between filling the table and the idle step that measures its columns: what a
+    # busy machine, or a resize during start-up, does to the list's first page.
+    app = Sized()
+    async with app.run_test(size=(70, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(TextTable)
+        table.add_row(Text("Lucky Spin Casino"), Text("5,014.32"), key="lucky")
+        early = _text(table.render_line(1))
+        await pilot.pause()
+
+        assert "5,014.32" not in early  # painted with header-wide columns
+        assert "Lucky Spin Casino" in _text(table.render_line(1))
+        assert "5,014.32" in _text(table.render_line(1))
+
+
+def test_the_datatable_internals_textable_relies_on_are_still_there():
+    import inspect
+
+    expected = {
+        "_render_line_in_row": [
+            "self",
+            "row_key",
+            "line_no",
+            "base_style",
+            "cursor_location",
+            "hover_location",
+        ],
+        "_update_dimensions": ["self", "new_rows"],
+        "_get_row_renderables": ["self", "row_index"],
+        "_get_row_style": ["self", "row_index", "base_style"],
+    }
+    moved = {
+        name: list(inspect.signature(getattr(DataTable, name)).parameters)
+        for name in expected
+        if list(inspect.signature(getattr(DataTable, name, lambda: None)).parameters)
+        != expected[name]
+    }
+    assert moved == {}, "Textual changed DataTable internals that TextTable overrides or calls"
+    table = DataTable()
+    for attribute in ("_row_render_cache", "_update_count", "_row_locations", "_new_rows"):
+        assert hasattr(table, attribute), f"DataTable.{attribute} is gone: review TextTable"

@@ -59,6 +59,17 @@ class TextTable(DataTable[str | Text]):
         super().notify_style_update()
         self._row_styles.clear()
 
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures new rows' columns when it is next idle, and keeps every row it
+        # painted before that in caches that do not know the widths: on a busy machine the
+        # first page stayed cut to the headers' widths (`Luck  5,014.`) until a key was
+        # pressed. Widths that grew invalidate those paints.
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        super()._update_dimensions(new_rows)
+        if widths != [column.get_render_width(self) for column in self.ordered_columns]:
+            self._update_count += 1
+            self.refresh()
+
     def _render_line_in_row(
         self,
         row_key: RowKey,
