@@ -81,6 +81,20 @@ async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backe
     )
 
 
+async def test_tabbing_into_a_prefilled_field_keeps_its_value_and_types_at_the_end(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "LuckySpin")
+        await pilot.press("e")
+        await settle(pilot)
+        focused = console.focused
+        before = focused.value
+        await pilot.press("tab")
+        await pilot.press("shift+tab", "x")
+
+        assert console.focused is focused
+        assert focused.value == before + "x"
+
+
 async def test_invalid_edits_show_core_errors_beside_the_fields(console, backend):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")

@@ -100,7 +100,11 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
     def action_copy_secret(self) -> None:
         if self.generated is not None:
             self.app.copy_to_clipboard(self.generated.key_pair.secret_key)
-            self.notify("Secret sent to the clipboard (OSC 52).", timeout=4)
+            # OSC 52 has no answer: the terminal may have refused it, and nothing says so.
+            self.notify(
+                "Asked the terminal to copy the secret; if it did not, select it above.",
+                timeout=6,
+            )
 
     @on(Button.Pressed, "#stored")
     def stored(self) -> None:
@@ -119,7 +123,8 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
         self.query_one("#secret-intro", Static).update(intro + "\nSecret key:")
         self.query_one("#secret-value", Static).update(pair.secret_key)
         self.add_class("-shown")
-        self.query_one("#stored", Button).focus()
+        # Copying is the safe default: one Enter must never close the only view of the secret.
+        self.query_one("#copy", Button).focus()
 
     @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
     def generate(self, data: KeyCreate) -> None:

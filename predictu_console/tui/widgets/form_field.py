@@ -40,8 +40,13 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="field-label")
+        # The cursor goes to the end of what is there, never selecting it: in a prefilled
+        # form the first keystroke must add to a value, not wipe it.
         yield Input(
-            self.initial, placeholder=self.placeholder, id=f"input-{field_slug(self.field)}"
+            self.initial,
+            placeholder=self.placeholder,
+            id=f"input-{field_slug(self.field)}",
+            select_on_focus=False,
         )
         yield Label("", classes="field-error -empty")
 
