@@ -109,7 +109,8 @@ Amount = Annotated[
 Price = Annotated[
     Decimal,
     BeforeValidator(_json_number),
-    Field(ge=Decimal("0.01"), le=Decimal("0.99"), decimal_places=4),
+    # Float bounds: the message a caller reads then says 0.99, not a Decimal's repr.
+    Field(ge=0.01, le=0.99, decimal_places=4),
     WithJsonSchema({"type": "number", "minimum": 0.01, "maximum": 0.99, "multipleOf": 0.0001}),
 ]
 ExternalPlayerId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:@-]{1,100}$")]
