@@ -19,7 +19,15 @@ from predictu_console.api.errors import install_error_handlers
 from predictu_console.api.gate import Gate, Outermost
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
-from predictu_console.api.routes import audit, deliveries, health, keys, operators, ping
+from predictu_console.api.routes import (
+    audit,
+    deliveries,
+    health,
+    keys,
+    operator_api,
+    operators,
+    ping,
+)
 from predictu_console.core.callbacks.sender import sender_for
 from predictu_console.core.callbacks.worker import DeliveryWorker
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
@@ -49,7 +57,10 @@ def create_app(
         lifespan=_running(worker, threads=settings.api_threads),
         title="Predictu S2S Operator API",
         version=__version__,
-        description="Manage Predictu's casino operators. God Mode session token required.",
+        description=(
+            "Manage Predictu's casino operators under /api/s2s (God Mode session token), and "
+            "act for one operator under /api/operator (that operator's secret key)."
+        ),
     )
     app.state.settings = settings
     app.state.session_factory = session_factory or make_session_factory(settings)
@@ -67,6 +78,7 @@ def create_app(
     app.include_router(ping.router, prefix=API_PREFIX)
     app.include_router(deliveries.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(operator_api.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

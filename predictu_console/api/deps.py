@@ -16,9 +16,15 @@ from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Unauthorized
 from predictu_console.core.models import Actor, AdminOut
+from predictu_console.core.operator_api import NO_KEY, OperatorCaller
 from predictu_console.db.session import SessionFactory
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
+_operator_key = HTTPBearer(
+    auto_error=False,
+    scheme_name="operatorKey",
+    description="The operator's secret key, `sk_live_…`",
+)
 
 # Dependencies that only read app state are `async`: FastAPI runs a plain `def` dependency
 # on the thread pool, and three such hops cost a list request more than its query.
@@ -86,6 +92,23 @@ async def _god_mode_actor(
 
 GodMode = Annotated[Actor, Depends(_god_mode_actor)]
 """The calling admin (authenticated by the gate), checked for the god_mode role, rate limited."""
+
+
+async def _operator_caller(
+    request: Request,
+    response: Response,
+    # Read by the gate before the body arrives; declared here for the OpenAPI document.
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_operator_key)],
+) -> OperatorCaller:
+    caller: OperatorCaller | None = getattr(request.state, "operator", None)
+    if caller is None:
+        raise Unauthorized(NO_KEY)  # only if the gate was left out of the app
+    await _rate_limiter(request).check(request, response, caller=f"key:{caller.key_id}")
+    return caller
+
+
+OperatorKey = Annotated[OperatorCaller, Depends(_operator_caller)]
+"""The operator whose secret key the gate authenticated, rate limited per key."""
 
 
 async def limit_by_client(request: Request, response: Response) -> None:

@@ -1,6 +1,7 @@
 """What every request passes before the app sees it: a body cap, a body deadline, and the token.
 
-`Gate` authenticates `/api/s2s` requests from their headers alone, then reads the body
+`Gate` authenticates `/api/s2s` requests (a God Mode session token) and `/api/operator`
+requests (an operator's secret key) from their headers alone, then reads the body
 (at most `MAX_BODY_BYTES`, within the body timeout) and hands it to the app: an anonymous
 client can neither make the server hold a large body nor make it parse one. `Outermost`
 turns any exception still escaping into the 500 envelope, so no failure reaches the server,
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -18,12 +21,11 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from predictu_console.api.errors import domain_error_response, error_response
-from predictu_console.api.paths import API_PREFIX
+from predictu_console.api.paths import API_PREFIX, OPERATOR_API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
-from predictu_console.core.admins import authenticate
+from predictu_console.core import admins, operator_api
 from predictu_console.core.database import transaction
 from predictu_console.core.errors import PredictuError, Unauthorized
-from predictu_console.core.models import AdminOut
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -57,8 +59,9 @@ class Gate:
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             await _too_large(scope, receive, send)
             return
-        if _needs_token(scope):
-            refusal = await self._authenticate(scope, headers)
+        door = _door(scope)
+        if door is not None:
+            refusal = await self._authenticate(scope, headers, door)
             if refusal is not None:
                 unread = declared not in ("", "0") or "transfer-encoding" in headers
                 await refusal.as_response(scope, receive, send, close=unread)
@@ -82,17 +85,17 @@ class Gate:
             return  # the client went away
         await self.app(scope, _replay(body, receive), send)
 
-    async def _authenticate(self, scope: Scope, headers: Headers) -> _Refusal | None:
-        """Store the token's admin in the request's state, or say why the request is refused."""
+    async def _authenticate(self, scope: Scope, headers: Headers, door: _Door) -> _Refusal | None:
+        """Store the caller in the request's state, or say why the request is refused."""
         client = scope["client"][0] if scope.get("client") else "unknown"
         # One hop to a thread: the token is looked up in the database, and the failure
         # counts may live in Redis.
         found = await anyio.to_thread.run_sync(
-            _admin_or_refusal, self.owner.state, client, headers.get("authorization", "")
+            _caller_or_refusal, self.owner.state, client, headers.get("authorization", ""), door
         )
         if isinstance(found, PredictuError):
             return _Refusal(found)
-        scope.setdefault("state", {})["admin"] = found
+        scope.setdefault("state", {})[door.state_name] = found
         return None
 
 
@@ -107,7 +110,32 @@ class _Refusal:
         await response(scope, receive, send)
 
 
-def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut | PredictuError:
+@dataclass(frozen=True)
+class _Door:
+    """How one API authenticates: the credential it wants, and where the caller is kept."""
+
+    state_name: str
+    no_token: str
+    authenticate: Callable[[Any, str], object]
+    """(app state, bearer token) → the caller; raises Unauthorized when refused."""
+
+
+def _admin(state: Any, token: str) -> object:
+    with transaction(state.session_factory, write=False) as session:
+        return admins.authenticate(session=session, token=token, clock=state.clock)
+
+
+def _operator_key(state: Any, token: str) -> object:
+    return operator_api.authenticate(
+        factory=state.session_factory, secret=token, box=state.secret_box, clock=state.clock
+    )
+
+
+_GOD_MODE = _Door("admin", NO_TOKEN, _admin)
+_OPERATOR = _Door("operator", operator_api.NO_KEY, _operator_key)
+
+
+def _caller_or_refusal(state: Any, client: str, authorization: str, door: _Door) -> object:
     limiter: RateLimiter = state.rate_limiter
     refused = limiter.refuse_failed_authentication(client)
     if refused is not None:
@@ -115,9 +143,8 @@ def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut |
     scheme, _, token = authorization.partition(" ")
     try:
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized(NO_TOKEN)
-        with transaction(state.session_factory, write=False) as session:
-            return authenticate(session=session, token=token.strip(), clock=state.clock)
+            raise Unauthorized(door.no_token)
+        return door.authenticate(state, token.strip())
     except Unauthorized as error:
         limiter.count_failed_authentication(client)
         return error
@@ -125,11 +152,18 @@ def _admin_or_refusal(state: Any, client: str, authorization: str) -> AdminOut |
         return error
 
 
-def _needs_token(scope: Scope) -> bool:
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _door(scope: Scope) -> _Door | None:
+    """Which credential the path needs, if any."""
     path: str = scope["path"]
-    if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
-        return False
-    return not (scope["method"] == "GET" and _PUBLIC.fullmatch(path))
+    if _under(path, OPERATOR_API_PREFIX):
+        return _OPERATOR
+    if not _under(path, API_PREFIX):
+        return None
+    return None if scope["method"] == "GET" and _PUBLIC.fullmatch(path) else _GOD_MODE
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -1,7 +1,8 @@
 """Rate limits on every endpoint, counted by `limits` with a moving window.
 
 The spec's seven limits, and ours for the endpoints the spec does not list: 60 a minute
-for reads, 30 a minute for writes. Counted per caller (the admin; the client address for
+for reads, 30 a minute for writes; on the operator API, 120 a minute for reads and 60 for
+writes. Counted per caller (the admin; the operator's secret key; the client address for
 the public-key endpoint), per endpoint, and per resource for `{id}` endpoints. Failed
 authentications are counted too, per client address, before the token is looked up.
 
@@ -49,6 +50,13 @@ LIMITS: dict[tuple[str, str], RateLimitItem] = {
     ("POST", "/deliveries/{delivery_id}/redeliver"): parse("30/minute"),
     ("GET", "/notifications"): parse("60/minute"),
     ("POST", "/notifications/read"): parse("30/minute"),
+    # The operator API, per secret key: reads 120 a minute, writes 60 (a balance change
+    # per player). Its paths keep their prefix: they are outside API_PREFIX.
+    ("GET", "/api/operator/me"): parse("120/minute"),
+    ("GET", "/api/operator/markets"): parse("120/minute"),
+    ("POST", "/api/operator/players"): parse("60/minute"),
+    ("POST", "/api/operator/players/{external_player_id}/balance"): parse("60/minute"),
+    ("POST", "/api/operator/trades"): parse("60/minute"),
 }
 
 FAILED_AUTHENTICATIONS = parse("20/minute")

@@ -17,6 +17,9 @@ from predictu_console.settings import Settings
 AUDIT_CHAIN = b"predictu audit chain v1"
 """Keys the HMAC chain of the audit log (`core/audit.py`)."""
 
+API_KEY_LOOKUP = b"predictu api key lookup v1"
+"""Keys the hash an operator's secret key is found by (`core/keys.py`, `api_keys.secret_lookup`)."""
+
 KEY_BYTES = 32
 
 

@@ -2,8 +2,15 @@
 
 PredictuError                 any failure a caller should show, with a stable `code`
 ├── ValidationFailed          VALIDATION_ERROR: bad input; `fields` maps field → message
-├── Unauthorized              UNAUTHORIZED: missing, unknown, revoked or expired session token
+├── Unauthorized              UNAUTHORIZED: missing, unknown, revoked or expired session token,
+│   │                         or an operator API request without a known secret key
+│   └── KeyExpired            KEY_EXPIRED: the operator's secret key is past its grace period
 ├── Forbidden                 FORBIDDEN: the admin's role may not do this
+├── ActionForbidden           a platform action the operator or player may not take (403)
+│   ├── OperatorInactive      OPERATOR_INACTIVE: the operator is inactive
+│   ├── OperatorOnboarding    OPERATOR_ONBOARDING: the operator is not yet active
+│   ├── CategoryNotAllowed    CATEGORY_NOT_ALLOWED: the market is outside its categories
+│   └── PlayerRestricted      PLAYER_RESTRICTED: the player may no longer trade
 ├── NotFound                  NOT_FOUND: no such operator or admin
 │   └── NoActiveKey           NO_ACTIVE_KEY: the operator has no key that is valid now
 ├── StaleVersion              PRECONDITION_FAILED: the record moved past the expected version
@@ -14,10 +21,7 @@ PredictuError                 any failure a caller should show, with a stable `c
 │   ├── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
 │   ├── PlayerExists          PLAYER_EXISTS: the operator registered this player already
 │   └── TradeRefused          a platform action refused by the state it would change
-│       ├── OperatorInactive      OPERATOR_INACTIVE
-│       ├── CategoryNotAllowed    CATEGORY_NOT_ALLOWED
 │       ├── MarketClosed          MARKET_CLOSED
-│       ├── PlayerRestricted      PLAYER_RESTRICTED
 │       └── InsufficientBalance   INSUFFICIENT_BALANCE
 ├── ConfigError               CONFIG_ERROR: a PREDICTU_* setting or the data directory is unusable
 ├── MasterKeyError            MASTER_KEY_ERROR: the master key is malformed, not private, or not
@@ -59,10 +63,47 @@ class Unauthorized(PredictuError):
     code = "UNAUTHORIZED"
 
 
+class KeyExpired(Unauthorized):
+    """Raised when an operator's secret key is used after its grace period ended."""
+
+    code = "KEY_EXPIRED"
+
+
 class Forbidden(PredictuError):
     """Raised when an authenticated admin lacks the role for an action."""
 
     code = "FORBIDDEN"
+
+
+class ActionForbidden(PredictuError):
+    """Raised when the operator's or player's standing forbids a platform action, whatever
+    the request: unlike a conflict, retrying after other changes does not help."""
+
+    code = "ACTION_FORBIDDEN"
+
+
+class OperatorInactive(ActionForbidden):
+    """Raised when a trade is placed through an operator that was deactivated."""
+
+    code = "OPERATOR_INACTIVE"
+
+
+class OperatorOnboarding(ActionForbidden):
+    """Raised when a trade is placed through an operator still onboarding."""
+
+    code = "OPERATOR_ONBOARDING"
+
+
+class CategoryNotAllowed(ActionForbidden):
+    """Raised when a trade targets a market outside the operator's allowed categories."""
+
+    code = "CATEGORY_NOT_ALLOWED"
+
+
+class PlayerRestricted(ActionForbidden):
+    """Raised when a restricted player tries to trade."""
+
+    code = "PLAYER_RESTRICTED"
 
 
 class NotFound(PredictuError):
@@ -131,28 +172,10 @@ class TradeRefused(Conflict):
     code = "TRADE_REFUSED"
 
 
-class OperatorInactive(TradeRefused):
-    """Raised when a trade is placed through an operator that is not active."""
-
-    code = "OPERATOR_INACTIVE"
-
-
-class CategoryNotAllowed(TradeRefused):
-    """Raised when a trade targets a market outside the operator's allowed categories."""
-
-    code = "CATEGORY_NOT_ALLOWED"
-
-
 class MarketClosed(TradeRefused):
     """Raised when trading on, or resolving, a market that is already resolved."""
 
     code = "MARKET_CLOSED"
-
-
-class PlayerRestricted(TradeRefused):
-    """Raised when a restricted player tries to trade."""
-
-    code = "PLAYER_RESTRICTED"
 
 
 class InsufficientBalance(TradeRefused):

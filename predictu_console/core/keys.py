@@ -7,28 +7,37 @@ computed from the clock, so nothing has to run when a grace period ends.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, StrictInt
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, onboarding
+from predictu_console.core import audit, derived_keys, onboarding
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.errors import NoActiveKey
+from predictu_console.core.errors import NoActiveKey, PredictuError
 from predictu_console.core.fields import Label, Timestamp, format_timestamp
 from predictu_console.core.ids import BASE62, new_id
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, ApiKeyOut, InputModel
+from predictu_console.db.session import SETTINGS_INFO
 from predictu_console.db.tables import ApiKey, Operator
+from predictu_console.settings import Settings
+
+log = logging.getLogger(__name__)
 
 KEY_CHARACTERS = 43
 """43 base62 characters carry 256 bits, above the 192 DESIGN §4 asks for."""
 
 KeyStatus = Literal["active", "expiring", "expired"]
+SECRET_PREFIX, PUBLIC_PREFIX = "sk_live_", "pk_live_"
+_LOOKUP_KEY_INFO = "predictu.api_key_lookup_key"
 
 
 class KeyCreate(InputModel):
@@ -77,6 +86,65 @@ class PublicKeyOut(BaseModel):
 
 def _random(prefix: str) -> str:
     return prefix + "".join(secrets.choice(BASE62) for _ in range(KEY_CHARACTERS))
+
+
+def _lookup_key(session: Session) -> bytes:
+    """The lookup-hash key, derived once per session from the settings its factory carries."""
+    key = session.info.get(_LOOKUP_KEY_INFO)
+    if isinstance(key, bytes):
+        return key
+    settings = session.info.get(SETTINGS_INFO)
+    if not isinstance(settings, Settings):
+        raise RuntimeError(
+            "This session carries no settings to derive the key lookup hash from: open it "
+            "from make_session_factory(settings), which puts them in Session.info"
+        )
+    key = derived_keys.derived_key(settings, derived_keys.API_KEY_LOOKUP)
+    session.info[_LOOKUP_KEY_INFO] = key
+    return key
+
+
+def secret_lookup(session: Session, secret: str) -> str:
+    """The keyed hash a secret key is found by: without the master key it reveals nothing,
+    and no plaintext or decryption is needed to find a key."""
+    return hmac.new(_lookup_key(session), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def find_by_secret(session: Session, secret: str) -> ApiKey | None:
+    """The key pair whose secret is `secret`, found by its lookup hash, or None."""
+    lookup = secret_lookup(session, secret)
+    key = session.scalar(select(ApiKey).where(ApiKey.secret_lookup == lookup))
+    # The index found it by equality; the constant-time check is what vouches for it.
+    if key is None or key.secret_lookup is None:
+        return None
+    return key if hmac.compare_digest(key.secret_lookup, lookup) else None
+
+
+def unhashed_keys_remain(session: Session, now: datetime) -> bool:
+    """Whether a usable key generated before lookup hashes existed still lacks one."""
+    return session.scalar(_unhashed(now).exists().select()) is True
+
+
+def _unhashed(now: datetime) -> Select[ApiKey]:
+    return select(ApiKey).where(
+        ApiKey.secret_lookup.is_(None), (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now)
+    )
+
+
+def hash_unhashed_keys(session: Session, *, box: SecretBox, now: datetime) -> int:
+    """Give keys generated before lookup hashes existed theirs, opening only those few
+    secrets, once; expired keys never authenticate, so they are left alone. Returns how
+    many were hashed."""
+    hashed = 0
+    for key in session.scalars(_unhashed(now).with_for_update()).all():
+        try:
+            secret = box.open(key.id, key.sealed_secret)
+        except PredictuError as error:
+            log.error("API key %s cannot be opened to hash it: %s", key.id, error.message)
+            continue
+        key.secret_lookup = secret_lookup(session, secret)
+        hashed += 1
+    return hashed
 
 
 def key_status(key: ApiKey, now: datetime) -> KeyStatus:
@@ -129,14 +197,15 @@ def generate_keys(
     ).all()
     for key in current:
         key.expires_at = now + timedelta(hours=data.grace_period_hours)
-    secret = _random("sk_live_")
+    secret = _random(SECRET_PREFIX)
     key_id = new_id("key")
     key = ApiKey(
         id=key_id,
         operator_id=operator_id,
         label=data.label,
-        public_key=_random("pk_live_"),
+        public_key=_random(PUBLIC_PREFIX),
         sealed_secret=box.seal(key_id, secret),
+        secret_lookup=secret_lookup(session, secret),
         created_at=now,
         last_used_at=None,
         expires_at=None,

@@ -31,6 +31,7 @@ from predictu_console.core.errors import (
     MarketClosed,
     NotFound,
     OperatorInactive,
+    OperatorOnboarding,
     PlayerExists,
     PlayerRestricted,
 )
@@ -173,16 +174,18 @@ def place_trade(
 ) -> list[DomainEvent]:
     """Buy shares; books volume and revenue in the rollups in the same transaction.
 
-    Raises NotFound, OperatorInactive, CategoryNotAllowed, MarketClosed, PlayerRestricted,
-    InsufficientBalance.
+    Raises NotFound, OperatorInactive, OperatorOnboarding, CategoryNotAllowed, MarketClosed,
+    PlayerRestricted, InsufficientBalance.
     """
     player = _player(session, data.player_id)
     operator = session.get(Operator, player.operator_id)
     market = session.get(Market, data.market_id)
     if operator is None or market is None:
         raise NotFound(f"No market with id {data.market_id!r}")
+    if operator.status == "onboarding":
+        raise OperatorOnboarding(f"{operator.name} is still onboarding: it cannot trade yet")
     if operator.status != "active":
-        raise OperatorInactive(f"{operator.name} is {operator.status}: new trades are blocked")
+        raise OperatorInactive(f"{operator.name} is inactive: new trades are blocked")
     if market.category not in operator.allowed_categories:
         raise CategoryNotAllowed(f"{operator.name} does not offer {market.category} markets")
     if market.status != "open":
@@ -194,7 +197,6 @@ def place_trade(
 
     now = clock.now()
     fee = cents(data.amount * PLATFORM_FEE_RATE)
-    shares = (data.amount - fee) / data.price
     balance_changed = _change_balance(player, -data.amount, "trade", now)
     player.last_active_at = now
     trade = Trade(
@@ -211,7 +213,7 @@ def place_trade(
         created_at=now,
     )
     session.add(trade)
-    _add_to_position(session, trade, stake=data.amount - fee, shares=shares)
+    _add_to_position(session, trade, stake=data.amount - fee, shares=trade_shares(trade))
     add_to_stats(session, operator.id, volume=data.amount)
     add_revenue(
         session,
@@ -235,6 +237,11 @@ def place_trade(
     ]
     outbox.emit(session, events)
     return events
+
+
+def trade_shares(trade: Trade) -> Decimal:
+    """The shares a trade bought: its amount less the fee, at its price."""
+    return (trade.amount - trade.fee) / trade.price
 
 
 def _add_to_position(session: Session, trade: Trade, *, stake: Decimal, shares: Decimal) -> None:

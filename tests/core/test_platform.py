@@ -12,6 +12,7 @@ from predictu_console.core.errors import (
     InsufficientBalance,
     MarketClosed,
     OperatorInactive,
+    OperatorOnboarding,
     PlayerExists,
     PlayerRestricted,
 )
@@ -148,8 +149,10 @@ def test_an_operator_still_onboarding_cannot_take_trades(session_factory, god, c
         platform.adjust_balance(
             session=session, player_id=player, amount=Decimal(10), reason="deposit"
         )
-    with pytest.raises(OperatorInactive):
+    with pytest.raises(OperatorOnboarding) as raised:
         trade(session_factory, clock, {**world, "player": player}, amount="5")
+    assert raised.value.code == "OPERATOR_ONBOARDING"
+    assert "onboarding" in raised.value.message
 
 
 def test_losing_positions_settle_at_zero_without_a_balance_event(session_factory, clock, world):
