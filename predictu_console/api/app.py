@@ -19,7 +19,16 @@ from predictu_console.api.errors import install_error_handlers
 from predictu_console.api.gate import Gate, Outermost
 from predictu_console.api.paths import API_PREFIX
 from predictu_console.api.rate_limits import RateLimiter
-from predictu_console.api.routes import audit, deliveries, health, keys, operators, ping
+from predictu_console.api.routes import (
+    audit,
+    deliveries,
+    health,
+    keys,
+    markets,
+    operators,
+    ping,
+    players,
+)
 from predictu_console.core.callbacks.sender import sender_for
 from predictu_console.core.callbacks.worker import DeliveryWorker
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
@@ -67,6 +76,8 @@ def create_app(
     app.include_router(ping.router, prefix=API_PREFIX)
     app.include_router(deliveries.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(markets.router, prefix=API_PREFIX)
+    app.include_router(players.router, prefix=API_PREFIX)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

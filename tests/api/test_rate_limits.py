@@ -91,7 +91,7 @@ def test_every_endpoint_has_a_limit(app):
         if path.startswith(API_PREFIX)
         for method in operations
     }
-    assert len(endpoints) == 13
+    assert len(endpoints) == 18
     assert endpoints - set(rate_limits.LIMITS) == set()
 
 
