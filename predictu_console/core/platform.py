@@ -345,9 +345,8 @@ def resolve_market(
         )
         for operator_id, players in sorted(affected.items())
     ]
-    events += _restrict_suspects(
-        session, sorted({p for players in affected.values() for p in players}), now
-    )
+    settled_players = sorted({position.player_id for position in positions})
+    events += _restrict_suspects(session, settled_players, now)
     outbox.emit(session, events)
     return events
 
