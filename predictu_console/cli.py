@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from predictu_console import __version__
-from predictu_console.core import admins, audit, invoices, operators, stats
+from predictu_console.core import admins, audit, invoices, markets, operators, players, stats
 from predictu_console.core.callbacks import ping
 from predictu_console.core.callbacks.ping import PingRequest
 from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
@@ -29,7 +29,10 @@ from predictu_console.core.database import database_errors, printable_url
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
-from predictu_console.core.models import OperatorListQuery
+from predictu_console.core.markets import MarketListQuery, MarketOut, MarketResolve
+from predictu_console.core.models import Actor, OperatorListQuery
+from predictu_console.core.platform import MarketCreate
+from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerRestrict
 from predictu_console.core.validation import parse
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import (
@@ -196,7 +199,55 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--url", help="try this URL instead of the configured one")
     test.add_argument("--timeout-ms", type=int, default=10_000, help="1–30000 (default 10000)")
     test.set_defaults(handler=_callbacks_test)
+    _add_market_commands(commands)
+    _add_player_commands(commands)
     return parser
+
+
+def _add_paging(parser: argparse.ArgumentParser) -> None:
+    # Values stay text here: the core's query model refuses a bad one in one line.
+    parser.add_argument("--limit", default="100", metavar="N", help="1–100 (default 100)")
+    parser.add_argument("--offset", default="0", metavar="N", help="rows to skip (default 0)")
+
+
+def _add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    market_cmd = commands.add_parser("markets", help="prediction markets").add_subparsers(
+        dest="markets_command", metavar="ACTION", required=True
+    )
+    create = market_cmd.add_parser("create", help="open a market")
+    create.add_argument("title", metavar="TITLE")
+    create.add_argument(
+        "--category", required=True, help="politics, sports, crypto or entertainment"
+    )
+    create.set_defaults(handler=_markets_create)
+    listing = market_cmd.add_parser("list", help="list markets, newest first")
+    listing.add_argument("--status", default="all", help="open, resolved or all (default all)")
+    _add_paging(listing)
+    listing.set_defaults(handler=_markets_list)
+    resolve = market_cmd.add_parser(
+        "resolve",
+        help="resolve a market: settle and pay every open position, then apply the scoring rule",
+    )
+    resolve.add_argument("market_id", metavar="MARKET_ID")
+    resolve.add_argument("--outcome", required=True, help="the side that won: yes or no")
+    resolve.set_defaults(handler=_markets_resolve)
+
+
+def _add_player_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    player_cmd = commands.add_parser("players", help="operators' players").add_subparsers(
+        dest="players_command", metavar="ACTION", required=True
+    )
+    listing = player_cmd.add_parser("list", help="an operator's players, newest first")
+    listing.add_argument("operator_id", metavar="OPERATOR_ID")
+    _add_paging(listing)
+    listing.set_defaults(handler=_players_list)
+    restrict = player_cmd.add_parser(
+        "restrict", help="stop a player's trades (USER_RESTRICTED, classification manual)"
+    )
+    restrict.add_argument("operator_id", metavar="OPERATOR_ID")
+    restrict.add_argument("external_player_id", metavar="EXTERNAL_PLAYER_ID")
+    restrict.add_argument("--reason", required=True, help="why, 3–200 characters")
+    restrict.set_defaults(handler=_players_restrict)
 
 
 def _positive(text: str) -> int:
@@ -459,6 +510,126 @@ def _log_to_stderr(name: str, line_format: str) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+
+
+def _cli_actor(args: argparse.Namespace, factory: SessionFactory) -> Actor:
+    """The console admin (`--as`, else the OS user's), whom the command is audited as."""
+    with session_scope(factory) as session:
+        return admins.console_admin(session=session, email=args.as_email, os_user=getpass.getuser())
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    lines = [headers, *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def _market_line(market: MarketOut) -> str:
+    state = f"resolved {market.outcome}" if market.outcome else market.status
+    return f"{market.id} [{market.category}, {state}] {market.title}"
+
+
+def _markets_create(args: argparse.Namespace, settings: Settings) -> int:
+    data = parse(MarketCreate, {"title": args.title, "category": args.category})
+    factory = _open_database(settings)
+    actor = _cli_actor(args, factory)
+    with session_scope(factory) as session:
+        market = markets.create_market(session=session, actor=actor, data=data)
+    print(f"created {_market_line(market)}")
+    return EXIT_OK
+
+
+def _markets_list(args: argparse.Namespace, settings: Settings) -> int:
+    query = parse(
+        MarketListQuery, {"status": args.status, "limit": args.limit, "offset": args.offset}
+    )
+    factory = _open_database(settings)
+    with session_scope(factory, write=False) as session:
+        page = markets.list_markets(session=session, query=query)
+    rows = [
+        [
+            market.id,
+            market.category,
+            market.status,
+            market.outcome or "-",
+            f"{market.created_at:%Y-%m-%d %H:%M}",
+            market.title,
+        ]
+        for market in page.markets
+    ]
+    headers = ["ID", "CATEGORY", "STATUS", "OUTCOME", "CREATED (UTC)", "TITLE"]
+    print(_table(headers, rows))
+    print(_shown(len(rows), page.offset, page.total, "market"))
+    return EXIT_OK
+
+
+def _shown(count: int, offset: int, total: int, noun: str) -> str:
+    if count == 0:
+        return f"no {noun}s shown of {total}"
+    return f"{noun}s {offset + 1}–{offset + count} of {total}"
+
+
+def _markets_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    data = parse(MarketResolve, {"outcome": args.outcome})
+    factory = _open_database(settings)
+    actor = _cli_actor(args, factory)
+    with session_scope(factory) as session:
+        result = markets.resolve_market(
+            session=session, actor=actor, market_id=args.market_id, data=data
+        )
+    print(
+        f"resolved {_market_line(result.market)}: {result.positions_settled} positions "
+        f"settled, {result.operators_affected} operators affected"
+    )
+    return EXIT_OK
+
+
+def _players_list(args: argparse.Namespace, settings: Settings) -> int:
+    query = parse(PlayerListQuery, {"limit": args.limit, "offset": args.offset})
+    factory = _open_database(settings)
+    with session_scope(factory, write=False) as session:
+        page = players.list_players(session=session, operator_id=args.operator_id, query=query)
+    rows = [
+        [
+            player.external_player_id,
+            player.id,
+            player.status,
+            f"{player.balance:.2f}",
+            str(player.trade_count),
+            f"{player.volume:.2f}",
+            _restriction(player),
+        ]
+        for player in page.players
+    ]
+    headers = ["PLAYER", "ID", "STATUS", "BALANCE", "TRADES", "VOLUME", "RESTRICTION"]
+    print(_table(headers, rows))
+    print(_shown(len(rows), page.offset, page.total, "player"))
+    return EXIT_OK
+
+
+def _restriction(player: PlayerOut) -> str:
+    if player.status != "restricted":
+        return "-"
+    return f"{player.classification}, score {player.restriction_score}: {player.restricted_reason}"
+
+
+def _players_restrict(args: argparse.Namespace, settings: Settings) -> int:
+    data = parse(PlayerRestrict, {"reason": args.reason})
+    factory = _open_database(settings)
+    actor = _cli_actor(args, factory)
+    with session_scope(factory) as session:
+        player = players.restrict_player(
+            session=session,
+            actor=actor,
+            operator_id=args.operator_id,
+            external_player_id=args.external_player_id,
+            data=data,
+        )
+    print(f"{player.external_player_id} ({player.id}): restricted ({_restriction(player)})")
+    return EXIT_OK
 
 
 def _report(error: PredictuError) -> int:

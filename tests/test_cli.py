@@ -18,12 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from predictu_console.cli import main
-from predictu_console.db.session import make_engine
+from predictu_console.db.session import make_engine, session_scope
 from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
-from tests.factories import keyed_operator
+from tests.factories import active_operator, keyed_operator
 from tests.permissions import without_root
 from tests.processes import answers, eventually, free_port, run, start
 from tests.recompute import raw_stats
+from tests.trading import buy, funded_player
 
 
 @pytest.fixture
@@ -454,3 +455,82 @@ def test_callbacks_test_of_an_unknown_event_is_one_validation_line(env):
     assert result.stderr.startswith("error: VALIDATION_ERROR: ")
     assert "event" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def as_god(env, settings, god):
+    """`predictu-console --as god@…` with the tests' master key, as one callable."""
+    keyed = {**env, "PREDICTU_MASTER_KEY": settings.master_key.get_secret_value()}
+    return lambda *args: run("--as", god.email, *args, env=keyed)
+
+
+def test_markets_create_list_and_resolve_as_the_console_admin(as_god, session_factory, god, clock):
+    created = as_god("markets", "create", "Final: A beats B?", "--category", "sports")
+    assert created.returncode == 0, created.stderr
+    market_id = created.stdout.split()[1]
+    assert created.stdout.strip() == f"created {market_id} [sports, open] Final: A beats B?"
+    operator = active_operator(session_factory, god, clock, allowed_categories=["sports"])
+    player_id = funded_player(session_factory, clock, operator.id, "p-1")
+    buy(session_factory, clock, player_id, market_id, price="0.50")
+
+    listed = as_god("markets", "list", "--status", "open")
+    resolved = as_god("markets", "resolve", market_id, "--outcome", "yes")
+    after = as_god("markets", "list", "--status", "resolved")
+
+    assert listed.returncode == resolved.returncode == after.returncode == 0, resolved.stderr
+    header, row, footer = listed.stdout.strip().splitlines()
+    assert header.split() == ["ID", "CATEGORY", "STATUS", "OUTCOME", "CREATED", "(UTC)", "TITLE"]
+    assert row.split()[:4] == [market_id, "sports", "open", "-"]
+    assert footer == "markets 1–1 of 1"
+    assert resolved.stdout.strip().endswith("1 positions settled, 1 operators affected")
+    assert after.stdout.splitlines()[1].split()[:4] == [market_id, "sports", "resolved", "yes"]
+    with session_scope(session_factory, write=False) as session:
+        actors = session.scalars(
+            select(AuditEntry.actor_email).where(AuditEntry.action.like("market.%"))
+        ).all()
+    assert actors == [god.email, god.email]
+
+
+def test_players_list_and_restrict_as_the_console_admin(as_god, session_factory, god, clock):
+    operator = active_operator(session_factory, god, clock)
+    player_id = funded_player(session_factory, clock, operator.id, "p-1", amount=250)
+
+    restricted = as_god("players", "restrict", operator.id, "p-1", "--reason", "Fraud ring")
+    listed = as_god("players", "list", operator.id)
+
+    assert restricted.returncode == 0, restricted.stderr
+    assert restricted.stdout.strip() == (
+        f"p-1 ({player_id}): restricted (manual, score 0.00: Fraud ring)"
+    )
+    assert listed.returncode == 0, listed.stderr
+    header, row, footer = listed.stdout.strip().splitlines()
+    assert header.split()[:6] == ["PLAYER", "ID", "STATUS", "BALANCE", "TRADES", "VOLUME"]
+    assert row.split()[:6] == ["p-1", player_id, "restricted", "250.00", "0", "0.00"]
+    assert footer == "players 1–1 of 1"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("markets", "create", "Fine title", "--category", "chess"), "VALIDATION_ERROR"),
+        (("markets", "create", "ab", "--category", "sports"), "VALIDATION_ERROR"),
+        (("markets", "list", "--status", "closed"), "VALIDATION_ERROR"),
+        (("markets", "list", "--limit", "many"), "VALIDATION_ERROR"),
+        (("markets", "resolve", "mkt_nothing", "--outcome", "maybe"), "VALIDATION_ERROR"),
+        (("markets", "resolve", "mkt_nothing", "--outcome", "yes"), "NOT_FOUND"),
+        (("players", "list", "op_nothing"), "NOT_FOUND"),
+        (("players", "restrict", "op_nothing", "p-1", "--reason", "Fraud"), "NOT_FOUND"),
+        (("players", "restrict", "op_nothing", "p-1", "--reason", " "), "VALIDATION_ERROR"),
+    ],
+)
+def test_market_and_player_mistakes_are_one_line(as_god, args, code):
+    _one_line_refusal(as_god(*args), code)
+
+
+def test_resolving_a_resolved_market_is_one_market_closed_line(as_god):
+    market_id = as_god("markets", "create", "Derby winner", "--category", "sports").stdout.split()[
+        1
+    ]
+    assert as_god("markets", "resolve", market_id, "--outcome", "no").returncode == 0
+
+    _one_line_refusal(as_god("markets", "resolve", market_id, "--outcome", "yes"), "MARKET_CLOSED")

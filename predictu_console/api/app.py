@@ -24,9 +24,11 @@ from predictu_console.api.routes import (
     deliveries,
     health,
     keys,
+    markets,
     operator_api,
     operators,
     ping,
+    players,
 )
 from predictu_console.core.callbacks.sender import sender_for
 from predictu_console.core.callbacks.worker import DeliveryWorker
@@ -79,6 +81,8 @@ def create_app(
     app.include_router(deliveries.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
     app.include_router(operator_api.router)
+    app.include_router(markets.router, prefix=API_PREFIX)
+    app.include_router(players.router, prefix=API_PREFIX)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -50,6 +50,12 @@ LIMITS: dict[tuple[str, str], RateLimitItem] = {
     ("POST", "/deliveries/{delivery_id}/redeliver"): parse("30/minute"),
     ("GET", "/notifications"): parse("60/minute"),
     ("POST", "/notifications/read"): parse("30/minute"),
+    ("POST", "/markets"): parse("30/minute"),
+    ("GET", "/markets"): parse("60/minute"),
+    # A resolution settles every open position of the market: few calls, heavy each.
+    ("POST", "/markets/{market_id}/resolve"): parse("10/minute"),
+    ("GET", "/operators/{operator_id}/players"): parse("60/minute"),
+    ("POST", "/operators/{operator_id}/players/{external_player_id}/restrict"): parse("30/minute"),
     # The operator API, per secret key: reads 120 a minute, writes 60 (a balance change
     # per player). Its paths keep their prefix: they are outside API_PREFIX.
     ("GET", "/api/operator/me"): parse("120/minute"),

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from predictu_console.core import scoring
 from predictu_console.core.callbacks import events as build
 from predictu_console.core.callbacks import outbox
 from predictu_console.core.callbacks.events import DomainEvent
@@ -35,14 +36,26 @@ from predictu_console.core.errors import (
     PlayerExists,
     PlayerRestricted,
 )
-from predictu_console.core.fields import Category
+from predictu_console.core.fields import Category, SearchTerm
 from predictu_console.core.ids import new_id
+from predictu_console.core.models import InputModel
 from predictu_console.core.money import cents, month_of
 from predictu_console.db.rollups import add_revenue, add_to_stats
 from predictu_console.db.tables import Market, Operator, Player, Position, Trade
 
 PLATFORM_FEE_RATE = Decimal("0.02")
 Side = Literal["yes", "no"]
+
+
+def _trimmed(value: str) -> str:
+    value = value.strip()
+    if len(value) < 3:
+        raise ValueError("must be 3–200 characters after trimming spaces")
+    return value
+
+
+Text = Annotated[SearchTerm, AfterValidator(_trimmed)]
+"""A title or reason: 3–200 characters after trimming, no control characters."""
 
 
 class TradeCreate(BaseModel):
@@ -55,10 +68,10 @@ class TradeCreate(BaseModel):
     price: Decimal = Field(ge=Decimal("0.01"), le=Decimal("0.99"), decimal_places=4)
 
 
-class MarketCreate(BaseModel):
+class MarketCreate(InputModel):
     """A new open market."""
 
-    title: str = Field(min_length=3, max_length=200)
+    title: Text
     category: Category
 
 
@@ -151,22 +164,36 @@ def restrict_player(
     player_id: str,
     score: Decimal,
     classification: str,
+    reason: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
-) -> DomainEvent:
-    """Scoring flagged the player: no more trades. Raises NotFound."""
+) -> DomainEvent | None:
+    """Stop the player's trades; None, and no event, if they were restricted already.
+
+    Raises NotFound.
+    """
     player = _player(session, player_id)
+    if player.restricted:
+        return None
+    event = _restrict(player, score, classification, reason, clock.now())
+    outbox.emit(session, [event])
+    return event
+
+
+def _restrict(
+    player: Player, score: Decimal, classification: str, reason: str | None, at: datetime
+) -> DomainEvent:
     player.restricted = True
     player.restriction_score = score
     player.classification = classification
-    event = build.user_restricted(
+    player.restricted_reason = reason
+    player.restricted_at = at
+    return build.user_restricted(
         operator_id=player.operator_id,
-        at=clock.now(),
+        at=at,
         user_id=player.id,
         score=score,
         classification=classification,
     )
-    outbox.emit(session, [event])
-    return event
 
 
 def place_trade(
@@ -277,7 +304,8 @@ def resolve_market(
 ) -> list[DomainEvent]:
     """Settle every open position, whatever its operator's status, and pay the winners.
 
-    Raises NotFound, MarketClosed.
+    Then applies the scoring rule (core/scoring.py) to every player it settled, restricting
+    those it flags in this same transaction. Raises NotFound, MarketClosed.
     """
     market = session.get(Market, market_id, with_for_update=True)
     if market is None:
@@ -324,5 +352,22 @@ def resolve_market(
         )
         for operator_id, players in sorted(affected.items())
     ]
+    settled_players = sorted({position.player_id for position in positions})
+    events += _restrict_suspects(session, settled_players, now)
     outbox.emit(session, events)
+    return events
+
+
+def _restrict_suspects(session: Session, player_ids: list[str], at: datetime) -> list[DomainEvent]:
+    """USER_RESTRICTED for each unrestricted player the scoring rule flags now."""
+    session.flush()  # the score reads the positions this resolution just settled
+    events = []
+    for player_id in player_ids:
+        player = _player(session, player_id)
+        if player.restricted:
+            continue
+        score = scoring.score(session, player_id=player_id)
+        if score >= scoring.RESTRICT_AT:
+            reason = scoring.reason(score)
+            events.append(_restrict(player, score, scoring.CLASSIFICATION, reason, at))
     return events
