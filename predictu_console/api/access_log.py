@@ -13,7 +13,6 @@ import re
 import time
 from uuid import uuid4
 
-from fastapi import Request
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,11 +22,6 @@ from predictu_console.core.fields import format_timestamp
 REQUEST_ID = "X-Request-ID"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 log = logging.getLogger("predictu_console.access")
-
-
-def request_id_of(request: Request) -> str:
-    """The id of the request being served (set by the middleware)."""
-    return str(getattr(request.state, "request_id", "-"))
 
 
 class AccessLog:

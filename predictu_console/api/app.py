@@ -25,6 +25,7 @@ from predictu_console.api.routes import (
     health,
     keys,
     markets,
+    notifications,
     operator_api,
     operators,
     ping,
@@ -80,6 +81,7 @@ def create_app(
     app.include_router(ping.router, prefix=API_PREFIX)
     app.include_router(deliveries.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(notifications.router, prefix=API_PREFIX)
     app.include_router(operator_api.router)
     app.include_router(markets.router, prefix=API_PREFIX)
     app.include_router(players.router, prefix=API_PREFIX)

@@ -29,7 +29,7 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from predictu_console.api.paths import API_PREFIX
-from predictu_console.core.errors import PredictuError
+from predictu_console.core.errors import RateLimited
 from predictu_console.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,16 +73,6 @@ RETRY_SHARED_SECONDS = 10.0
 
 _STORAGE_TIMEOUT_SECONDS = 0.5
 T = TypeVar("T")
-
-
-class RateLimited(PredictuError):
-    """Over an endpoint's limit: 429 with `Retry-After`."""
-
-    code = "RATE_LIMITED"
-
-    def __init__(self, message: str, *, headers: dict[str, str]) -> None:
-        super().__init__(message)
-        self.headers = headers
 
 
 class RateLimiter:

@@ -36,9 +36,8 @@ from predictu_console.core import derived_keys
 from predictu_console.core.crypto import MASTER_KEY_VARIABLE, MasterKeyError
 from predictu_console.core.fields import Timestamp, format_timestamp
 from predictu_console.core.models import Actor
-from predictu_console.db.session import SETTINGS_INFO, lock_audit_chain
+from predictu_console.db.session import lock_audit_chain
 from predictu_console.db.tables import AuditCheckpoint, AuditEntry
-from predictu_console.settings import Settings
 
 GENESIS_HASH = "0" * 64
 CHECKPOINT_ID = 1
@@ -46,7 +45,6 @@ KEY_MISMATCH = (
     f"the audit key does not match the one this audit log was sealed with: {MASTER_KEY_VARIABLE} "
     "(or master.key in the data directory) is not the master key this database was written with"
 )
-_KEY_INFO = "predictu.audit_key"
 _CHECKPOINT_INFO = "predictu.audit_checkpoint"
 
 
@@ -77,18 +75,7 @@ class ChainCheck(BaseModel):
 
 def chain_key(session: Session) -> bytes:
     """The audit key, derived once per session from the settings its factory carries."""
-    key = session.info.get(_KEY_INFO)
-    if isinstance(key, bytes):
-        return key
-    settings = session.info.get(SETTINGS_INFO)
-    if not isinstance(settings, Settings):
-        raise RuntimeError(
-            "This session carries no audit key: open sessions that touch the audit log from "
-            "make_session_factory(settings), which puts the settings in Session.info"
-        )
-    key = derived_keys.derived_key(settings, derived_keys.AUDIT_CHAIN)
-    session.info[_KEY_INFO] = key
-    return key
+    return derived_keys.session_key(session, derived_keys.AUDIT_CHAIN)
 
 
 def _mac(key: bytes, message: str) -> str:

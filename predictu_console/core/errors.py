@@ -19,10 +19,12 @@ PredictuError                 any failure a caller should show, with a stable `c
 │   ├── DomainExists          DOMAIN_EXISTS: another operator has this domain
 │   ├── AdminExists           ADMIN_EXISTS: an admin with this email exists
 │   ├── OnboardingIncomplete  ONBOARDING_INCOMPLETE: activation with steps 1–7 open
+│   ├── PingWithoutKey        NO_ACTIVE_KEY (409): a test callback with no key to sign it
 │   ├── PlayerExists          PLAYER_EXISTS: the operator registered this player already
 │   └── TradeRefused          a platform action refused by the state it would change
 │       ├── MarketClosed          MARKET_CLOSED
 │       └── InsufficientBalance   INSUFFICIENT_BALANCE
+├── RateLimited               RATE_LIMITED: over an endpoint's limit (429, with Retry-After)
 ├── ConfigError               CONFIG_ERROR: a PREDICTU_* setting or the data directory is unusable
 ├── MasterKeyError            MASTER_KEY_ERROR: the master key is malformed, not private, or not
 │                             the key the stored secrets were sealed under
@@ -188,6 +190,22 @@ class PlayerExists(Conflict):
     """Raised when an operator registers the same external player id twice."""
 
     code = "PLAYER_EXISTS"
+
+
+class PingWithoutKey(Conflict):
+    """Raised when a test callback is asked of an operator with no active key to sign it."""
+
+    code = "NO_ACTIVE_KEY"
+
+
+class RateLimited(PredictuError):
+    """Raised over an endpoint's rate limit; `headers` carry `Retry-After` and `RateLimit-*`."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self.headers = headers
 
 
 class ConfigError(PredictuError):

@@ -26,9 +26,7 @@ from predictu_console.core.fields import Label, Timestamp, format_timestamp
 from predictu_console.core.ids import BASE62, new_id
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, ApiKeyOut, InputModel
-from predictu_console.db.session import SETTINGS_INFO
 from predictu_console.db.tables import ApiKey, Operator
-from predictu_console.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +35,6 @@ KEY_CHARACTERS = 43
 
 KeyStatus = Literal["active", "expiring", "expired"]
 SECRET_PREFIX, PUBLIC_PREFIX = "sk_live_", "pk_live_"
-_LOOKUP_KEY_INFO = "predictu.api_key_lookup_key"
 
 
 class KeyCreate(InputModel):
@@ -88,26 +85,14 @@ def _random(prefix: str) -> str:
     return prefix + "".join(secrets.choice(BASE62) for _ in range(KEY_CHARACTERS))
 
 
-def _lookup_key(session: Session) -> bytes:
-    """The lookup-hash key, derived once per session from the settings its factory carries."""
-    key = session.info.get(_LOOKUP_KEY_INFO)
-    if isinstance(key, bytes):
-        return key
-    settings = session.info.get(SETTINGS_INFO)
-    if not isinstance(settings, Settings):
-        raise RuntimeError(
-            "This session carries no settings to derive the key lookup hash from: open it "
-            "from make_session_factory(settings), which puts them in Session.info"
-        )
-    key = derived_keys.derived_key(settings, derived_keys.API_KEY_LOOKUP)
-    session.info[_LOOKUP_KEY_INFO] = key
-    return key
-
-
 def secret_lookup(session: Session, secret: str) -> str:
     """The keyed hash a secret key is found by: without the master key it reveals nothing,
     and no plaintext or decryption is needed to find a key."""
-    return hmac.new(_lookup_key(session), secret.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        derived_keys.session_key(session, derived_keys.API_KEY_LOOKUP),
+        secret.encode(),
+        hashlib.sha256,
+    ).hexdigest()
 
 
 def find_by_secret(session: Session, secret: str) -> ApiKey | None:

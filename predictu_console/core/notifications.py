@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -97,3 +97,26 @@ def mark_read(session: Session, *, actor: Actor, at: datetime) -> int:
             changes={"notifications.unread": {"from": count, "to": 0}},
         )
     return count
+
+
+class NotificationQuery(BaseModel):
+    """Query of `GET /notifications`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unread: bool = False
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class NotificationList(BaseModel):
+    """Response of `GET /notifications`, newest first."""
+
+    success: Literal[True] = True
+    notifications: list[NotificationOut]
+
+
+class MarkedRead(BaseModel):
+    """Response of `POST /notifications/read`."""
+
+    success: Literal[True] = True
+    marked_read: int

@@ -23,6 +23,7 @@ from predictu_console.core.errors import KeyExpired, NotFound, Unauthorized
 from predictu_console.core.fields import Money, Share, Status, Timestamp, format_timestamp
 from predictu_console.core.keys import PUBLIC_PREFIX, SECRET_PREFIX, KeyStatus
 from predictu_console.core.models import InputModel
+from predictu_console.core.players import PlayerSummary
 from predictu_console.db.session import SessionFactory
 from predictu_console.db.tables import ApiKey, Market, Operator, Player, Trade
 
@@ -172,20 +173,10 @@ class MarketsOut(BaseModel):
     markets: list[MarketOut]
 
 
-class PlayerOut(BaseModel):
-    """One of the operator's players."""
-
-    id: str
-    external_player_id: str
-    balance: Money
-    status: Literal["active", "restricted"]
-    created_at: Timestamp
-
-
 class PlayerResponse(BaseModel):
     """Response of `POST /players` and `POST /players/{external_player_id}/balance`."""
 
-    player: PlayerOut
+    player: PlayerSummary
 
 
 class TradeOut(BaseModel):
@@ -250,7 +241,7 @@ def register_player(
     )
     player = session.get(Player, event.payload["user_id"])
     assert player is not None
-    return PlayerResponse(player=_player_out(player))
+    return PlayerResponse(player=PlayerSummary.of(player))
 
 
 def change_balance(
@@ -267,7 +258,7 @@ def change_balance(
     platform.adjust_balance(
         session=session, player_id=player.id, amount=delta, reason=data.reason, clock=clock
     )
-    return PlayerResponse(player=_player_out(player))
+    return PlayerResponse(player=PlayerSummary.of(player))
 
 
 def place_trade(
@@ -325,13 +316,3 @@ def _player(session: Session, caller: OperatorCaller, external_player_id: str) -
     if player is None:
         raise NotFound(f"No player {external_player_id!r} is registered with this operator")
     return player
-
-
-def _player_out(player: Player) -> PlayerOut:
-    return PlayerOut(
-        id=player.id,
-        external_player_id=player.external_player_id,
-        balance=player.balance,
-        status="restricted" if player.restricted else "active",
-        created_at=player.created_at,
-    )

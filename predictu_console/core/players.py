@@ -25,14 +25,35 @@ MANUAL = "manual"
 """The classification of a restriction an admin made, beside the rule's `suspected_insider`."""
 
 
-class PlayerOut(BaseModel):
-    """A player with their activity and, once restricted, why, when and how they scored."""
+class PlayerSummary(BaseModel):
+    """A player as the operator API shows them (operator-side spec §1)."""
 
     id: str
     external_player_id: str
     balance: Money
     status: Literal["active", "restricted"]
     created_at: Timestamp
+
+    @classmethod
+    def of(cls, row: Player) -> PlayerSummary:
+        """The summary of a player's row."""
+        return cls(**summary_fields(row))
+
+
+def summary_fields(row: Player) -> dict[str, object]:
+    """What every view of a player starts from."""
+    return {
+        "id": row.id,
+        "external_player_id": row.external_player_id,
+        "balance": row.balance,
+        "status": "restricted" if row.restricted else "active",
+        "created_at": row.created_at,
+    }
+
+
+class PlayerOut(PlayerSummary):
+    """A player with their activity and, once restricted, why, when and how they scored."""
+
     last_active_at: Timestamp
     trade_count: int
     volume: Money
@@ -159,11 +180,7 @@ def _activity(session: Session, player_ids: list[str]) -> dict[str, tuple[int, D
 
 def _out(row: Player, trade_count: int, volume: Decimal) -> PlayerOut:
     return PlayerOut(
-        id=row.id,
-        external_player_id=row.external_player_id,
-        balance=row.balance,
-        status="restricted" if row.restricted else "active",
-        created_at=row.created_at,
+        **summary_fields(row),
         last_active_at=row.last_active_at,
         trade_count=trade_count,
         volume=volume,

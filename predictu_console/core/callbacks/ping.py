@@ -26,7 +26,7 @@ from predictu_console.core.callbacks.signing import signed_headers
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.database import transaction
-from predictu_console.core.errors import Conflict, NotFound
+from predictu_console.core.errors import NotFound, PingWithoutKey
 from predictu_console.core.fields import CallbackTestUrl, format_timestamp, is_id
 from predictu_console.core.ids import new_id
 from predictu_console.core.lookup import load_operator
@@ -48,12 +48,6 @@ SUGGESTIONS = {
     "SEND_FAILED": "Try again; if it keeps failing, report it to Predictu with the time of "
     "the test.",
 }
-
-
-class PingWithoutKey(Conflict):
-    """Raised when pinging an operator that has no active key to sign with."""
-
-    code = "NO_ACTIVE_KEY"
 
 
 class PingRequest(InputModel):

@@ -13,9 +13,9 @@ import pytest
 
 from predictu_console.core import audit, keys, operators
 from predictu_console.core.callbacks import events, ping
-from predictu_console.core.callbacks.ping import PingRequest, PingWithoutKey
+from predictu_console.core.callbacks.ping import PingRequest
 from predictu_console.core.callbacks.sender import CallbackSender, is_public
-from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.errors import PingWithoutKey, ValidationFailed
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorUpdate
 from predictu_console.db.session import session_scope
