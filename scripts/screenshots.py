@@ -19,7 +19,7 @@ from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import engine_of, make_session_factory
 from predictu_console.settings import Settings
 from predictu_console.tui.app import make_tui
-from scripts.screens import SHOTS, demo_backend, seeded_ids
+from tests.tui.screens import SHOTS, demo_backend, seeded_ids
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 MOMENT = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)

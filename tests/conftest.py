@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 from collections.abc import Iterator
@@ -13,15 +12,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from predictu_console.core import admins
-from predictu_console.core.admins import AdminCreate, actor_for
 from predictu_console.core.clock import FrozenClock
 from predictu_console.core.models import Actor
 from predictu_console.db.base import Base
 from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import SessionFactory, engine_of, make_engine, session_scope
+from predictu_console.db.session import SessionFactory, engine_of, make_engine
 from predictu_console.db.session import make_session_factory as _make_session_factory
 from predictu_console.settings import Settings
+from tests.factories import TEST_MASTER_KEY, actor_for_new_admin
 from tests.receivers import Receiver, https_receiver
 
 PG_URL = os.environ.get("PREDICTU_TEST_DATABASE_URL")
@@ -84,11 +82,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-TEST_MASTER_KEY = base64.b64encode(bytes(range(32))).decode()
-"""The master key of `tests/factories.py`'s BOX: the tests' processes and the servers and
-workers they start share it, and with it the audit key."""
-
-
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     # Rate limits have their own tests; elsewhere they would only make tests wait.
@@ -110,17 +103,6 @@ def session_factory(settings: Settings) -> Iterator[SessionFactory]:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2025, 3, 18, 14, 30, tzinfo=UTC))
-
-
-def actor_for_new_admin(
-    factory: SessionFactory, clock: FrozenClock, email: str = "god@predictu.com"
-) -> Actor:
-    """Create a God Mode admin (god@predictu.com unless told) and act as it."""
-    with session_scope(factory) as session:
-        admin = admins.create_admin(
-            session=session, data=AdminCreate(email=email, name="God"), clock=clock
-        )
-    return actor_for(admin)
 
 
 @pytest.fixture

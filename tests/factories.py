@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
+from datetime import timedelta
 from typing import Any
 
-from predictu_console.core import keys, onboarding, operators
+from predictu_console.core import admins, keys, onboarding, operators
+from predictu_console.core.admins import AdminCreate, actor_for
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.keys import KeyCreate
@@ -24,6 +27,20 @@ from tests.receivers import Receiver
 _counter = itertools.count(1)
 BOX = SecretBox(bytes(range(32)))
 """The master key every test seals operator secrets with."""
+TEST_MASTER_KEY = base64.b64encode(bytes(range(32))).decode()
+"""BOX's master key as `PREDICTU_MASTER_KEY` spells it: the tests' processes and the servers
+and workers they start share it, and with it the audit key."""
+
+
+def actor_for_new_admin(
+    factory: SessionFactory, clock: Clock, email: str = "god@predictu.com"
+) -> Actor:
+    """Create a God Mode admin (god@predictu.com unless told) and act as it."""
+    with session_scope(factory) as session:
+        admin = admins.create_admin(
+            session=session, data=AdminCreate(email=email, name="God"), clock=clock
+        )
+    return actor_for(admin)
 
 
 def operator_payload(**overrides: Any) -> dict[str, Any]:
@@ -122,3 +139,11 @@ def activate_over_http(http: Any, base: str, auth: dict[str, str], receiver: Rec
     assert http.post(f"{url}/test", headers=auth).json()["success"]
     assert http.patch(url, json={"status": "active"}, headers=auth).status_code == 200
     return str(created["operator"]["id"])
+
+
+def token_for(session_factory: SessionFactory, clock: Clock, email: str) -> str:
+    """A one-day God Mode session token for the admin with `email`."""
+    with session_scope(session_factory) as session:
+        return admins.issue_token(
+            session=session, email=email, ttl=timedelta(days=1), clock=clock
+        ).token

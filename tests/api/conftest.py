@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from predictu_console.api.app import create_app
-from predictu_console.core import admins
-from predictu_console.db.session import session_scope
+from tests.factories import token_for
 
 
 @pytest.fixture
@@ -22,13 +20,6 @@ def app(settings, session_factory, clock):
 def client(app) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
-
-
-def token_for(session_factory, clock, email: str) -> str:
-    with session_scope(session_factory) as session:
-        return admins.issue_token(
-            session=session, email=email, ttl=timedelta(days=1), clock=clock
-        ).token
 
 
 @pytest.fixture

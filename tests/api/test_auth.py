@@ -9,8 +9,7 @@ import pytest
 from predictu_console.core import admins
 from predictu_console.core.admins import AdminCreate
 from predictu_console.db.session import session_scope
-from tests.api.conftest import token_for
-from tests.conftest import actor_for_new_admin
+from tests.factories import actor_for_new_admin, token_for
 
 ENDPOINTS = [
     ("GET", "/api/s2s/operators"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.db.session import session_scope
 from tests.factories import BOX, activate_over_http
+from tests.processes import eventually
 
 BASE = "/api/s2s"
 STATUS_CHANGED = "OPERATOR_STATUS_CHANGED"
@@ -39,12 +39,8 @@ def client(settings, session_factory, clock, receiver):
         yield test_client
 
 
-def _eventually(check, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return result
+def _eventually(check):
+    return eventually(check, timeout=10.0)
 
 
 @pytest.fixture
@@ -68,12 +64,20 @@ def test_deactivating_delivers_a_signed_status_change_the_receiver_verifies(
         "status": "inactive",
         "trading_enabled": False,
     }
-    log = client.get(
-        f"{BASE}/operators/{active}/deliveries",
-        params={"event": "OPERATOR_STATUS_CHANGED", "status": "delivered"},
-        headers=auth,
-    ).json()
-    assert log["total"] == 2
+    # The receiver has the callback a moment before the worker records its attempt.
+    log = _eventually(
+        lambda: (
+            (
+                page := client.get(
+                    f"{BASE}/operators/{active}/deliveries",
+                    params={"event": "OPERATOR_STATUS_CHANGED", "status": "delivered"},
+                    headers=auth,
+                ).json()
+            )["total"]
+            == 2
+            and page
+        )
+    )
     newest = log["deliveries"][0]
     assert newest["id"] == events[-1]["delivery_id"]
     [attempt] = newest["attempts"]
@@ -90,7 +94,9 @@ def test_one_delivery_shows_its_body_and_responses_and_can_be_redelivered(
 ):
     [event] = _eventually(lambda: receiver.events(STATUS_CHANGED))
     url = f"{BASE}/deliveries/{event['delivery_id']}"
-    detail = client.get(url, headers=auth).json()
+    detail = _eventually(
+        lambda: (found := client.get(url, headers=auth).json())["attempts"] and found
+    )
     assert detail["request_body"] == event
     assert detail["attempts"][0]["signature"].startswith("sha256=")
     assert json.loads(detail["attempts"][0]["response_body"])["status"] == "ok"

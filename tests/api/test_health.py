@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from predictu_console.api.app import create_app
 from predictu_console.db.session import make_session_factory
 from predictu_console.settings import Settings
-from tests.api.conftest import token_for
-from tests.conftest import actor_for_new_admin
+from tests.factories import actor_for_new_admin, token_for
 
 CLOSED_PORT = 18299  # nothing listens here during the tests
 

@@ -11,9 +11,7 @@ from fastapi.testclient import TestClient
 from predictu_console.api import rate_limits
 from predictu_console.api.app import create_app
 from predictu_console.api.paths import API_PREFIX
-from tests.api.conftest import token_for
-from tests.conftest import actor_for_new_admin
-from tests.factories import operator_payload
+from tests.factories import actor_for_new_admin, operator_payload, token_for
 
 BASE = "/api/s2s/operators"
 

@@ -21,8 +21,7 @@ from predictu_console.db.migrate import alembic_config, upgrade
 from predictu_console.db.session import engine_of, make_session_factory, session_scope
 from predictu_console.db.tables import AuditCheckpoint, AuditEntry
 from predictu_console.settings import Settings
-from tests.conftest import actor_for_new_admin
-from tests.factories import make_operator
+from tests.factories import actor_for_new_admin, make_operator
 from tests.factories import update as patch
 
 

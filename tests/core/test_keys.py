@@ -106,7 +106,7 @@ def test_no_file_under_the_data_directory_holds_a_plaintext_secret(tmp_path, clo
     from predictu_console.db.migrate import upgrade
     from predictu_console.db.session import engine_of, make_session_factory
     from predictu_console.settings import Settings
-    from tests.conftest import actor_for_new_admin
+    from tests.factories import actor_for_new_admin
 
     settings = Settings(home=tmp_path / "home")
     factory = make_session_factory(settings)

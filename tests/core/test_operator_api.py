@@ -14,8 +14,7 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import KeyExpired, Unauthorized
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import ApiKey
-from tests.conftest import TEST_MASTER_KEY
-from tests.factories import BOX, generate_keys, make_operator
+from tests.factories import BOX, TEST_MASTER_KEY, generate_keys, make_operator
 
 
 class _SealedShut(SecretBox):

@@ -27,7 +27,7 @@ from predictu_console.db.session import (
     session_scope,
 )
 from predictu_console.settings import Settings
-from tests.conftest import actor_for_new_admin
+from tests.factories import actor_for_new_admin
 from tests.permissions import owned_by_the_tester, without_root
 
 CONNECTIONS = 6

@@ -12,8 +12,8 @@ from predictu_console.core.errors import Forbidden
 from predictu_console.core.models import Actor
 from predictu_console.db.session import engine_of
 from predictu_console.tui.backend import Backend
-from scripts.screens import DEMO_MASTER_KEY
 from tests.factories import active_operator
+from tests.tui.screens import DEMO_MASTER_KEY
 
 
 def test_a_backend_cannot_be_built_for_an_operator_admin(session_factory):

@@ -13,8 +13,7 @@ from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.callback_test import CallbackTestModal
-from scripts.screens import SIZE, open_operator, settle
-from tests.tui.conftest import shown_text
+from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 
 def _shown(app) -> str:

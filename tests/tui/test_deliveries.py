@@ -13,8 +13,7 @@ from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
-from scripts.screens import SIZE, open_operator, settle
-from tests.tui.conftest import shown_text, table_names
+from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
 
 
 def _rows(app) -> list[list[str]]:

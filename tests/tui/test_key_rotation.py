@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
-from scripts.screens import SIZE, open_operator, settle
+from tests.tui.screens import SIZE, open_operator, settle
 
 
 def _value(app, selector):

@@ -12,8 +12,7 @@ from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
-from scripts.screens import SIZE, open_operator, settle
-from tests.tui.conftest import shown_text, type_into
+from tests.tui.screens import SIZE, open_operator, settle, shown_text, type_into
 
 
 @pytest.fixture

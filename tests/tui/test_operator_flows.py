@@ -10,8 +10,7 @@ from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
-from scripts.screens import SIZE, settle
-from tests.tui.conftest import shown_text, type_into
+from tests.tui.screens import SIZE, settle, shown_text, type_into
 
 
 def _id(backend, name):

@@ -6,8 +6,7 @@ import time
 
 from predictu_console.core.models import OperatorCreate
 from predictu_console.tui.backend import Backend
-from scripts.screens import SIZE, settle
-from tests.tui.conftest import table_names
+from tests.tui.screens import SIZE, settle, table_names
 
 
 async def test_it_opens_on_every_operator_with_a_count(console):

@@ -1,4 +1,4 @@
-"""Snapshots of every screen in `scripts/screens.py`, from the real app on seeded demo data.
+"""Snapshots of every screen in `tests/tui/screens.py`, from the real app on seeded demo data.
 
 Rendering does not depend on the database backend, so these run on SQLite alone.
 """
@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from scripts.screens import SHOTS
+from tests.tui.screens import SHOTS
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from predictu_console import cli
 from predictu_console.db.session import engine_of
 from predictu_console.tui.app import PredictuApp, make_tui
 from predictu_console.tui.backend import Backend
-from scripts.screens import SIZE, settle
-from tests.tui.conftest import table_names
+from tests.tui.screens import SIZE, settle, table_names
 
 
 async def test_the_first_page_is_read_once(console, monkeypatch):

@@ -21,8 +21,7 @@ from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.lookup import load_operator
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import ApiKey, Delivery, Operator
-from tests.conftest import actor_for_new_admin
-from tests.factories import BOX, keyed_operator, update
+from tests.factories import BOX, actor_for_new_admin, keyed_operator, update
 
 _players = itertools.count(1)
 

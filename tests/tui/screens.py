@@ -6,10 +6,12 @@ The snapshot tests and `scripts/screenshots.py` both walk this list, so the pict
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -137,3 +139,27 @@ SHOTS = [
         for step in range(1, 9)
     ),
 ]
+
+
+def table_names(app) -> list[str]:
+    """Names in the list's table, top to bottom."""
+    table = app.screen.query_one("#operators")
+    return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+
+
+def shown_text(app, selector: str) -> str:
+    """What a Static on the current screen shows, as plain text."""
+    content = app.screen.query_one(selector).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    """Clear the form input `#input-<field_id>` and type `text` into it, key by key."""
+    widget = pilot.app.screen.query_one(f"#input-{field_id}")
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)
