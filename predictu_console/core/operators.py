@@ -222,7 +222,9 @@ def _filtered(stmt: Select[Any], *, by_status: bool, searched: bool) -> Select[A
     if searched:
         pattern: BindParameter[str] = bindparam("pattern")
         in_name = Operator.name_key.like(pattern, escape="\\")
-        stmt = stmt.where(or_(in_name, Operator.domain.like(pattern, escape="\\")))
+        in_domain = Operator.domain.like(pattern, escape="\\")
+        # An id pasted from a log or a callback finds its operator too.
+        stmt = stmt.where(or_(in_name, in_domain, Operator.id == bindparam("search_id")))
     return stmt
 
 
@@ -257,6 +259,7 @@ def _page_parameters(query: OperatorListQuery, now: datetime) -> dict[str, Any]:
     return {
         "status": query.status,
         "pattern": f"%{_escape_like(_search_term(query))}%",
+        "search_id": (query.search or "").strip(),
         "limit": query.limit,
         "offset": query.offset,
         **stats_parameters(now),

@@ -79,6 +79,13 @@ def test_search_is_a_case_insensitive_literal_substring_of_name_or_domain(
     assert _names(_list(session_factory, search=term)) == expected
 
 
+def test_an_operator_id_finds_its_operator_and_only_whole_ids_do(session_factory, catalogue):
+    lucky = catalogue["LuckySpin"].id
+
+    assert _names(_list(session_factory, search=f" {lucky} ")) == ["LuckySpin"]
+    assert _list(session_factory, search=lucky[:-1]).total == 0
+
+
 def test_sort_by_name_ignores_case(session_factory, god, clock, catalogue):
     make_operator(session_factory, god, clock, name="aardvark bets")
     assert _names(_list(session_factory, sort="name", order="asc"))[:2] == [

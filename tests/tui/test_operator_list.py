@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from predictu_console.core.models import OperatorCreate
+from predictu_console.core.models import OperatorCreate, OperatorListQuery
 from predictu_console.tui.backend import Backend
-from tests.tui.screens import SIZE, settle, table_names
+from tests.tui.screens import SIZE, settle, shown_text, table_names
 
 
 async def test_it_opens_on_every_operator_with_a_count(console):
@@ -18,14 +18,43 @@ async def test_it_opens_on_every_operator_with_a_count(console):
         assert "1–12 of 12 operators" in str(console.screen.query_one("#list-count").render())
 
 
-async def test_slash_then_typing_filters_as_you_type(console):
+async def test_slash_then_typing_filters_as_you_type_and_esc_clears_then_leaves(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"lucky")
         await settle(pilot)
         assert table_names(console) == ["LuckySpin"]
+        assert "search: 'lucky'" in shown_text(console, "#list-state")
+        assert "1 of 1 operator ·" in shown_text(console, "#list-count")
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_names(console)) > 1
+        assert "search" not in shown_text(console, "#list-state")
         await pilot.press("escape")
         assert console.screen.query_one("#operators").has_focus
+
+
+async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"xyz")
+        await settle(pilot)
+
+        assert table_names(console) == []
+        assert "No operators match 'xyz' — Esc clears the search" in shown_text(
+            console, "#list-count"
+        )
+
+
+async def test_an_operator_id_typed_in_the_search_finds_it(console, backend):
+    [lucky] = backend.list_operators(OperatorListQuery(search="luckyspin")).operators
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *lucky.id)
+        await settle(pilot)
+
+        assert table_names(console) == ["LuckySpin"]
 
 
 async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(console, monkeypatch):

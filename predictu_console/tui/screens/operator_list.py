@@ -52,7 +52,7 @@ class OperatorListScreen(ConsoleScreen):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="focus-search"),
-        Binding("escape", "leave_search", "To table", show=False, id="leave-search"),
+        Binding("escape", "leave_search", "Clear search", show=False, id="leave-search"),
         Binding("enter", "open_operator", "Open", id="open-operator"),
         Binding("n", "new_operator", "New", id="new-operator"),
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
@@ -136,7 +136,11 @@ class OperatorListScreen(ConsoleScreen):
         self.query_one("#search", Input).focus()
 
     def action_leave_search(self) -> None:
-        self.query_one("#operators", DataTable).focus()
+        search = self.query_one("#search", Input)
+        if search.value:  # the first Esc clears the search, the next goes to the table
+            search.value = ""
+        else:
+            self.query_one("#operators", DataTable).focus()
 
     def action_open_operator(self) -> None:
         self.query_one("#operators", DataTable).action_select_cursor()
@@ -207,16 +211,11 @@ class OperatorListScreen(ConsoleScreen):
             }
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
-        first = page.offset + 1 if page.operators else 0
-        last = page.offset + len(page.operators)
-        pages = max(1, -(-page.total // PAGE_SIZE))
-        self.query_one("#list-count", Static).update(
-            f"{first:,}–{last:,} of {page.total:,} operators · page "
-            f"{page.offset // PAGE_SIZE + 1} of {pages}"
-        )
+        self.query_one("#list-count", Static).update(count_line(page, self.listing))
         arrow = "↑" if self.listing.order == "asc" else "↓"
+        searched = f" · search: {self.listing.search!r}" if self.listing.search else ""
         self.query_one("#list-state", Static).update(
-            f"status: {self.listing.status} · sort: {self.listing.sort} {arrow}"
+            f"status: {self.listing.status} · sort: {self.listing.sort} {arrow}{searched}"
         )
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
@@ -248,3 +247,20 @@ class OperatorListScreen(ConsoleScreen):
     def _changed(self, marker: tuple[object, ...]) -> None:
         self._marker = marker
         self.reload()
+
+
+def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:
+    """Where the page is in the list; for an empty one, why it is empty and what to do."""
+    if page.total == 0:
+        if listing.search:
+            return f"No operators match {listing.search!r} — Esc clears the search"
+        if listing.status != "all":
+            return f"No {listing.status} operators — f changes the status filter"
+        return "No operators yet — n creates one"
+    noun = "operator" if page.total == 1 else "operators"
+    if not page.operators:
+        return f"Past the end of {page.total:,} {noun} — [ goes back a page"
+    first, last = page.offset + 1, page.offset + len(page.operators)
+    pages = -(-page.total // PAGE_SIZE)
+    shown = f"{first:,}" if first == last else f"{first:,}–{last:,}"
+    return f"{shown} of {page.total:,} {noun} · page {page.offset // PAGE_SIZE + 1} of {pages}"
