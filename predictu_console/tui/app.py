@@ -65,6 +65,12 @@ class PredictuApp(App[None]):
                 severity="error",
             )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`q` quits only where nothing typed can be lost: never from a form or a dialog."""
+        if action == "quit" and not getattr(self.screen, "QUITS", True):
+            return False
+        return True
+
     def action_toggle_help(self) -> None:
         """Show or hide the key panel for the focused screen."""
         if self.screen.query("HelpPanel"):

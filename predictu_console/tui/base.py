@@ -36,6 +36,9 @@ def _forward(node: Screen[Any], event: Worker.StateChanged) -> None:
 class ConsoleScreen(Screen[None]):
     """A full screen of the console."""
 
+    QUITS: bool = True
+    """Whether `q` quits the console here; not on a form, where work would be lost."""
+
     @property
     def console(self) -> Console:
         """The app, as screens use it."""
@@ -46,7 +49,9 @@ class ConsoleScreen(Screen[None]):
 
 
 class ConsoleModal(ModalScreen[ResultT]):
-    """A dialog of the console."""
+    """A dialog of the console; `q` never quits from one."""
+
+    QUITS: bool = False
 
     @property
     def console(self) -> Console:

@@ -94,6 +94,42 @@ async def test_tabbing_into_a_prefilled_field_keeps_its_value_and_types_at_the_e
         assert focused.value == before + "x"
 
 
+async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "LuckySpin")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "contact_email", "boss@luckyspin.io")
+        console.screen.query_one("#cancel").focus()
+        await pilot.press("q")  # on a button, where q used to quit the console
+        assert console.is_running and isinstance(console.screen, OperatorEditScreen)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(console.screen, ConfirmModal)
+        assert "Discard changes to 1 field?" in str(
+            console.screen.query_one("#confirm-title").content
+        )
+        await pilot.press("escape")  # no: back to the form, nothing lost
+        await settle(pilot)
+        assert console.screen.query_one("#input-contact_email").value == "boss@luckyspin.io"
+
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorDetailScreen)
+
+
+async def test_an_untouched_form_closes_at_once(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(console.screen, ConfirmModal)
+        assert console.screen.query_one("#operators")
+
+
 async def test_invalid_edits_show_core_errors_beside_the_fields(console, backend):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")

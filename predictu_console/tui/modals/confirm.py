@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from predictu_console.tui.base import ConsoleModal
+from predictu_console.tui.widgets.form_field import changed_fields
 
 
 class ConfirmModal(ConsoleModal[bool]):
@@ -41,3 +46,23 @@ class ConfirmModal(ConsoleModal[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+def leave_form(form: Screen[Any], leave: Callable[[], object]) -> None:
+    """Leave `form` at once if nothing was typed; else ask first, naming what would be lost."""
+    changed = changed_fields(form)
+    if not changed:
+        leave()
+        return
+    count = f"{len(changed)} field" + ("" if len(changed) == 1 else "s")
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            leave()
+
+    question = ConfirmModal(
+        f"Discard changes to {count}?",
+        "Changed: " + ", ".join(changed) + ".\nEsc goes back to the form; y discards them.",
+        confirm_label="Discard",
+    )
+    form.app.push_screen(question, answered)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,10 +16,8 @@ from predictu_console.core.models import OperatorCreate, OperatorOut
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import number, word_list
+from predictu_console.tui.modals.confirm import leave_form
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
-
-if TYPE_CHECKING:
-    pass
 
 
 class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
@@ -71,7 +69,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_form(self, lambda: self.dismiss(None))
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Errors beside their fields; any other error as a notification."""

@@ -69,6 +69,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         Binding("pagedown", "page(1)", "Next step", id="next-step"),
         Binding("delete", "remove_origin", "Remove origin", show=False, id="remove-origin"),
     ]
+    QUITS = False
     CSS_PATH = "onboarding_wizard.tcss"
 
     def __init__(self, operator_id: str) -> None:

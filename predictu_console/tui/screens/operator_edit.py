@@ -28,7 +28,7 @@ from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
 from predictu_console.tui.formatting import percent
-from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 if TYPE_CHECKING:
@@ -140,9 +140,10 @@ class OperatorEditScreen(ConsoleScreen):
     """A form over every writable field; Ctrl+S previews, then saves."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Cancel", id="cancel"),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
     ]
+    QUITS = False
     CSS_PATH = "operator_edit.tcss"
 
     def __init__(self, detail: OperatorDetail) -> None:
@@ -190,8 +191,8 @@ class OperatorEditScreen(ConsoleScreen):
         self.preview(data, self.opened.version)
 
     @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.app.pop_screen()
+    def action_cancel(self) -> None:
+        leave_form(self, self.app.pop_screen)
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Errors beside their fields; any other error as a notification."""

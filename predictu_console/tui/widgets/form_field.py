@@ -66,6 +66,11 @@ class FormField(Vertical):
         error.set_class(not message, "-empty")
 
 
+def changed_fields(root: DOMNode) -> list[str]:
+    """The labels of the fields whose text differs from what the form opened with."""
+    return [field.label for field in root.query(FormField) if field.value != field.initial.strip()]
+
+
 def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -> None:
     """Errors beside their fields, the cursor on the first; any other as a notification."""
     for unplaced in show_field_errors(root, fields):
