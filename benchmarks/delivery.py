@@ -13,13 +13,15 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select, text
 
 from benchmarks.receiver import receiving
 from benchmarks.report import Row, ratio_row
@@ -38,6 +40,7 @@ from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import (
     SessionFactory,
     engine_of,
+    make_engine,
     make_session_factory,
     session_scope,
 )
@@ -161,8 +164,34 @@ def bare_seconds(url: str, secret: str, ca_file: Path, count: int, concurrency: 
     return elapsed
 
 
+@contextmanager
+def _own_schema(database_url: str | None) -> Iterator[str | None]:
+    """A PostgreSQL schema of this run's own, dropped after it, so every run starts empty
+    (a database keeps the last run's rows, and its audit log is sealed under that run's
+    key); SQLite runs get a fresh file anyway."""
+    if database_url is None:
+        yield None
+        return
+    schema = f"predictu_bench_{random_base62(8).lower()}"
+    admin = make_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def _rates(database_url: str | None, events: int, concurrency: int) -> tuple[float, float]:
     """Deliveries per second of the worker and of the bare client, best of five rounds."""
+    with _own_schema(database_url) as url:
+        return _rates_on(url, events, concurrency)
+
+
+def _rates_on(database_url: str | None, events: int, concurrency: int) -> tuple[float, float]:
     work = Path(tempfile.mkdtemp(prefix="predictu-bench-delivery-"))
     factory = make_session_factory(Settings(home=work, database_url=database_url))
     upgrade(engine_of(factory))
@@ -173,6 +202,7 @@ def _rates(database_url: str | None, events: int, concurrency: int) -> tuple[flo
         for _ in range(ROUNDS):
             bare.append(bare_seconds(url, secret, ca_file, events, concurrency))
             ours.append(worker_seconds(factory, operator_id, ca_file, events, concurrency))
+    engine_of(factory).dispose()
     return events / min(ours), events / min(bare)
 
 
