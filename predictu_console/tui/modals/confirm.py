@@ -54,7 +54,8 @@ def leave_form(form: Screen[Any], leave: Callable[[], object]) -> None:
     if not changed:
         leave()
         return
-    count = f"{len(changed)} field" + ("" if len(changed) == 1 else "s")
+    one = len(changed) == 1
+    count = f"{len(changed)} field" + ("" if one else "s")
 
     def answered(discard: bool | None) -> None:
         if discard:
@@ -62,7 +63,9 @@ def leave_form(form: Screen[Any], leave: Callable[[], object]) -> None:
 
     question = ConfirmModal(
         f"Discard changes to {count}?",
-        "Changed: " + ", ".join(changed) + ".\nEsc goes back to the form; y discards them.",
+        "Changed: "
+        + ", ".join(changed)
+        + f".\nEsc goes back to the form; y discards {'it' if one else 'them'}.",
         confirm_label="Discard",
     )
     form.app.push_screen(question, answered)
