@@ -97,6 +97,9 @@ async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(con
 
         await pilot.press("r")
         await settle(pilot)
+        assert "Send " in str(console.screen.query_one("#confirm-title").content)  # asks first
+        await pilot.press("y")
+        await settle(pilot)
         assert any(n.title == "Redeliver" for n in console._notifications)
         assert "Next try  now" in shown_text(console, "#delivery-summary")
         await pilot.press("escape")

@@ -10,6 +10,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui
+from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from tests.tui.screens import SIZE, open_operator, settle, shown_text, type_into
@@ -101,7 +102,14 @@ async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, backen
         assert _page(app) == 8
 
         await _do(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # activating asks first
+        assert "Activate New Casino?" in str(app.screen.query_one("#confirm-title").content)
+        await pilot.press("y")
+        await settle(pilot)
         assert "8 of 8 steps done" in str(app.screen.query_one("#wizard-title").content)
+        assert "New Casino is active: its players can trade." in [
+            n.message for n in app._notifications
+        ]
     listed = backend.list_operators(OperatorListQuery(search="New Casino")).operators[0]
     assert (listed.status, listed.onboarding_step) == ("active", 8)
     assert len(receiver.requests) == 1

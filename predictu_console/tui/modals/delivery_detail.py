@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.widgets.tables import refill
 
 
@@ -150,7 +151,17 @@ class DeliveryDetailModal(ConsoleModal[None]):
         self.dismiss(None)
 
     def action_redeliver(self) -> None:
-        self.redeliver()
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.redeliver()
+
+        question = ConfirmModal(
+            f"Send {self.delivery_id} again?",
+            "It is queued now with a fresh retry schedule, the same id and the same body; "
+            "a receiver that de-duplicates on the id ignores it.",
+            confirm_label="Redeliver",
+        )
+        self.app.push_screen(question, confirmed)
 
     @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
     def load(self) -> None:

@@ -36,6 +36,7 @@ from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
 from predictu_console.tui.formatting import percent
+from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.event_picker import EventPicker
@@ -164,7 +165,7 @@ class OnboardingWizardScreen(ConsoleScreen):
             5: self._send_ping,
             6: self._save_branding,
             7: self._save_origins,
-            8: lambda: self._save({"status": "active"}),
+            8: self._activate,
         }
         actions[self.current]()
 
@@ -220,6 +221,25 @@ class OnboardingWizardScreen(ConsoleScreen):
         show_form_errors(self, {})
         assert self.detail is not None
         self.save(data, self.detail.version)
+
+    def _activate(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        ready = all(detail.onboarding_checklist[step].complete for step in ONBOARDING_STEPS[:-1])
+        if not ready:  # core refuses, naming the open steps: nothing to confirm
+            self._save({"status": "active"})
+            return
+        body = (
+            "Its players can trade from now on, and the operator is sent an "
+            "OPERATOR_STATUS_CHANGED callback."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._save({"status": "active"})
+
+        question = ConfirmModal(f"Activate {detail.name}?", body, confirm_label="Activate")
+        self.app.push_screen(question, confirmed)
 
     def _open_keys(self) -> None:
         detail = self.detail
@@ -340,14 +360,22 @@ class OnboardingWizardScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def save(self, data: OperatorUpdate, version: int) -> None:
         try:
-            self.console.backend.update_operator(self.operator_id, data, version)
+            saved = self.console.backend.update_operator(self.operator_id, data, version)
         except (ValidationFailed, Conflict, StaleVersion) as error:
             if isinstance(error, ValidationFailed) and error.fields:
                 self.app.call_from_thread(show_form_errors, self, error.fields)
             else:
                 self.app.call_from_thread(self.console.show_error, error)
-            self.app.call_from_thread(self.load)
+            if isinstance(error, StaleVersion):
+                # Someone else changed the operator: reload it. Any other refusal keeps the
+                # page as typed, so the admin fixes the value instead of typing it again.
+                self.app.call_from_thread(self.load)
             return
+        if "status" in saved.changes:
+            name = saved.operator.name
+            self.app.call_from_thread(
+                self.notify, f"{name} is active: its players can trade.", title="Activated"
+            )
         self.app.call_from_thread(self.load, True)
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
