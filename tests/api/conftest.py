@@ -25,3 +25,15 @@ def client(app) -> Iterator[TestClient]:
 @pytest.fixture
 def auth(session_factory, clock, god) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(session_factory, clock, god.email)}"}
+
+
+@pytest.fixture
+def limited(settings, session_factory, clock) -> Iterator[TestClient]:
+    """A client of the app with rate limits on, counted in memory."""
+    app = create_app(
+        settings.model_copy(update={"rate_limits": True}),
+        session_factory=session_factory,
+        clock=clock,
+    )
+    with TestClient(app) as limited_client:
+        yield limited_client

@@ -6,10 +6,8 @@ import random
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from predictu_console.api.app import create_app
 from predictu_console.core import platform
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
@@ -455,18 +453,6 @@ def test_the_key_is_checked_before_the_body_is_read(client, world):
 
 
 # --- rate limits --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def limited(settings, session_factory, clock):
-    """The app with rate limits on, counted in memory."""
-    app = create_app(
-        settings.model_copy(update={"rate_limits": True}),
-        session_factory=session_factory,
-        clock=clock,
-    )
-    with TestClient(app) as limited_client:
-        yield limited_client
 
 
 def test_limits_are_counted_per_key_with_the_usual_headers(

@@ -6,26 +6,12 @@ import types
 
 import limits.storage.memory
 import pytest
-from fastapi.testclient import TestClient
 
 from predictu_console.api import rate_limits
-from predictu_console.api.app import create_app
 from predictu_console.api.paths import API_PREFIX
 from tests.factories import actor_for_new_admin, operator_payload, token_for
 
 BASE = "/api/s2s/operators"
-
-
-@pytest.fixture
-def limited(settings, session_factory, clock):
-    """An app with the spec's limits on, counted in memory."""
-    app = create_app(
-        settings.model_copy(update={"rate_limits": True}),
-        session_factory=session_factory,
-        clock=clock,
-    )
-    with TestClient(app) as client:
-        yield client
 
 
 def _operator(client, auth) -> str:
