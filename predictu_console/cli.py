@@ -2,46 +2,32 @@
 
 Every command that touches the database migrates it first, runs in one transaction, and
 reports failures as one line with a stable code on stderr, never a traceback.
+
+The parser is built from the standard library alone, and each handler imports what it uses
+inside its body: `--help`, a mistyped argument or `admin token` never pay for the console,
+the API or the core modules they do not use (issue 21; a test checks it). A new command is a
+subparser in `_parser` plus a handler that imports its own modules.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import logging
-import signal
 import sys
-import threading
-import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from predictu_console import __version__
-from predictu_console.core import admins, audit, invoices, markets, operators, players, stats
-from predictu_console.core.callbacks import ping
-from predictu_console.core.callbacks.ping import PingRequest
-from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
-from predictu_console.core.callbacks.sender import sender_for
-from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
-from predictu_console.core.clock import SYSTEM_CLOCK
-from predictu_console.core.crypto import secret_box
-from predictu_console.core.database import database_errors, printable_url
-from predictu_console.core.demo.seed import seed
-from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
-from predictu_console.core.errors import PredictuError
-from predictu_console.core.markets import MarketListQuery, MarketOut, MarketResolve
-from predictu_console.core.models import Actor, OperatorListQuery
-from predictu_console.core.platform import MarketCreate
-from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerRestrict
-from predictu_console.core.validation import parse
-from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import (
-    SessionFactory,
-    engine_of,
-    make_session_factory,
-    session_scope,
-)
-from predictu_console.settings import Settings, load_settings
+from predictu_console.core.callbacks.event_types import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from predictu_console.core.admins import IssuedToken
+    from predictu_console.core.callbacks.worker import DeliveryWorker
+    from predictu_console.core.errors import PredictuError
+    from predictu_console.core.markets import MarketOut
+    from predictu_console.core.models import Actor
+    from predictu_console.core.players import PlayerOut
+    from predictu_console.db.session import SessionFactory
+    from predictu_console.settings import Settings
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -194,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
         "--event",
         default="PING",
         metavar="TYPE",
-        help=f"the event to send a sample of: {', '.join(SAMPLE_EVENTS)} (default PING)",
+        help=f"the event to send a sample of: {', '.join(EVENT_TYPES)} (default PING)",
     )
     test.add_argument("--url", help="try this URL instead of the configured one")
     test.add_argument("--timeout-ms", type=int, default=10_000, help="1–30000 (default 10000)")
@@ -258,23 +244,34 @@ def _positive(text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from predictu_console.settings import load_settings
+
     return load_settings(database_url=args.database_url)
 
 
 def _open_database(settings: Settings) -> SessionFactory:
+    from predictu_console.db.migrate import upgrade
+    from predictu_console.db.session import engine_of, make_session_factory
+
     factory = make_session_factory(settings)
     engine = engine_of(factory)
     upgrade(engine)
     return factory
 
 
-def _print_token(issued: admins.IssuedToken) -> None:
+def _print_token(issued: IssuedToken) -> None:
     print(f"admin: {issued.admin.email} ({issued.admin.role}), id {issued.admin.id}")
     print(f"token expires: {issued.expires_at:%Y-%m-%d %H:%M} UTC")
     print(issued.token)
 
 
 def _admin_create(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from predictu_console.core import admins
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     data = parse(admins.AdminCreate, {"email": args.email, "name": args.name, "role": args.role})
     ttl = timedelta(days=settings.token_ttl_days)
@@ -286,6 +283,11 @@ def _admin_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _admin_token(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from predictu_console.core import admins
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     ttl = timedelta(days=settings.token_ttl_days)
     with session_scope(factory) as session:
@@ -295,6 +297,9 @@ def _admin_token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _admin_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import admins
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     with session_scope(factory) as session:
         revoked = admins.revoke_tokens(session=session, email=args.email)
@@ -304,6 +309,9 @@ def _admin_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import audit
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     with session_scope(factory, write=False) as session:
         check = audit.verify_chain(session)
@@ -324,6 +332,15 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from predictu_console.core import operators
+    from predictu_console.core.clock import SYSTEM_CLOCK
+    from predictu_console.core.demo.seed import seed
+    from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
+    from predictu_console.core.models import OperatorListQuery
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     started = time.monotonic()
     report = seed(factory=factory, clock=SYSTEM_CLOCK, count=args.operators, progress=_progress)
@@ -347,7 +364,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _console(
     args: argparse.Namespace, settings: Settings, factory: SessionFactory | None = None
 ) -> int:
-    from predictu_console.tui.app import make_tui  # the API commands never load Textual
+    import getpass
+
+    from predictu_console.core import admins
+    from predictu_console.core.callbacks.sender import sender_for
+    from predictu_console.core.crypto import secret_box
+    from predictu_console.db.session import session_scope
+    from predictu_console.tui.app import make_tui
     from predictu_console.tui.backend import Backend
 
     factory = factory or _open_database(settings)
@@ -363,11 +386,20 @@ def _console(
 
 
 def _callbacks_test(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from predictu_console.core import admins
+    from predictu_console.core.callbacks import ping
+    from predictu_console.core.callbacks.sender import sender_for
+    from predictu_console.core.crypto import secret_box
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     body: dict[str, object] = {"event": args.event, "timeout_ms": args.timeout_ms}
     if args.url is not None:
         body["callback_url"] = args.url
-    data = parse(PingRequest, body)
+    data = parse(ping.PingRequest, body)
     with session_scope(factory) as session:
         actor = admins.console_admin(
             session=session, email=args.as_email, os_user=getpass.getuser()
@@ -397,6 +429,9 @@ def _progress(done: int, total: int) -> None:
 
 
 def _stats_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import stats
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     with session_scope(factory, write=False) as session:
         drifts = stats.verify_rollups(session)
@@ -414,6 +449,9 @@ def _stats_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _invoices_close(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import invoices
+    from predictu_console.db.session import session_scope
+
     factory = _open_database(settings)
     with session_scope(factory) as session:
         result = invoices.close_month(session=session, month=args.month)
@@ -425,6 +463,8 @@ def _invoices_close(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core.database import printable_url
+
     _open_database(settings)
     print(f"database is up to date: {printable_url(settings.effective_database_url)}")
     return EXIT_OK
@@ -433,6 +473,11 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def _delivery_worker(
     args: argparse.Namespace, settings: Settings, factory: SessionFactory
 ) -> DeliveryWorker:
+    from predictu_console.core.callbacks.sender import sender_for
+    from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
+    from predictu_console.core.crypto import secret_box
+    from predictu_console.core.validation import parse
+
     config = parse(
         WorkerConfig,
         {
@@ -448,7 +493,7 @@ def _delivery_worker(
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn  # imported here so other commands start fast
+    import uvicorn
 
     from predictu_console.api.app import create_app
     from predictu_console.api.server import ServerLimits, server_config
@@ -481,6 +526,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
     factory = _open_database(settings)
     worker = _delivery_worker(args, settings, factory)
     _log_to_stderr("predictu_console.core", "%(asctime)s %(levelname)s %(message)s")
@@ -504,6 +552,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _log_to_stderr(name: str, line_format: str) -> None:
+    import logging
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(line_format))
     logger = logging.getLogger(name)
@@ -514,6 +564,11 @@ def _log_to_stderr(name: str, line_format: str) -> None:
 
 def _cli_actor(args: argparse.Namespace, factory: SessionFactory) -> Actor:
     """The console admin (`--as`, else the OS user's), whom the command is audited as."""
+    import getpass
+
+    from predictu_console.core import admins
+    from predictu_console.db.session import session_scope
+
     with session_scope(factory) as session:
         return admins.console_admin(session=session, email=args.as_email, os_user=getpass.getuser())
 
@@ -533,6 +588,11 @@ def _market_line(market: MarketOut) -> str:
 
 
 def _markets_create(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import markets
+    from predictu_console.core.platform import MarketCreate
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
     data = parse(MarketCreate, {"title": args.title, "category": args.category})
     factory = _open_database(settings)
     actor = _cli_actor(args, factory)
@@ -543,8 +603,12 @@ def _markets_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _markets_list(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core import markets
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
     query = parse(
-        MarketListQuery, {"status": args.status, "limit": args.limit, "offset": args.offset}
+        markets.MarketListQuery, {"status": args.status, "limit": args.limit, "offset": args.offset}
     )
     factory = _open_database(settings)
     with session_scope(factory, write=False) as session:
@@ -573,7 +637,11 @@ def _shown(count: int, offset: int, total: int, noun: str) -> str:
 
 
 def _markets_resolve(args: argparse.Namespace, settings: Settings) -> int:
-    data = parse(MarketResolve, {"outcome": args.outcome})
+    from predictu_console.core import markets
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
+    data = parse(markets.MarketResolve, {"outcome": args.outcome})
     factory = _open_database(settings)
     actor = _cli_actor(args, factory)
     with session_scope(factory) as session:
@@ -588,7 +656,11 @@ def _markets_resolve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _players_list(args: argparse.Namespace, settings: Settings) -> int:
-    query = parse(PlayerListQuery, {"limit": args.limit, "offset": args.offset})
+    from predictu_console.core import players
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
+    query = parse(players.PlayerListQuery, {"limit": args.limit, "offset": args.offset})
     factory = _open_database(settings)
     with session_scope(factory, write=False) as session:
         page = players.list_players(session=session, operator_id=args.operator_id, query=query)
@@ -617,7 +689,11 @@ def _restriction(player: PlayerOut) -> str:
 
 
 def _players_restrict(args: argparse.Namespace, settings: Settings) -> int:
-    data = parse(PlayerRestrict, {"reason": args.reason})
+    from predictu_console.core import players
+    from predictu_console.core.validation import parse
+    from predictu_console.db.session import session_scope
+
+    data = parse(players.PlayerRestrict, {"reason": args.reason})
     factory = _open_database(settings)
     actor = _cli_actor(args, factory)
     with session_scope(factory) as session:
@@ -639,8 +715,11 @@ def _report(error: PredictuError) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    # Imported once the arguments parsed: `--help` and a usage error stop before this line.
+    from predictu_console.core.database import database_errors
+    from predictu_console.core.errors import PredictuError
+
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         with database_errors():

@@ -127,6 +127,67 @@ def test_help_lists_every_command(env):
         assert command in result.stdout
 
 
+# Runs the real `main`, then names every module it imported after a marker line.
+_MODULES_IMPORTED = """
+import sys
+from predictu_console.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("-- modules --", *sorted(sys.modules), sep="\\n")
+"""
+
+# What a user waits for if the parser loads it: the database, the models, the console, the API.
+_HEAVY = {
+    "alembic",
+    "cryptography",
+    "email_validator",
+    "fastapi",
+    "httpx",
+    "pydantic",
+    "pydantic_settings",
+    "rich",
+    "sqlalchemy",
+    "starlette",
+    "textual",
+    "uvicorn",
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("--no-such-option",),
+        ("no-such-command",),
+        ("admin", "token"),
+        ("callbacks", "test", "--help"),
+        ("markets", "list", "--help"),
+    ],
+)
+def test_help_and_argument_errors_import_nothing_heavy(env, args):
+    result = subprocess.run(
+        [sys.executable, "-c", _MODULES_IMPORTED, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "usage: predictu-console" in result.stdout + result.stderr
+    modules = set(result.stdout.split("-- modules --\n")[1].split())
+    assert {name.partition(".")[0] for name in modules} & _HEAVY == set()
+    assert {name for name in modules if name.startswith("predictu_console")} <= {
+        "predictu_console",
+        "predictu_console.cli",
+        "predictu_console.core",
+        "predictu_console.core.callbacks",
+        "predictu_console.core.callbacks.event_types",
+    }
+
+
 @pytest.mark.slow
 def test_serve_answers_the_operator_api_over_http(env, tmp_path):
     token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]

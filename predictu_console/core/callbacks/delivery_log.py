@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.errors import NotFound
 from predictu_console.core.fields import Timestamp, format_timestamp, is_id
 from predictu_console.core.lookup import load_operator

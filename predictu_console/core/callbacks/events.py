@@ -14,23 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.fields import Timestamp, format_timestamp, json_number
 from predictu_console.core.money import cents
-
-EventType = Literal[
-    "PING",
-    "USER_REGISTERED",
-    "TRADE_PLACED",
-    "POSITION_RESOLVED",
-    "USER_RESTRICTED",
-    "BALANCE_CHANGED",
-    "MARKET_RESOLVED",
-    "OPERATOR_STATUS_CHANGED",
-]
 
 PING_MESSAGE = "This is a test callback from Predictu. Respond with HTTP 200 to confirm receipt."
 

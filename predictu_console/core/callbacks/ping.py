@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, onboarding
 from predictu_console.core.callbacks import health
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.outbox import open_secrets, signing_target
 from predictu_console.core.callbacks.samples import sample_event, test_body
 from predictu_console.core.callbacks.sender import CallbackSender

@@ -21,7 +21,8 @@ from decimal import Decimal
 from functools import partial
 
 from predictu_console.core.callbacks import events
-from predictu_console.core.callbacks.events import DomainEvent, EventType
+from predictu_console.core.callbacks.event_types import EVENT_TYPES, EventType
+from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.callbacks.outbox import body_of
 from predictu_console.core.validation import invalid
 
@@ -77,8 +78,8 @@ _SAMPLES: Mapping[EventType, Callable[..., DomainEvent]] = {
     ),
 }
 
-SAMPLE_EVENTS: tuple[EventType, ...] = tuple(_SAMPLES)
-"""Every event type a test can send, PING (the default) first."""
+SAMPLE_EVENTS: tuple[EventType, ...] = EVENT_TYPES
+"""Every event type a test can send (each has a sample above), PING (the default) first."""
 
 
 def sample_event(event: EventType, *, operator_id: str, at: datetime) -> DomainEvent:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, LoadingIndicator, Select, Static
 
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.validation import parse

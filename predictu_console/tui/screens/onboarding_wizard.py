@@ -27,7 +27,7 @@ from textual.widgets import (
     Static,
 )
 
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated

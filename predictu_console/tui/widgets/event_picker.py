@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Select
 
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
 
 

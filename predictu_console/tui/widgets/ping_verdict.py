@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from predictu_console.core.callbacks.events import EventType
+from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingResult
 
 
