@@ -155,6 +155,20 @@ _HEAVY = {
 }
 
 
+def _run_listing_modules(
+    *args: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", _MODULES_IMPORTED, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result, set(result.stdout.split("-- modules --\n")[1].split())
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -167,17 +181,9 @@ _HEAVY = {
     ],
 )
 def test_help_and_argument_errors_import_nothing_heavy(env, args):
-    result = subprocess.run(
-        [sys.executable, "-c", _MODULES_IMPORTED, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result, modules = _run_listing_modules(*args, env=env)
 
-    assert result.returncode == 0, result.stderr
     assert "usage: predictu-console" in result.stdout + result.stderr
-    modules = set(result.stdout.split("-- modules --\n")[1].split())
     assert {name.partition(".")[0] for name in modules} & _HEAVY == set()
     assert {name for name in modules if name.startswith("predictu_console")} <= {
         "predictu_console",
@@ -186,6 +192,13 @@ def test_help_and_argument_errors_import_nothing_heavy(env, args):
         "predictu_console.core.callbacks",
         "predictu_console.core.callbacks.event_types",
     }
+
+
+def test_a_command_on_a_current_database_never_loads_alembic(env):
+    result, modules = _run_listing_modules("db", "upgrade", env=env)
+
+    assert result.stdout.startswith("database is up to date")
+    assert "alembic" not in modules
 
 
 @pytest.mark.slow
