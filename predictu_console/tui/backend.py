@@ -112,11 +112,18 @@ class Backend:
             clock=self.clock,
         )
 
-    def operator_view(self, operator_id: str, deliveries: DeliveryListQuery) -> OperatorView:
-        """The detail, its audit trail and a page of its deliveries, in one transaction."""
+    def operator_view(
+        self, operator_id: str, deliveries: DeliveryListQuery, players_shown: PlayerListQuery
+    ) -> OperatorView:
+        """The detail, its audit trail and pages of its deliveries and players, in one
+        transaction."""
         with transaction(self.factory, write=False) as session:
             return operator_view.read_view(
-                session=session, operator_id=operator_id, deliveries=deliveries, clock=self.clock
+                session=session,
+                operator_id=operator_id,
+                deliveries=deliveries,
+                players_shown=players_shown,
+                clock=self.clock,
             )
 
     def get_delivery(self, delivery_id: str) -> DeliveryDetail:

@@ -7,8 +7,22 @@ from decimal import Decimal
 
 from rich.text import Text
 
-STATUS_STYLE = {"active": "green", "inactive": "red", "onboarding": "yellow"}
-STATUS_SYMBOL = {"active": "●", "inactive": "■", "onboarding": "◐"}
+STATUS_STYLE = {
+    "active": "green",
+    "inactive": "red",
+    "onboarding": "yellow",
+    "restricted": "red",
+    "open": "green",
+    "resolved": "dim",
+}
+STATUS_SYMBOL = {
+    "active": "●",
+    "inactive": "■",
+    "onboarding": "◐",
+    "restricted": "⊘",
+    "open": "●",
+    "resolved": "✓",
+}
 HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "failing": "red", "unknown": "dim"}
 HEALTH_SYMBOL = {"healthy": "✓", "degraded": "!", "failing": "✗", "unknown": "?"}
 
@@ -26,6 +40,11 @@ def health_text(health: str) -> Text:
 def money(amount: Decimal) -> str:
     """`245,000.00`."""
     return f"{amount:,.2f}"
+
+
+def figure(value: str) -> Text:
+    """A number in a table cell, right-aligned so that its digits line up."""
+    return Text(value, justify="right")
 
 
 def percent(value: Decimal) -> str:
