@@ -42,9 +42,9 @@ def money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def figure(value: str) -> Text:
-    """A number in a table cell, right-aligned so that its digits line up."""
-    return Text(value, justify="right")
+def counted(count: int, noun: str) -> str:
+    """`1 position`, `4 positions`, `1,204 positions`."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def percent(value: Decimal) -> str:

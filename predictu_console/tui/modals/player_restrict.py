@@ -19,6 +19,9 @@ from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
     """Dismisses with the restricted player, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    PlayerRestrictModal #restrict-body { margin-bottom: 1; }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "restrict", "Restrict", id="restrict"),

@@ -7,8 +7,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from predictu_console.core.players import PlayerOut, PlayerPage
-from predictu_console.tui.formatting import day, figure, money, status_text
-from predictu_console.tui.widgets.tables import refill
+from predictu_console.tui.formatting import day, money, status_text
+from predictu_console.tui.widgets.tables import refill, right_aligned
 
 
 class PlayerList(Vertical):
@@ -49,6 +49,10 @@ class PlayerList(Vertical):
             else "No players yet. They appear here as the operator's server registers them."
         )
         self.query_one("#players-caption", Static).update(caption)
+        players = page.players
+        balances = right_aligned([money(player.balance) for player in players], "Balance")
+        trades = right_aligned([f"{player.trade_count:,}" for player in players], "Trades")
+        volumes = right_aligned([money(player.volume) for player in players], "Volume")
         refill(
             self.query_one(DataTable),
             (
@@ -56,14 +60,14 @@ class PlayerList(Vertical):
                     player.external_player_id,
                     [
                         player.external_player_id,
-                        figure(money(player.balance)),
+                        balances[number],
                         status_text(player.status),
-                        figure(f"{player.trade_count:,}"),
-                        figure(money(player.volume)),
+                        trades[number],
+                        volumes[number],
                         player.restricted_reason or "—",
                         day(player.created_at),
                     ],
                 )
-                for player in page.players
+                for number, player in enumerate(players)
             ),
         )
