@@ -6,6 +6,7 @@ this module gives front ends models to show and the counts a resolution produced
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, platform
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
-from predictu_console.core.errors import NotFound
-from predictu_console.core.fields import Category, Timestamp
+from predictu_console.core.errors import MarketClosed, NotFound
+from predictu_console.core.fields import Category, Money, Timestamp
 from predictu_console.core.models import Actor, InputModel
 from predictu_console.core.platform import MarketCreate, Side
-from predictu_console.db.tables import Market
+from predictu_console.db.tables import Market, Position
 
 MarketStatus = Literal["open", "resolved"]
 
@@ -78,6 +79,22 @@ class Resolution(BaseModel):
     operators_affected: int
 
 
+class MarketActivity(BaseModel):
+    """What is riding on a market now: its open positions and their stakes."""
+
+    open_positions: int = 0
+    at_stake: Money = Decimal(0)
+
+
+class ResolutionPreview(BaseModel):
+    """What resolving the market now would settle, for the admin to read before confirming."""
+
+    market: MarketOut
+    positions: int
+    players: int
+    operators: int
+
+
 def create_market(
     *, session: Session, actor: Actor, data: MarketCreate, clock: Clock = SYSTEM_CLOCK
 ) -> MarketOut:
@@ -114,6 +131,45 @@ def list_markets(*, session: Session, query: MarketListQuery) -> MarketPage:
         total=total,
         limit=query.limit,
         offset=query.offset,
+    )
+
+
+def market_activity(*, session: Session, market_ids: list[str]) -> dict[str, MarketActivity]:
+    """Open positions and their stakes per market, for one page of markets; a market with
+    none is left out. Reads only open positions, by the index resolution also uses."""
+    if not market_ids:
+        return {}
+    rows = session.execute(
+        select(Position.market_id, func.count(), func.sum(Position.stake))
+        .where(Position.market_id.in_(market_ids), Position.status == "open")
+        .group_by(Position.market_id)
+    ).all()
+    return {
+        market_id: MarketActivity(open_positions=count, at_stake=Decimal(stake))
+        for market_id, count, stake in rows
+    }
+
+
+def preview_resolution(*, session: Session, market_id: str) -> ResolutionPreview:
+    """How many positions, players and operators resolving the market now would settle.
+
+    Raises NotFound, MarketClosed (resolved already), as resolving it would.
+    """
+    market = _market(session, market_id)
+    if market.status != "open":
+        raise MarketClosed(f"Market {market.id} is already resolved")
+    positions, players, operators = session.execute(
+        select(
+            func.count(),
+            func.count(Position.player_id.distinct()),
+            func.count(Position.operator_id.distinct()),
+        ).where(Position.market_id == market_id, Position.status == "open")
+    ).one()
+    return ResolutionPreview(
+        market=MarketOut.model_validate(market),
+        positions=positions,
+        players=players,
+        operators=operators,
     )
 
 

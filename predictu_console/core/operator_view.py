@@ -1,8 +1,8 @@
 """What the console's operator screen shows, read in one transaction.
 
-The detail, its audit trail and its latest deliveries are one consistent picture: read
-together, a delivery never appears before the status change that caused it, and the screen's
-refresh every few seconds costs one transaction instead of three.
+The detail, its audit trail, its latest deliveries and its newest players are one consistent
+picture: read together, a delivery never appears before the status change that caused it,
+and the screen's refresh every few seconds costs one transaction instead of four.
 """
 
 from __future__ import annotations
@@ -10,20 +10,23 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, operators
+from predictu_console.core import audit, operators, players
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import delivery_log
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.models import OperatorDetail
+from predictu_console.core.players import PlayerListQuery, PlayerPage
 
 
 class OperatorView(BaseModel):
-    """The operator's detail, its audit rows newest first, and a page of its deliveries."""
+    """The operator's detail, its audit rows newest first, and pages of its deliveries and
+    of its players."""
 
     detail: OperatorDetail
     history: list[AuditRecord]
     deliveries: DeliveryPage
+    players: PlayerPage
 
 
 def read_view(
@@ -31,6 +34,7 @@ def read_view(
     session: Session,
     operator_id: str,
     deliveries: DeliveryListQuery,
+    players_shown: PlayerListQuery,
     clock: Clock = SYSTEM_CLOCK,
 ) -> OperatorView:
     """Everything the operator screen shows. Raises NotFound."""
@@ -40,4 +44,5 @@ def read_view(
         deliveries=delivery_log.list_deliveries(
             session=session, operator_id=operator_id, query=deliveries
         ),
+        players=players.list_players(session=session, operator_id=operator_id, query=players_shown),
     )

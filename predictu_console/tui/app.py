@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.tui.backend import Backend
-from predictu_console.tui.commands import OperatorCommands
+from predictu_console.tui.commands import OperatorCommands, ScreenCommands
 from predictu_console.tui.screens.operator_list import OperatorListScreen
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ class PredictuApp(App[None]):
 
     TITLE = "Predictu console"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {OperatorCommands}
+    COMMANDS = App.COMMANDS | {OperatorCommands, ScreenCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "toggle_help", "Help", id="help"),

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from predictu_console.core import admins, audit, change_marker, keys, operator_view, operators
+from predictu_console.core import (
+    admins,
+    audit,
+    change_marker,
+    keys,
+    markets,
+    operator_view,
+    operators,
+    players,
+)
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import delivery_log, ping
 from predictu_console.core.callbacks.delivery_log import (
@@ -24,6 +33,15 @@ from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.database import rolled_back, transaction
 from predictu_console.core.keys import KeyCreate, KeysGenerated
+from predictu_console.core.markets import (
+    MarketActivity,
+    MarketListQuery,
+    MarketOut,
+    MarketPage,
+    MarketResolve,
+    Resolution,
+    ResolutionPreview,
+)
 from predictu_console.core.models import (
     Actor,
     OperatorCreate,
@@ -35,6 +53,8 @@ from predictu_console.core.models import (
     OperatorUpdated,
 )
 from predictu_console.core.operator_view import OperatorView
+from predictu_console.core.platform import MarketCreate
+from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerPage, PlayerRestrict
 from predictu_console.db.session import SessionFactory
 
 
@@ -92,11 +112,18 @@ class Backend:
             clock=self.clock,
         )
 
-    def operator_view(self, operator_id: str, deliveries: DeliveryListQuery) -> OperatorView:
-        """The detail, its audit trail and a page of its deliveries, in one transaction."""
+    def operator_view(
+        self, operator_id: str, deliveries: DeliveryListQuery, players_shown: PlayerListQuery
+    ) -> OperatorView:
+        """The detail, its audit trail and pages of its deliveries and players, in one
+        transaction."""
         with transaction(self.factory, write=False) as session:
             return operator_view.read_view(
-                session=session, operator_id=operator_id, deliveries=deliveries, clock=self.clock
+                session=session,
+                operator_id=operator_id,
+                deliveries=deliveries,
+                players_shown=players_shown,
+                clock=self.clock,
             )
 
     def get_delivery(self, delivery_id: str) -> DeliveryDetail:
@@ -148,3 +175,52 @@ class Backend:
     ) -> OperatorUpdated:
         """Apply and commit, unless someone changed the operator since `expected_version`."""
         return self._update(operator_id, data, expected_version, commit=True)
+
+    def list_players(self, operator_id: str, query: PlayerListQuery) -> PlayerPage:
+        """One page of the operator's players, newest first, with their activity."""
+        with transaction(self.factory, write=False) as session:
+            return players.list_players(session=session, operator_id=operator_id, query=query)
+
+    def restrict_player(
+        self, operator_id: str, external_player_id: str, data: PlayerRestrict
+    ) -> PlayerOut:
+        """Restrict the player; their operator is sent USER_RESTRICTED in the same commit."""
+        with transaction(self.factory) as session:
+            return players.restrict_player(
+                session=session,
+                actor=self.actor,
+                operator_id=operator_id,
+                external_player_id=external_player_id,
+                data=data,
+                clock=self.clock,
+            )
+
+    def list_markets(self, query: MarketListQuery) -> tuple[MarketPage, dict[str, MarketActivity]]:
+        """One page of markets and what is riding on each, read together."""
+        with transaction(self.factory, write=False) as session:
+            page = markets.list_markets(session=session, query=query)
+            ids = [market.id for market in page.markets]
+            return page, markets.market_activity(session=session, market_ids=ids)
+
+    def create_market(self, data: MarketCreate) -> MarketOut:
+        """Open a market and commit."""
+        with transaction(self.factory) as session:
+            return markets.create_market(
+                session=session, actor=self.actor, data=data, clock=self.clock
+            )
+
+    def preview_resolution(self, market_id: str) -> ResolutionPreview:
+        """What resolving the market now would settle."""
+        with transaction(self.factory, write=False) as session:
+            return markets.preview_resolution(session=session, market_id=market_id)
+
+    def resolve_market(self, market_id: str, data: MarketResolve) -> Resolution:
+        """Resolve, settle and pay out; the events go out with the commit."""
+        with transaction(self.factory) as session:
+            return markets.resolve_market(
+                session=session,
+                actor=self.actor,
+                market_id=market_id,
+                data=data,
+                clock=self.clock,
+            )

@@ -1,4 +1,5 @@
-"""Command palette provider: "Go to operator…" by name or domain."""
+"""Command palette providers: "Go to operator…" by name or domain, and the console's other
+screens by name."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 from functools import partial
 from typing import cast
 
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.base import Console
@@ -38,3 +39,25 @@ class OperatorCommands(Provider):
         from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 
         self.app.push_screen(OperatorDetailScreen(operator_id))
+
+
+MARKETS_HELP = "Open and resolved markets: open one, resolve one"
+
+
+class ScreenCommands(Provider):
+    """The screens beside the operator list, offered as soon as the palette opens."""
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit("Markets", self._open_markets, help=MARKETS_HELP)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        score = matcher.match("Markets")
+        if score > 0:
+            yield Hit(score, matcher.highlight("Markets"), self._open_markets, help=MARKETS_HELP)
+
+    def _open_markets(self) -> None:
+        from predictu_console.tui.screens.markets import MarketsScreen
+
+        if not isinstance(self.app.screen, MarketsScreen):
+            self.app.push_screen(MarketsScreen())

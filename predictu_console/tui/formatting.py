@@ -7,8 +7,22 @@ from decimal import Decimal
 
 from rich.text import Text
 
-STATUS_STYLE = {"active": "green", "inactive": "red", "onboarding": "yellow"}
-STATUS_SYMBOL = {"active": "●", "inactive": "■", "onboarding": "◐"}
+STATUS_STYLE = {
+    "active": "green",
+    "inactive": "red",
+    "onboarding": "yellow",
+    "restricted": "red",
+    "open": "green",
+    "resolved": "dim",
+}
+STATUS_SYMBOL = {
+    "active": "●",
+    "inactive": "■",
+    "onboarding": "◐",
+    "restricted": "⊘",
+    "open": "●",
+    "resolved": "✓",
+}
 HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "failing": "red", "unknown": "dim"}
 HEALTH_SYMBOL = {"healthy": "✓", "degraded": "!", "failing": "✗", "unknown": "?"}
 
@@ -26,6 +40,11 @@ def health_text(health: str) -> Text:
 def money(amount: Decimal) -> str:
     """`245,000.00`."""
     return f"{amount:,.2f}"
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 position`, `4 positions`, `1,204 positions`."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def percent(value: Decimal) -> str:

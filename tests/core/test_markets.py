@@ -133,3 +133,39 @@ def test_a_resolved_market_refuses_a_second_resolution_and_emits_nothing(
 def test_an_unknown_market_is_not_found(session_factory, god, clock):
     with pytest.raises(NotFound):
         resolve(session_factory, god, clock, "mkt_nothing", "yes")
+
+
+def test_the_preview_counts_what_resolution_then_settles(
+    session_factory, god, clock, two_operators
+):
+    market_id = two_operators["market"]
+    with session_scope(session_factory, write=False) as session:
+        preview = markets.preview_resolution(session=session, market_id=market_id)
+
+    result = resolve(session_factory, god, clock, market_id, "yes")
+
+    assert (preview.positions, preview.players, preview.operators) == (4, 3, 2)
+    assert (preview.positions, preview.operators) == (
+        result.positions_settled,
+        result.operators_affected,
+    )
+    with session_scope(session_factory, write=False) as session, pytest.raises(MarketClosed):
+        markets.preview_resolution(session=session, market_id=market_id)
+
+
+def test_activity_counts_open_positions_and_stakes_per_market(
+    session_factory, god, clock, two_operators
+):
+    quiet = open_market(session_factory, god, clock)
+    market_id = two_operators["market"]
+
+    def activity():
+        with session_scope(session_factory, write=False) as session:
+            return markets.market_activity(session=session, market_ids=[market_id, quiet])
+
+    # Four positions; 2% of every stake is the platform's fee.
+    assert activity() == {
+        market_id: markets.MarketActivity(open_positions=4, at_stake=Decimal("441.00"))
+    }
+    resolve(session_factory, god, clock, market_id, "no")
+    assert activity() == {}

@@ -133,6 +133,18 @@ SHOTS = [
         "operator-callback-test-event",
         _keys("t", "tab", "enter", "down", "down", "enter", operator="example"),
     ),
+    *(
+        Shot(f"{name}{suffix}", steps, size)
+        for suffix, size in (("", SIZE), ("-80x24", (80, 24)))
+        for name, steps in (
+            ("operator-detail-players", _keys("9", operator="example")),
+            ("player-restrict", _keys("9", "p", operator="example")),
+            ("markets", _keys("m")),
+            ("market-create", _keys("m", "n")),
+            # The open markets, and the newest of them to resolve.
+            ("market-resolve", _keys("m", "f", "v")),
+        )
+    ),
     # The wizard opens LuckySpin at its first open step (2); page keys reach the others.
     *(
         Shot(f"onboarding-step-{step}", _keys("o", *_pages(step), operator="luckyspin"))

@@ -10,6 +10,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import Forbidden
 from predictu_console.core.models import Actor
+from predictu_console.core.players import PlayerListQuery
 from predictu_console.db.session import engine_of
 from predictu_console.tui.backend import Backend
 from tests.factories import active_operator
@@ -40,7 +41,9 @@ def test_the_operator_screen_refreshes_in_one_transaction(session_factory, god, 
     begun: list[object] = []
     event.listen(engine_of(session_factory), "begin", begun.append)
 
-    view = backend.operator_view(operator_id, DeliveryListQuery(limit=10))
+    view = backend.operator_view(
+        operator_id, DeliveryListQuery(limit=10), PlayerListQuery(limit=10)
+    )
 
     assert len(begun) == 1
     assert (view.detail.id, view.detail.status) == (operator_id, "active")

@@ -1,5 +1,5 @@
-"""One operator in full: overview, branding, origins, keys, onboarding, invoices, audit and
-the callback deliveries; kept live by a poll while it is on screen."""
+"""One operator in full: overview, branding, origins, keys, onboarding, invoices, audit, the
+callback deliveries and the players; kept live by a poll while it is on screen."""
 
 from __future__ import annotations
 
@@ -10,23 +10,27 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.core.operator_view import OperatorView
+from predictu_console.core.players import PlayerListQuery, PlayerOut
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
+from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
+from predictu_console.tui.widgets.player_list import PlayerList
 from predictu_console.tui.widgets.tables import refill
 
 DELIVERIES_SHOWN = 50
+PLAYERS_SHOWN = 50
 TABS = (
     ("overview", "Overview"),
     ("branding", "Branding"),
@@ -36,6 +40,7 @@ TABS = (
     ("invoices", "Invoices"),
     ("audit", "Audit"),
     ("deliveries", "Deliveries"),
+    ("players", "Players"),
 )
 
 
@@ -51,6 +56,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
         Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
+        Binding("p", "restrict_player", "Restrict player", id="restrict-player"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
             for number, (key, label) in enumerate(TABS, start=1)
@@ -75,6 +81,8 @@ class OperatorDetailScreen(ConsoleScreen):
                         yield Static(id=f"{key}-empty", classes="muted")
                     elif key == "deliveries":
                         yield DeliveryLog()
+                    elif key == "players":
+                        yield PlayerList()
                     else:
                         yield Static(id=f"{key}-body")
         yield Footer()
@@ -104,6 +112,36 @@ class OperatorDetailScreen(ConsoleScreen):
     def _open_delivery(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(DeliveryDetailModal(event.row_key.value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`p` is offered, in the footer too, only where the players are on screen."""
+        if action == "restrict_player":
+            return self.query_one("#tabs", TabbedContent).active == "players"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def action_restrict_player(self) -> None:
+        detail, player = self.detail, self.query_one(PlayerList).highlighted()
+        if detail is None or player is None:
+            return
+        if player.status == "restricted":
+            self.notify(f"{player.external_player_id} is already restricted.", timeout=4)
+            return
+
+        def closed(restricted: PlayerOut | None) -> None:
+            if restricted is not None:
+                self.notify(
+                    f"{restricted.external_player_id} can no longer trade; "
+                    f"{detail.name} is sent USER_RESTRICTED.",
+                    title="Restricted",
+                )
+                self.action_reload()
+
+        modal = PlayerRestrictModal(detail.id, detail.name, player.external_player_id)
+        self.app.push_screen(modal, closed)
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -160,11 +198,9 @@ class OperatorDetailScreen(ConsoleScreen):
 
         self.app.push_screen(ConfirmModal(title, body, confirm_label=title.split()[0]), confirmed)
 
-    def show(
-        self, detail: OperatorDetail, history: list[AuditRecord], deliveries: DeliveryPage
-    ) -> None:
+    def show(self, view: OperatorView) -> None:
         """Fill the header and every tab."""
-        self.detail = detail
+        detail = self.detail = view.detail
         header = Text.assemble(
             (detail.name, "bold"),
             "  ",
@@ -184,7 +220,7 @@ class OperatorDetailScreen(ConsoleScreen):
             ("onboarding", panels.onboarding),
         ):
             self.query_one(f"#{key}-body", Static).update(render(detail))
-        self.query_one("#audit-body", Static).update(panels.audit_trail(history))
+        self.query_one("#audit-body", Static).update(panels.audit_trail(view.history))
         now = self.console.backend.clock.now()
         refill(
             self.query_one("#keys-table", DataTable),
@@ -226,14 +262,15 @@ class OperatorDetailScreen(ConsoleScreen):
             if detail.recent_invoices
             else "No invoices yet: they start after a month with revenue."
         )
-        self.query_one(DeliveryLog).show(deliveries, self.delivery_filter, now)
+        self.query_one(DeliveryLog).show(view.deliveries, self.delivery_filter, now)
+        self.query_one(PlayerList).show(view.players)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, operator_id: str) -> None:
         backend = self.console.backend
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
-        view = backend.operator_view(operator_id, query)
-        self.app.call_from_thread(self.show, view.detail, view.history, view.deliveries)
+        view = backend.operator_view(operator_id, query, PlayerListQuery(limit=PLAYERS_SHOWN))
+        self.app.call_from_thread(self.show, view)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:

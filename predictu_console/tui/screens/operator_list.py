@@ -15,9 +15,10 @@ from predictu_console.core.models import OperatorListQuery, OperatorOut, Operato
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.screens.markets import MarketsScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
-from predictu_console.tui.widgets.tables import TextTable, refill
+from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
 
 if TYPE_CHECKING:
     pass
@@ -41,12 +42,6 @@ NARROW = 120
 WIDE_ONLY = {"domain", "mtd", "created"}
 
 
-def _right_aligned(column: list[str], header: str) -> list[str]:
-    """DataTable cells align left; pad a numeric column so its digits line up on the right."""
-    width = max([len(header), *map(len, column)])
-    return [value.rjust(width) for value in column]
-
-
 class OperatorListScreen(ConsoleScreen):
     """Every operator, a page at a time, with the figures admins scan for."""
 
@@ -57,6 +52,7 @@ class OperatorListScreen(ConsoleScreen):
         Binding("n", "new_operator", "New", id="new-operator"),
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
         Binding("o", "onboard_operator", "Onboard", id="onboard-operator"),
+        Binding("m", "markets", "Markets", id="markets"),
         Binding("s", "cycle_sort", "Sort", id="cycle-sort"),
         Binding("r", "reverse_sort", "Reverse", id="reverse-sort"),
         Binding("right_square_bracket", "page(1)", "Next page", id="next-page"),
@@ -159,6 +155,9 @@ class OperatorListScreen(ConsoleScreen):
 
         self.app.push_screen(OperatorCreateModal(), opened)
 
+    def action_markets(self) -> None:
+        self.app.push_screen(MarketsScreen())
+
     def action_cycle_status(self) -> None:
         following = STATUS_FILTERS[(STATUS_FILTERS.index(self.listing.status) + 1) % 4]
         self._requery(status=following, offset=0)
@@ -193,9 +192,9 @@ class OperatorListScreen(ConsoleScreen):
         self.page = page
         table = self.query_one("#operators", DataTable)
         rows = page.operators
-        users = _right_aligned([f"{row.user_count:,}" for row in rows], "Users")
-        volumes = _right_aligned([money(row.total_volume) for row in rows], "Volume")
-        revenues = _right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
+        users = right_aligned([f"{row.user_count:,}" for row in rows], "Users")
+        volumes = right_aligned([money(row.total_volume) for row in rows], "Volume")
+        revenues = right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
         filled = []
         for number, row in enumerate(rows):
             cells: dict[str, str | Text] = {

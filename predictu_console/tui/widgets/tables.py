@@ -25,6 +25,13 @@ def _text(cell: str | Text) -> Text:
     return cell if isinstance(cell, Text) else Text(cell)
 
 
+def right_aligned(column: list[str], header: str) -> list[str]:
+    """Cells align left, and a table painting its own rows ignores justification: pad a
+    numeric column so its digits line up on the right."""
+    width = max([len(header), *map(len, column)])
+    return [value.rjust(width) for value in column]
+
+
 def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> None:
     """Replace every row, keeping the cursor on the same key when that row is still there."""
     keep = None
