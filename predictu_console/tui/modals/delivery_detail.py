@@ -98,7 +98,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
                 yield Static(id="attempt-view")
                 yield Label("Request body (signed, identical on every try)", classes="section")
                 yield Static(id="request-body")
-            yield KeyFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#attempts-table", DataTable).add_columns(
