@@ -124,6 +124,7 @@ SHOTS = [
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
     ),
     Shot("operator-create", _keys("n")),
+    Shot("operator-create-80x24", _keys("n"), size=(80, 24)),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),

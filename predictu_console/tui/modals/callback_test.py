@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Label, LoadingIndicator, Select, Static
 
 from predictu_console.core.callbacks.event_types import EventType
@@ -14,8 +14,10 @@ from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
+from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 
 
@@ -28,8 +30,6 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
     ]
     DEFAULT_CSS = """
     CallbackTestModal {
-        /* At 80×24 the verdict pushes the buttons below the frame: scroll to them. */
-        #ping-box { overflow-y: auto; }
         #ping-options { height: auto; }
         #ping-options > * { width: 1fr; }
         #event-picker { margin-right: 2; }
@@ -51,7 +51,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         """The event of the result shown, so the button says whether Ctrl+S retries it."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="ping-box", classes="dialog"):
+        with DialogBox(id="ping-box", classes="dialog"):
             yield Label(
                 f"Test the callback of {self.operator_name}",
                 id="ping-title",
@@ -70,6 +70,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
             with Horizontal(id="ping-buttons", classes="dialog-buttons"):
                 yield Button("Close (Esc)", id="close")
                 yield Button("Send PING (Ctrl+S)", id="send", variant="primary")
+        yield KeyFooter()
 
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
@@ -113,7 +114,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         self.add_class("-answered")
         self.query_one("#ping-result", Static).update(verdict(result, event))
         self._label_send()
-        # On a short terminal the verdict and the buttons are what to read next.
+        # On a short terminal the verdict is what to read next.
         self.query_one("#ping-box").scroll_end(animate=False)
 
     def sending_failed(self) -> None:

@@ -9,12 +9,14 @@ from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from predictu_console.tui.base import ConsoleModal
+from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import changed_fields
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 class ConfirmModal(ConsoleModal[bool]):
@@ -32,12 +34,13 @@ class ConfirmModal(ConsoleModal[bool]):
         self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box", classes="dialog"):
+        with DialogBox(id="confirm-box", classes="dialog"):
             yield Label(self.title_text, id="confirm-title", classes="dialog-title")
             yield Static(self.body, id="confirm-body")
             with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button(f"{self.confirm_label} (y)", id="confirm", variant="primary")
+        yield KeyFooter()
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:

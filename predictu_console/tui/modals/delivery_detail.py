@@ -15,12 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import refill
 
 
@@ -97,7 +98,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
                 yield Static(id="attempt-view")
                 yield Label("Request body (signed, identical on every try)", classes="section")
                 yield Static(id="request-body")
-            yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#attempts-table", DataTable).add_columns(

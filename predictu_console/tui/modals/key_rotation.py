@@ -18,7 +18,9 @@ from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.formatting import when
+from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
@@ -27,15 +29,17 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "generate", "Generate", id="generate"),
-        Binding("c", "copy_secret", "Copy secret", show=False, id="copy-secret"),
+        Binding("c", "copy_secret", "Copy secret", id="copy-secret"),
     ]
     DEFAULT_CSS = """
     KeyRotationModal {
         #request-view { height: auto; }
-        #secret-view { display: none; height: auto; }
+        #secret-view, #secret-buttons { display: none; height: auto; }
         #secret-value { border: round $warning; padding: 0 1; }
-        &.-shown #secret-view { display: block; }
-        &.-shown #request-view { display: none; }
+        &.-shown {
+            #secret-view, #secret-buttons { display: block; }
+            #request-view, #keys-buttons { display: none; }
+        }
     }
     """
 
@@ -48,7 +52,7 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
 
     def compose(self) -> ComposeResult:
         verb = "Rotate" if self.has_keys else "Generate"
-        with Vertical(id="keys-box", classes="dialog"):
+        with DialogBox(id="keys-box", classes="dialog"):
             yield Label(
                 f"{verb} API keys for {self.operator_name}", id="keys-title", classes="dialog-title"
             )
@@ -57,9 +61,6 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
                 yield FormField(
                     "Grace period for the current keys, in hours (1–72)", "grace_period_hours", "24"
                 )
-                with Horizontal(id="keys-buttons", classes="dialog-buttons"):
-                    yield Button("Cancel (Esc)", id="cancel")
-                    yield Button(f"{verb} (Ctrl+S)", id="generate", variant="primary")
             with Vertical(id="secret-view"):
                 yield Static(id="secret-intro")
                 yield Static(id="secret-value")
@@ -68,9 +69,21 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
                     "clipboard (OSC 52); if your terminal blocks that, select it above.",
                     classes="muted",
                 )
-                with Horizontal(id="secret-buttons", classes="dialog-buttons"):
-                    yield Button("Copy secret (c)", id="copy")
-                    yield Button("I have stored it", id="stored", variant="warning")
+            with Horizontal(id="keys-buttons", classes="dialog-buttons"):
+                yield Button("Cancel (Esc)", id="cancel")
+                yield Button(f"{verb} (Ctrl+S)", id="generate", variant="primary")
+            with Horizontal(id="secret-buttons", classes="dialog-buttons"):
+                yield Button("Copy secret (c)", id="copy")
+                yield Button("I have stored it", id="stored", variant="warning")
+        yield KeyFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what the dialog can do now: generate first, then copy."""
+        if action == "generate":
+            return self.generated is None
+        if action == "copy_secret":
+            return self.generated is not None
+        return True
 
     @on(Button.Pressed, "#generate")
     def action_generate(self) -> None:
@@ -123,6 +136,8 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
         self.query_one("#secret-intro", Static).update(intro + "\nSecret key:")
         self.query_one("#secret-value", Static).update(pair.secret_key)
         self.add_class("-shown")
+        self.refresh_bindings()
+        self.query_one("#secret-value").scroll_visible(animate=False)
         # Copying is the safe default: one Enter must never close the only view of the secret.
         self.query_one("#copy", Button).focus()
 

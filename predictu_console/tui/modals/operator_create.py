@@ -7,7 +7,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Label
 
 from predictu_console.core.errors import Conflict, ValidationFailed
@@ -17,7 +17,9 @@ from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import number, word_list
 from predictu_console.tui.modals.confirm import leave_form
+from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
@@ -29,7 +31,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="create-box", classes="dialog -tall"):
+        with DialogBox(id="create-box", classes="dialog"):
             yield Label("New operator", id="create-title", classes="dialog-title")
             yield FormField("Name (3–100 characters, unique)", "name")
             yield FormField("Domain (bare hostname)", "domain", placeholder="luckyspin.io")
@@ -40,6 +42,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
             with Horizontal(id="create-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Create (Ctrl+S)", id="save", variant="primary")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query(FormField).first().query_one("Input").focus()

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from predictu_console.core.markets import (
     MarketActivity,
@@ -19,6 +19,7 @@ from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import counted, day, money, status_text, when
 from predictu_console.tui.modals.market_create import MarketCreateModal
 from predictu_console.tui.modals.market_resolve import MarketResolveModal
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
 
 PAGE_SIZE = 50
@@ -70,7 +71,7 @@ class MarketsScreen(ConsoleScreen):
         yield Static(id="markets-state")
         yield TextTable(id="markets", cursor_type="row", zebra_stripes=True)
         yield Static(id="markets-count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._build_columns()

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Header,
     Input,
     Label,
@@ -41,6 +40,7 @@ from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
 
@@ -118,7 +118,7 @@ class OnboardingWizardScreen(ConsoleScreen):
             yield Button("Previous (PgUp)", id="previous")
             yield Button("Do this step (Ctrl+S)", id="do-step", variant="primary")
             yield Button("Next (PgDn)", id="next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.keys import KeysGenerated
@@ -26,6 +26,7 @@ from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScree
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
 from predictu_console.tui.widgets.tables import refill
 
@@ -85,7 +86,7 @@ class OperatorDetailScreen(ConsoleScreen):
                         yield PlayerList()
                     else:
                         yield Static(id=f"{key}-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         keys = self.query_one("#keys-table", DataTable)

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label
+from textual.widgets import Button, Header, Label
 
 from predictu_console.core.changes import changes_between
 from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
@@ -30,6 +30,7 @@ from predictu_console.tui.form_values import integer, number, optional_text, wor
 from predictu_console.tui.formatting import percent
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     pass
@@ -160,7 +161,7 @@ class OperatorEditScreen(ConsoleScreen):
             with Horizontal(id="edit-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Review and save (Ctrl+S)", id="save", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query(FormField).first().query_one("Input").focus()

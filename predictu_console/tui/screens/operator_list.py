@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
 from predictu_console.tui.base import ConsoleScreen
@@ -18,6 +18,7 @@ from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.markets import MarketsScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class OperatorListScreen(ConsoleScreen):
             yield Static(id="list-state")
         yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._build_columns()

@@ -1,0 +1,67 @@
+"""Dialogs at 80×24: the body scrolls, the buttons stay in view and the footer shows the keys."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button
+from textual.widgets._footer import FooterKey
+
+from tests.tui.screens import open_operator, settle
+
+SMALL = (80, 24)
+
+
+def in_view(app, widget) -> bool:
+    """Whether a person sees `widget`: on screen and not covered or scrolled away."""
+    region = widget.region
+    if not region.width or not region.height:
+        return False
+    under, _ = app.screen.get_widget_at(*region.center)
+    return under is widget or widget in under.ancestors
+
+
+def footer_descriptions(app) -> list[str]:
+    return [key.description for key in app.screen.query(FooterKey) if key.display]
+
+
+# The dialog each key opens, from the operator it is opened on (None: from the list).
+DIALOGS = [
+    pytest.param(None, ["n"], ["Cancel (Esc)", "Create (Ctrl+S)"], "Create", id="create"),
+    pytest.param("luckyspin", ["k"], ["Cancel (Esc)", "Generate (Ctrl+S)"], "Generate", id="keys"),
+    pytest.param("example", ["a"], ["Cancel (Esc)", "Deactivate (y)"], "Confirm", id="confirm"),
+    pytest.param(
+        "example", ["t"], ["Close (Esc)", "Send PING (Ctrl+S)"], "Send the event", id="test"
+    ),
+]
+
+
+@pytest.mark.parametrize(("operator", "keys", "buttons", "key"), DIALOGS)
+async def test_a_dialog_at_24_rows_shows_its_buttons_and_keys(
+    console, operator, keys, buttons, key
+):
+    async with console.run_test(size=SMALL) as pilot:
+        if operator:
+            await open_operator(pilot, operator)
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+        shown = [str(b.label) for b in console.screen.query(Button) if in_view(console, b)]
+        assert shown == buttons
+        assert key in footer_descriptions(console)
+
+
+async def test_the_create_form_scrolls_to_the_field_typed_in_and_keeps_its_buttons(console):
+    async with console.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        last = console.screen.query_one("#input-allowed_categories")
+        for _ in range(10):  # Tab down to the last field
+            if last.has_focus:
+                break
+            await pilot.press("tab")
+        await settle(pilot)
+
+        assert last.has_focus and in_view(console, last)
+        assert in_view(console, console.screen.query_one("#save"))
