@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from predictu_console.core import admins, audit, change_marker, keys, operator_view, operators
 from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callbacks import delivery_log, ping
+from predictu_console.core.callbacks import backlog, delivery_log, ping
+from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
@@ -103,6 +104,11 @@ class Backend:
         """One delivery with its request body and every response."""
         with transaction(self.factory, write=False) as session:
             return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
+
+    def delivery_backlog(self) -> DeliveryBacklog:
+        """The due deliveries of every operator, and whether a worker is sending them."""
+        with transaction(self.factory, write=False) as session:
+            return backlog.read_backlog(session, now=self.clock.now())
 
     def redeliver(self, delivery_id: str) -> DeliveryOut:
         """Queue the delivery again now; audited as the acting admin."""

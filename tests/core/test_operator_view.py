@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from predictu_console.core import audit, operator_view, operators
-from predictu_console.core.callbacks import delivery_log
+from predictu_console.core.callbacks import backlog, delivery_log
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.db.session import session_scope
 from tests.factories import active_operator
@@ -26,4 +26,5 @@ def test_the_view_is_the_detail_history_and_deliveries_as_read_apart(session_fac
         assert view.deliveries == delivery_log.list_deliveries(
             session=session, operator_id=operator_id, query=query
         )
+        assert view.backlog == backlog.read_backlog(session, now=clock.now())
     assert view.history and view.deliveries.deliveries  # created, activated, its status event

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.core.operator_view import OperatorView
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
@@ -160,11 +160,9 @@ class OperatorDetailScreen(ConsoleScreen):
 
         self.app.push_screen(ConfirmModal(title, body, confirm_label=title.split()[0]), confirmed)
 
-    def show(
-        self, detail: OperatorDetail, history: list[AuditRecord], deliveries: DeliveryPage
-    ) -> None:
+    def show(self, view: OperatorView) -> None:
         """Fill the header and every tab."""
-        self.detail = detail
+        detail = self.detail = view.detail
         header = Text.assemble(
             (detail.name, "bold"),
             "  ",
@@ -184,7 +182,7 @@ class OperatorDetailScreen(ConsoleScreen):
             ("onboarding", panels.onboarding),
         ):
             self.query_one(f"#{key}-body", Static).update(render(detail))
-        self.query_one("#audit-body", Static).update(panels.audit_trail(history))
+        self.query_one("#audit-body", Static).update(panels.audit_trail(view.history))
         now = self.console.backend.clock.now()
         refill(
             self.query_one("#keys-table", DataTable),
@@ -226,14 +224,14 @@ class OperatorDetailScreen(ConsoleScreen):
             if detail.recent_invoices
             else "No invoices yet: they start after a month with revenue."
         )
-        self.query_one(DeliveryLog).show(deliveries, self.delivery_filter, now)
+        self.query_one(DeliveryLog).show(view.deliveries, self.delivery_filter, view.backlog, now)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, operator_id: str) -> None:
         backend = self.console.backend
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
         view = backend.operator_view(operator_id, query)
-        self.app.call_from_thread(self.show, view.detail, view.history, view.deliveries)
+        self.app.call_from_thread(self.show, view)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:
