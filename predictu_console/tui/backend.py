@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from predictu_console.core import admins, audit, change_marker, keys, operator_view, operators
+from predictu_console.core import (
+    admins,
+    audit,
+    change_marker,
+    keys,
+    notifications,
+    operator_view,
+    operators,
+)
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import backlog, delivery_log, ping
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
@@ -35,6 +43,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
+from predictu_console.core.notifications import NotificationOut
 from predictu_console.core.operator_view import OperatorView
 from predictu_console.db.session import SessionFactory
 
@@ -116,6 +125,23 @@ class Backend:
             return delivery_log.redeliver(
                 session=session, actor=self.actor, delivery_id=delivery_id, now=self.clock.now()
             )
+
+    def notifications(self, limit: int) -> list[NotificationOut]:
+        """The acting admin's latest notifications, newest first."""
+        with transaction(self.factory, write=False) as session:
+            return notifications.list_notifications(
+                session, admin_id=self.actor.admin_id, limit=limit
+            )
+
+    def unread_notifications(self) -> int:
+        """How many of the acting admin's notifications are unread."""
+        with transaction(self.factory, write=False) as session:
+            return notifications.unread_count(session, admin_id=self.actor.admin_id)
+
+    def mark_notifications_read(self) -> int:
+        """Mark every unread notification read, audited as the API's; returns how many."""
+        with transaction(self.factory) as session:
+            return notifications.mark_read(session, actor=self.actor, at=self.clock.now())
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""

@@ -110,6 +110,16 @@ async def _no_worker(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def _notified(pilot: Pilot[None]) -> None:
+    """Raise Example's revenue share in the edit form, then open the notifications."""
+    await _edit(revenue_share_predictu="35")(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    pilot.app.count_unread()  # type: ignore[attr-defined]
+    await pilot.press("N")
+    await settle(pilot)
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screen: a file name, how to get there, and the terminal size."""
@@ -136,6 +146,7 @@ SHOTS = [
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
     ),
     Shot("operator-create", _keys("n")),
+    Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),
