@@ -141,6 +141,7 @@ SHOTS = [
     Shot("operator-detail-deliveries", _keys("8", operator="midnight")),
     Shot("delivery-detail", _keys("8", "enter", operator="midnight")),
     Shot("operator-detail-deliveries-no-worker", _no_worker),
+    Shot("delivery-detail-copy", _keys("8", "enter", "y", operator="midnight")),
     Shot("operator-edit-error", _edit(contact_email="not-an-email")),
     Shot(
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")

@@ -19,7 +19,9 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail, DeliveryOut
+from predictu_console.core.callbacks.signing import encode_body
 from predictu_console.tui.base import ConsoleModal
+from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.widgets.delivery_log import NO_WORKER, worker_warning
@@ -74,6 +76,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("r", "redeliver", "Redeliver", id="redeliver"),
+        Binding("y", "copy", "Copy", id="copy"),
     ]
     DEFAULT_CSS = """
     DeliveryDetailModal {
@@ -82,6 +85,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
         .section { text-style: bold; margin-top: 1; }
         #attempts-table { height: auto; max-height: 12; }
         #delivery-worker { color: $warning; }
+        #request-body:focus { background: $boost; }
     }
     """
 
@@ -107,6 +111,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
         self.query_one("#attempts-table", DataTable).add_columns(
             "#", "Started", "HTTP", "Latency", "Error", "Address", "TLS"
         )
+        # Focusable, so Tab reaches the body and `y` copies it.
+        self.query_one("#request-body", Static).can_focus = True
         self.load()
         self.set_interval(self.console.poll_seconds, self.load)
 
@@ -147,13 +153,34 @@ class DeliveryDetailModal(ConsoleModal[None]):
 
     @on(DataTable.RowHighlighted, "#attempts-table")
     def _show_attempt(self) -> None:
-        table = self.query_one("#attempts-table", DataTable)
-        view = self.query_one("#attempt-view", Static)
+        attempt = self._highlighted_attempt()
+        shown = Text("Not tried yet.", style="dim") if attempt is None else attempt_view(attempt)
+        self.query_one("#attempt-view", Static).update(shown)
+
+    def _highlighted_attempt(self) -> AttemptDetail | None:
         if self.delivery is None or not self.delivery.attempts:
-            view.update(Text("Not tried yet.", style="dim"))
+            return None
+        row = self.query_one("#attempts-table", DataTable).cursor_row
+        return self.delivery.attempts[min(max(row, 0), len(self.delivery.attempts) - 1)]
+
+    def action_copy(self) -> None:
+        """The focused attempt's signature, the request body as sent, or the delivery id."""
+        delivery, focused = self.delivery, self.focused
+        if delivery is None:
             return
-        index = min(max(table.cursor_row, 0), len(self.delivery.attempts) - 1)
-        view.update(attempt_view(self.delivery.attempts[index]))
+        if focused is not None and focused.id == "request-body":
+            copy_value(self.app, "request body", encode_body(delivery.request_body).decode())
+        elif (
+            focused is not None
+            and focused.id == "attempts-table"
+            and (attempt := self._highlighted_attempt())
+        ):
+            if attempt.signature:
+                copy_value(self.app, "signature", attempt.signature)
+            else:
+                self.notify(f"Attempt {attempt.number} was sent unsigned.", timeout=4)
+        else:
+            copy_value(self.app, "delivery id", delivery.id)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.core.operator_view import OperatorView
 from predictu_console.tui.base import ConsoleScreen
+from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
@@ -24,7 +25,7 @@ from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScree
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
-from predictu_console.tui.widgets.tables import refill
+from predictu_console.tui.widgets.tables import highlighted_key, refill
 
 DELIVERIES_SHOWN = 50
 TABS = (
@@ -50,6 +51,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("t", "test_callback", "Test callback", id="test-callback"),
         Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
+        Binding("y", "copy", "Copy", show=False, id="copy"),
         Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
@@ -130,6 +132,20 @@ class OperatorDetailScreen(ConsoleScreen):
 
         modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
         self.app.push_screen(modal, closed)
+
+    def action_copy(self) -> None:
+        """The highlighted key's public key or delivery's id, else the operator's id."""
+        detail, focused = self.detail, self.focused
+        if detail is None:
+            return
+        key = highlighted_key(focused) if isinstance(focused, DataTable) else None
+        if focused is not None and focused.id == "keys-table" and key:
+            [public_key] = [k.public_key for k in detail.api_keys if k.key_id == key]
+            copy_value(self.app, "public key", public_key)
+        elif focused is not None and focused.id == "deliveries-table" and key:
+            copy_value(self.app, "delivery id", key)
+        else:
+            copy_value(self.app, "operator id", detail.id)
 
     def action_onboard(self) -> None:
         self.app.push_screen(OnboardingWizardScreen(self.operator_id))
