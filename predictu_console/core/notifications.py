@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
@@ -78,6 +78,16 @@ def list_notifications(
         stmt.order_by(Notification.created_at.desc(), Notification.id).limit(limit)
     )
     return [NotificationOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+def unread_count(session: Session, *, admin_id: str) -> int:
+    """How many of the admin's notifications are unread: the console's header shows it."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.admin_id == admin_id, Notification.read_at.is_(None))
+    )
+    return count or 0
 
 
 def mark_read(session: Session, *, actor: Actor, at: datetime) -> int:

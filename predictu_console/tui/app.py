@@ -6,13 +6,18 @@ import gc
 import logging
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
+from predictu_console.tui.message_log import LoggedMessage, MessageLog
+from predictu_console.tui.screens.notifications import NotificationsScreen
 from predictu_console.tui.screens.operator_list import OperatorListScreen
 
 log = logging.getLogger(__name__)
@@ -27,6 +32,9 @@ class PredictuApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "toggle_help", "Help", id="help"),
+        # Hidden from the footer, which every screen shares: the header names the key
+        # whenever something is unread.
+        Binding("N", "open_notifications", "Notifications", show=False, id="notifications"),
     ]
 
     def __init__(
@@ -36,7 +44,11 @@ class PredictuApp(App[None]):
         self.backend = backend
         self.poll_seconds = poll_seconds
         self.freeze_start_up = freeze_start_up
-        self.sub_title = f"{backend.actor.email} · {backend.actor.role}"
+        self.message_log = MessageLog()
+        """Every toast shown, for the notifications screen."""
+        self.unread = 0
+        """The acting admin's unread notifications, as last counted."""
+        self.sub_title = self._identity
 
     def on_ready(self) -> None:
         # Everything made while starting (modules, styles, screens) lives as long as the
@@ -46,6 +58,31 @@ class PredictuApp(App[None]):
         # never freed.
         if self.freeze_start_up:
             gc.freeze()
+        self.count_unread()
+        self.set_interval(self.poll_seconds, self.count_unread)
+
+    @property
+    def _identity(self) -> str:
+        return f"{self.backend.actor.email} · {self.backend.actor.role}"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast, and keep it in the message log: toasts fade, the log does not."""
+        self.message_log.record(LoggedMessage(self.backend.clock.now(), severity, title, message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def show_unread(self, count: int) -> None:
+        """Put the unread count in the header, with the key that opens the notifications."""
+        self.unread = count
+        unread = f" · ✉ {count:,} unread (N)" if count else ""
+        self.sub_title = self._identity + unread
 
     def get_default_screen(self) -> Screen[Any]:
         """The list is the bottom of the stack: no blank screen to compose and switch from.
@@ -70,6 +107,20 @@ class PredictuApp(App[None]):
         if action == "quit" and not getattr(self.screen, "QUITS", True):
             return False
         return True
+
+    def action_open_notifications(self) -> None:
+        """The acting admin's notifications and the session's messages."""
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(event.worker.error)
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def count_unread(self) -> None:
+        """Count the unread notifications, off the event loop."""
+        self.call_from_thread(self.show_unread, self.backend.unread_notifications())
 
     def action_toggle_help(self) -> None:
         """Show or hide the key panel for the focused screen."""

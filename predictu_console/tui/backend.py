@@ -15,12 +15,14 @@ from predictu_console.core import (
     change_marker,
     keys,
     markets,
+    notifications,
     operator_view,
     operators,
     players,
 )
 from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callbacks import delivery_log, ping
+from predictu_console.core.callbacks import backlog, delivery_log, ping
+from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import (
     DeliveryDetail,
     DeliveryListQuery,
@@ -52,6 +54,7 @@ from predictu_console.core.models import (
     OperatorUpdate,
     OperatorUpdated,
 )
+from predictu_console.core.notifications import NotificationOut
 from predictu_console.core.operator_view import OperatorView
 from predictu_console.core.platform import MarketCreate
 from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerPage, PlayerRestrict
@@ -131,12 +134,34 @@ class Backend:
         with transaction(self.factory, write=False) as session:
             return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
+    def delivery_backlog(self) -> DeliveryBacklog:
+        """The due deliveries of every operator, and whether a worker is sending them."""
+        with transaction(self.factory, write=False) as session:
+            return backlog.read_backlog(session, now=self.clock.now())
+
     def redeliver(self, delivery_id: str) -> DeliveryOut:
         """Queue the delivery again now; audited as the acting admin."""
         with transaction(self.factory) as session:
             return delivery_log.redeliver(
                 session=session, actor=self.actor, delivery_id=delivery_id, now=self.clock.now()
             )
+
+    def notifications(self, limit: int) -> list[NotificationOut]:
+        """The acting admin's latest notifications, newest first."""
+        with transaction(self.factory, write=False) as session:
+            return notifications.list_notifications(
+                session, admin_id=self.actor.admin_id, limit=limit
+            )
+
+    def unread_notifications(self) -> int:
+        """How many of the acting admin's notifications are unread."""
+        with transaction(self.factory, write=False) as session:
+            return notifications.unread_count(session, admin_id=self.actor.admin_id)
+
+    def mark_notifications_read(self) -> int:
+        """Mark every unread notification read, audited as the API's; returns how many."""
+        with transaction(self.factory) as session:
+            return notifications.mark_read(session, actor=self.actor, at=self.clock.now())
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""

@@ -14,18 +14,24 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from predictu_console.tui.backend import Backend
+from predictu_console.tui.message_log import MessageLog
 
 ResultT = TypeVar("ResultT")
 
 
 class Console(Protocol):
-    """What screens need of the app: the core's gateway, the refresh period, the error handler."""
+    """What screens need of the app: the core's gateway, the refresh period, the error handler,
+    the toasts shown so far and the unread notifications."""
 
     backend: Backend
     poll_seconds: float
+    message_log: MessageLog
 
     def show_error(self, error: BaseException) -> None:
         """Show a failed worker's error to the admin."""
+
+    def show_unread(self, count: int) -> None:
+        """Show how many notifications are unread."""
 
 
 def _forward(node: Screen[Any], event: Worker.StateChanged) -> None:

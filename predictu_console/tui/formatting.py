@@ -85,12 +85,19 @@ def expiry(expires_at: datetime | None, now: datetime) -> str:
     return f"in {span(seconds)}" if seconds > 0 else f"expired {span(seconds)} ago"
 
 
+OVERDUE_AFTER_SECONDS = 5
+"""A due delivery still unclaimed after this long reads `overdue`, not `now`."""
+
+
 def due(moment: datetime | None, now: datetime) -> str:
-    """When a delivery is next tried: `—`, `now`, or `in 4 m 58 s`."""
+    """When a delivery is next tried: `—`, `now`, `in 4 m 58 s`, or `overdue 2 m 10 s` once
+    no worker took it within a few seconds (a running worker claims within a poll)."""
     if moment is None:
         return "—"
     seconds = int((moment - now).total_seconds())
-    return f"in {span(seconds)}" if seconds > 0 else "now"
+    if seconds > 0:
+        return f"in {span(seconds)}"
+    return "now" if seconds > -OVERDUE_AFTER_SECONDS else f"overdue {span(seconds)}"
 
 
 DELIVERY_STYLE = {"delivered": "green", "pending": "yellow", "failed": "red", "skipped": "dim"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from predictu_console.core import audit, operator_view, operators, players
-from predictu_console.core.callbacks import delivery_log
+from predictu_console.core.callbacks import backlog, delivery_log
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.players import PlayerListQuery
 from predictu_console.db.session import session_scope
@@ -38,6 +38,6 @@ def test_the_view_is_the_detail_history_deliveries_and_players_as_read_apart(
         assert view.players == players.list_players(
             session=session, operator_id=operator_id, query=players_shown
         )
-    assert (
-        view.history and view.deliveries.deliveries and view.players.players
-    )  # created, activated, its status event
+        assert view.backlog == backlog.read_backlog(session, now=clock.now())
+    # created, activated, its status event; the funded player
+    assert view.history and view.deliveries.deliveries and view.players.players

@@ -10,6 +10,7 @@ import io
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rich.console import Console
 from textual.pilot import Pilot
@@ -99,6 +100,26 @@ def _edit(**typed: str) -> Steps:
     return steps
 
 
+async def _no_worker(pilot: Pilot[None]) -> None:
+    """Redeliver Midnight's retrying delivery, then let two minutes pass with no worker."""
+    await open_operator(pilot, "midnight")
+    await pilot.press("8", "enter", "r", "y")
+    await settle(pilot)
+    pilot.app.backend.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
+    await pilot.press("escape", "r")
+    await settle(pilot)
+
+
+async def _notified(pilot: Pilot[None]) -> None:
+    """Raise Example's revenue share in the edit form, then open the notifications."""
+    await _edit(revenue_share_predictu="35")(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    pilot.app.count_unread()  # type: ignore[attr-defined]
+    await pilot.press("N")
+    await settle(pilot)
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screen: a file name, how to get there, and the terminal size."""
@@ -119,12 +140,15 @@ SHOTS = [
     Shot("operator-detail-audit", _keys("7", operator="example")),
     Shot("operator-detail-deliveries", _keys("8", operator="midnight")),
     Shot("delivery-detail", _keys("8", "enter", operator="midnight")),
+    Shot("operator-detail-deliveries-no-worker", _no_worker),
+    Shot("delivery-detail-copy", _keys("8", "enter", "y", operator="midnight")),
     Shot("operator-edit-error", _edit(contact_email="not-an-email")),
     Shot(
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
     ),
     Shot("operator-create", _keys("n")),
     Shot("operator-create-80x24", _keys("n"), size=(80, 24)),
+    Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -106,6 +107,37 @@ async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(con
         await settle(pilot)
     audit = backend.history(_operator_id(backend, "midnight"))
     assert audit[0].action == "delivery.redelivered" and audit[0].os_user == "ana"
+
+
+async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(console, backend, clock):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8")
+        await settle(pilot)
+        assert not console.screen.query_one("#deliveries-worker").display
+        table = console.screen.query_one("#deliveries-table")
+        table.move_cursor(row=next(n for n, r in enumerate(_rows(console)) if "pending" in r[2]))
+        await pilot.press("enter", "r", "y")
+        await settle(pilot)
+        [queued] = [n for n in console._notifications if n.title == "Redeliver"]
+        assert "is due now" in queued.message
+
+        clock.advance(timedelta(minutes=2))  # nothing claimed it: no worker is running
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        warning = shown_text(console, "#deliveries-worker")
+        assert "No delivery worker is running — start `predictu-console worker`" in warning
+        assert "1 delivery is due, the oldest for 2 m 00 s" in warning
+        assert "overdue 2 m 00 s" in [r[5] for r in _rows(console)]
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "start `predictu-console worker`" in shown_text(console, "#delivery-worker")
+        await pilot.press("r", "y")
+        await settle(pilot)
+        again = [n for n in console._notifications if n.title == "Redeliver"][-1]
+        assert again.severity == "warning"
+        assert "is queued, but no delivery worker is running" in again.message
 
 
 async def test_f_filters_the_deliveries_by_status(console):

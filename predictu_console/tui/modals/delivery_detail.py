@@ -17,10 +17,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
+from predictu_console.core.callbacks.backlog import DeliveryBacklog
+from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail, DeliveryOut
+from predictu_console.core.callbacks.signing import encode_body
 from predictu_console.tui.base import ConsoleModal
+from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import delivery_status_text, due, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.widgets.delivery_log import NO_WORKER, worker_warning
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import refill
 
@@ -73,6 +77,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("r", "redeliver", "Redeliver", id="redeliver"),
+        Binding("y", "copy", "Copy", id="copy"),
     ]
     DEFAULT_CSS = """
     DeliveryDetailModal {
@@ -80,6 +85,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
         #attempt-view { margin-top: 1; }
         .section { text-style: bold; margin-top: 1; }
         #attempts-table { height: auto; max-height: 12; }
+        #delivery-worker { color: $warning; }
+        #request-body:focus { background: $boost; }
     }
     """
 
@@ -93,6 +100,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
             yield Label(f"Delivery {self.delivery_id}", id="delivery-title", classes="dialog-title")
             with VerticalScroll(id="delivery-scroll"):
                 yield Static("Loading…", id="delivery-summary")
+                yield Static(id="delivery-worker")
                 yield Label("Attempts", classes="section")
                 yield DataTable(id="attempts-table", cursor_type="row")
                 yield Static(id="attempt-view")
@@ -104,16 +112,22 @@ class DeliveryDetailModal(ConsoleModal[None]):
         self.query_one("#attempts-table", DataTable).add_columns(
             "#", "Started", "HTTP", "Latency", "Error", "Address", "TLS"
         )
+        # Focusable, so Tab reaches the body and `y` copies it.
+        self.query_one("#request-body", Static).can_focus = True
         self.load()
         self.set_interval(self.console.poll_seconds, self.load)
 
-    def show(self, delivery: DeliveryDetail) -> None:
+    def show(self, delivery: DeliveryDetail, backlog: DeliveryBacklog) -> None:
         """Fill every part from a fresh read; the latest attempt is highlighted at first."""
         first_read = self.delivery is None
         self.delivery = delivery
         self.query_one("#delivery-title", Label).update(f"{delivery.event} · {delivery.id}")
-        next_try = due(delivery.next_attempt_at, self.console.backend.clock.now())
+        now = self.console.backend.clock.now()
+        next_try = due(delivery.next_attempt_at, now)
         self.query_one("#delivery-summary", Static).update(summary(delivery, next_try))
+        warning = self.query_one("#delivery-worker", Static)
+        warning.update(worker_warning(backlog, now))
+        warning.display = backlog.stalled and delivery.status == "pending"
         refill(
             self.query_one("#attempts-table", DataTable),
             (
@@ -140,13 +154,34 @@ class DeliveryDetailModal(ConsoleModal[None]):
 
     @on(DataTable.RowHighlighted, "#attempts-table")
     def _show_attempt(self) -> None:
-        table = self.query_one("#attempts-table", DataTable)
-        view = self.query_one("#attempt-view", Static)
+        attempt = self._highlighted_attempt()
+        shown = Text("Not tried yet.", style="dim") if attempt is None else attempt_view(attempt)
+        self.query_one("#attempt-view", Static).update(shown)
+
+    def _highlighted_attempt(self) -> AttemptDetail | None:
         if self.delivery is None or not self.delivery.attempts:
-            view.update(Text("Not tried yet.", style="dim"))
+            return None
+        row = self.query_one("#attempts-table", DataTable).cursor_row
+        return self.delivery.attempts[min(max(row, 0), len(self.delivery.attempts) - 1)]
+
+    def action_copy(self) -> None:
+        """The focused attempt's signature, the request body as sent, or the delivery id."""
+        delivery, focused = self.delivery, self.focused
+        if delivery is None:
             return
-        index = min(max(table.cursor_row, 0), len(self.delivery.attempts) - 1)
-        view.update(attempt_view(self.delivery.attempts[index]))
+        if focused is not None and focused.id == "request-body":
+            copy_value(self.app, "request body", encode_body(delivery.request_body).decode())
+        elif (
+            focused is not None
+            and focused.id == "attempts-table"
+            and (attempt := self._highlighted_attempt())
+        ):
+            if attempt.signature:
+                copy_value(self.app, "signature", attempt.signature)
+            else:
+                self.notify(f"Attempt {attempt.number} was sent unsigned.", timeout=4)
+        else:
+            copy_value(self.app, "delivery id", delivery.id)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -164,15 +199,33 @@ class DeliveryDetailModal(ConsoleModal[None]):
         )
         self.app.push_screen(question, confirmed)
 
+    def _redelivered(self, queued: DeliveryOut, backlog: DeliveryBacklog) -> None:
+        """Say what happens next: sent within seconds, or nothing until a worker runs."""
+        if backlog.stalled:
+            self.notify(
+                f"{queued.event} {queued.id} is queued, but {NO_WORKER}.",
+                title="Redeliver",
+                severity="warning",
+                timeout=10,
+            )
+        else:
+            self.notify(
+                f"{queued.event} {queued.id} is due now; a running delivery worker sends it "
+                "within seconds.",
+                title="Redeliver",
+            )
+        self.load()
+
     @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
     def load(self) -> None:
-        delivery = self.console.backend.get_delivery(self.delivery_id)
-        self.app.call_from_thread(self.show, delivery)
+        backend = self.console.backend
+        delivery, backlog = backend.get_delivery(self.delivery_id), backend.delivery_backlog()
+        self.app.call_from_thread(self.show, delivery, backlog)
 
     @work(thread=True, exclusive=True, group="redeliver", exit_on_error=False)
     def redeliver(self) -> None:
-        queued = self.console.backend.redeliver(self.delivery_id)
-        self.app.call_from_thread(
-            self.notify, f"{queued.event} {queued.id} queued again.", title="Redeliver"
-        )
-        self.app.call_from_thread(self.load)
+        backend = self.console.backend
+        # Read first: the redelivery itself is due now, so afterwards nothing looks stalled.
+        backlog = backend.delivery_backlog()
+        queued = backend.redeliver(self.delivery_id)
+        self.app.call_from_thread(self._redelivered, queued, backlog)

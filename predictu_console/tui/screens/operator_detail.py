@@ -16,6 +16,7 @@ from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.core.operator_view import OperatorView
 from predictu_console.core.players import PlayerListQuery, PlayerOut
 from predictu_console.tui.base import ConsoleScreen
+from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
 from predictu_console.tui.modals.confirm import ConfirmModal
@@ -28,7 +29,7 @@ from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
-from predictu_console.tui.widgets.tables import refill
+from predictu_console.tui.widgets.tables import highlighted_key, refill
 
 DELIVERIES_SHOWN = 50
 PLAYERS_SHOWN = 50
@@ -56,6 +57,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("t", "test_callback", "Test callback", id="test-callback"),
         Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
+        Binding("y", "copy", "Copy", show=False, id="copy"),
         Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
         Binding("p", "restrict_player", "Restrict player", id="restrict-player"),
         *(
@@ -170,6 +172,20 @@ class OperatorDetailScreen(ConsoleScreen):
         modal = KeyRotationModal(detail.id, detail.name, has_keys=bool(detail.api_keys))
         self.app.push_screen(modal, closed)
 
+    def action_copy(self) -> None:
+        """The highlighted key's public key or delivery's id, else the operator's id."""
+        detail, focused = self.detail, self.focused
+        if detail is None:
+            return
+        key = highlighted_key(focused) if isinstance(focused, DataTable) else None
+        if focused is not None and focused.id == "keys-table" and key:
+            [public_key] = [k.public_key for k in detail.api_keys if k.key_id == key]
+            copy_value(self.app, "public key", public_key)
+        elif focused is not None and focused.id == "deliveries-table" and key:
+            copy_value(self.app, "delivery id", key)
+        else:
+            copy_value(self.app, "operator id", detail.id)
+
     def action_onboard(self) -> None:
         self.app.push_screen(OnboardingWizardScreen(self.operator_id))
 
@@ -263,7 +279,7 @@ class OperatorDetailScreen(ConsoleScreen):
             if detail.recent_invoices
             else "No invoices yet: they start after a month with revenue."
         )
-        self.query_one(DeliveryLog).show(view.deliveries, self.delivery_filter, now)
+        self.query_one(DeliveryLog).show(view.deliveries, self.delivery_filter, view.backlog, now)
         self.query_one(PlayerList).show(view.players)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)

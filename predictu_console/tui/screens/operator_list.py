@@ -13,13 +13,14 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
 from predictu_console.tui.base import ConsoleScreen
+from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.markets import MarketsScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.key_footer import KeyFooter
-from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
+from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 
 if TYPE_CHECKING:
     pass
@@ -60,6 +61,7 @@ class OperatorListScreen(ConsoleScreen):
         Binding("left_square_bracket", "page(-1)", "Prev page", id="previous-page"),
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
+        Binding("y", "copy_id", "Copy id", show=False, id="copy-id"),
     ]
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
@@ -143,11 +145,14 @@ class OperatorListScreen(ConsoleScreen):
         self.query_one("#operators", DataTable).action_select_cursor()
 
     def action_onboard_operator(self) -> None:
-        table = self.query_one("#operators", DataTable)
-        if table.row_count:
-            row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if row_key:
-                self.app.push_screen(OnboardingWizardScreen(row_key))
+        operator_id = highlighted_key(self.query_one("#operators", DataTable))
+        if operator_id:
+            self.app.push_screen(OnboardingWizardScreen(operator_id))
+
+    def action_copy_id(self) -> None:
+        operator_id = highlighted_key(self.query_one("#operators", DataTable))
+        if operator_id:
+            copy_value(self.app, "operator id", operator_id)
 
     def action_new_operator(self) -> None:
         def opened(created: OperatorOut | None) -> None:

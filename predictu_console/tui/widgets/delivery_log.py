@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import DeliveryOut, DeliveryPage
-from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.formatting import delivery_status_text, due, span, to_second
 from predictu_console.tui.widgets.tables import refill
 
 FILTERS = ("all", "pending", "failed", "delivered", "skipped")
@@ -26,15 +27,30 @@ def last_result(row: DeliveryOut) -> str | Text:
     return Text(attempt.error, style="red")
 
 
+NO_WORKER = "no delivery worker is running — start `predictu-console worker`"
+
+
+def worker_warning(backlog: DeliveryBacklog, now: datetime) -> str:
+    """What to do when no worker sends the due deliveries; empty while one does."""
+    if not backlog.stalled or backlog.oldest_due_at is None:
+        return ""
+    waited = span(int((now - backlog.oldest_due_at).total_seconds()))
+    noun = "delivery is" if backlog.due == 1 else "deliveries are"
+    return f"⚠ {NO_WORKER.capitalize()}. {backlog.due:,} {noun} due, the oldest for {waited}."
+
+
 class DeliveryLog(Vertical):
-    """A caption naming the filter and the count, and the table; Enter opens a delivery."""
+    """A caption naming the filter and the count, a warning when no worker is sending, and
+    the table; Enter opens a delivery."""
 
     DEFAULT_CSS = """
     DeliveryLog { height: auto; }
     DeliveryLog #deliveries-caption { margin-bottom: 1; }
+    DeliveryLog #deliveries-worker { color: $warning; margin-bottom: 1; }
     """
 
     def compose(self) -> ComposeResult:
+        yield Static(id="deliveries-worker")
         yield Static(id="deliveries-caption", classes="muted")
         yield DataTable(id="deliveries-table", cursor_type="row")
 
@@ -43,8 +59,13 @@ class DeliveryLog(Vertical):
             "Created", "Event", "Status", "Tries", "Last result", "Next try", "Delivery"
         )
 
-    def show(self, page: DeliveryPage, status: str, now: datetime) -> None:
+    def show(
+        self, page: DeliveryPage, status: str, backlog: DeliveryBacklog, now: datetime
+    ) -> None:
         """Redraw from a fresh page, keeping the highlighted delivery."""
+        warning = self.query_one("#deliveries-worker", Static)
+        warning.update(worker_warning(backlog, now))
+        warning.display = backlog.stalled
         shown = len(page.deliveries)
         caption = (
             f"{shown} of {page.total:,} deliveries · showing {status} "

@@ -46,6 +46,14 @@ def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> N
         table.move_cursor(row=keys.index(keep), animate=False)
 
 
+def highlighted_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under the cursor, or None in an empty table."""
+    if not table.row_count or table.cursor_row < 0:
+        return None
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return None if key is None else str(key)
+
+
 class TextTable(DataTable[str | Text]):
     """A DataTable with a row cursor that paints rows of one-line text itself, for tables
     refilled as you type.

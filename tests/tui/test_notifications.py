@@ -1,0 +1,69 @@
+"""The notifications screen: the unread count in the header, mark-as-read, the jump to the
+operator, and the log of every toast shown."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.db.session import session_scope
+from predictu_console.db.tables import AuditEntry
+from predictu_console.tui.screens.notifications import NotificationsScreen
+from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from tests.tui.screens import SIZE, settle, shown_text
+
+
+def _rows(app, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(table_id)
+    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+def _raise_revenue_share(backend) -> str:
+    operator = backend.list_operators(OperatorListQuery(search="example")).operators[0]
+    version = backend.get_operator(operator.id).version
+    data = OperatorUpdate.model_validate({"revenue_share_predictu": 35})
+    backend.update_operator(operator.id, data, version)
+    return operator.id
+
+
+async def test_unread_notifications_show_in_the_header_and_open_their_operator(console, backend):
+    operator_id = _raise_revenue_share(backend)
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert console.sub_title.endswith("· ✉ 1 unread (N)")
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(console.screen, NotificationsScreen)
+        [row] = _rows(console, "#notifications-table")
+        assert row[0] == "●" and "sensitive change" in row[2]
+        assert "revenue_share_predictu changed by ana@predictu.com" in row[3]
+        assert "1 unread" in shown_text(console, "#notifications-caption")
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorDetailScreen)
+        assert console.screen.operator_id == operator_id
+
+
+async def test_marking_read_is_audited_clears_the_count_and_the_toast_stays_in_the_log(
+    console, backend
+):
+    _raise_revenue_share(backend)
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        [row] = _rows(console, "#notifications-table")
+        assert row[0] == " "
+        assert "✉" not in console.sub_title
+        console.clear_notifications()  # the toast has faded; the log keeps it
+        [logged] = _rows(console, "#messages-table")
+        assert logged[2:] == ["Notifications", "Marked 1 notification read."]
+    assert backend.unread_notifications() == 0
+    with session_scope(backend.factory, write=False) as session:
+        [marked] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "notifications.read")
+        ).all()
+    assert (marked.actor_id, marked.os_user) == (backend.actor.admin_id, "ana")
