@@ -4,45 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
 import httpx
 import pytest
 
-from tests.factories import TEST_MASTER_KEY
-from tests.processes import children, eventually, start
-
-PORTS = iter(range(18801, 18820))  # this module's share of the project's test ports
-URL = re.compile(r"http://\S+/\?token=\S+")
-
-
-@contextmanager
-def web(
-    tmp_path: Path, database_url: str, *options: str
-) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
-    """A `web` process in a process group of its own; yields it, its token URL and its log."""
-    port, log = next(PORTS), tmp_path / "web.log"
-    env = {
-        **os.environ,
-        "PREDICTU_HOME": str(tmp_path / "home"),
-        "PREDICTU_DATABASE_URL": database_url,
-        "PREDICTU_MASTER_KEY": TEST_MASTER_KEY,
-    }
-    server = start("web", "--port", str(port), *options, env=env, log=log, own_group=True)
-    try:
-        match = eventually(lambda: URL.search(log.read_text()), timeout=30, process=server, log=log)
-        yield server, match.group(0), log
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+from tests.processes import children, eventually
+from tests.web.serving import web
 
 
 def _origin(url: str) -> dict[str, str]:
