@@ -110,6 +110,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
+    web = commands.add_parser(
+        "web",
+        help="serve the console to a browser, behind a one-time token it prints",
+        description="Serve the console to a browser (textual-serve). Prints a URL with a "
+        "token that works once; a God Mode session token (`admin token EMAIL`) works as "
+        "?token= too. Without one, nothing of the console is served.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8001, help="default 8001")
+    web.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=argparse.SUPPRESS,  # else it would hide a global --as given before `web`
+        help="whom the printed URL opens the console as (default: the admin named after your "
+        "OS user)",
+    )
+    web.set_defaults(handler=_web)
+
     worker = commands.add_parser(
         "worker", help="deliver queued callbacks until stopped", parents=[delivery]
     )
@@ -523,6 +542,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     config = server_config(app, settings=settings, host=args.host, port=args.port, limits=limits)
     uvicorn.Server(config).run()
     return EXIT_OK
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.web.run import serve_console  # aiohttp only for this command
+
+    return serve_console(
+        settings=settings,
+        factory=_open_database(settings),
+        host=args.host,
+        port=args.port,
+        email=args.as_email,
+    )
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,15 +27,35 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start a long-running command with its output going to `log`."""
+def start(
+    *args: str, env: dict[str, str], log: Path, own_group: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start a long-running command with its output going to `log`.
+
+    `own_group`: in a process group of its own, as a terminal's foreground job is, so that
+    `os.killpg` is what Ctrl+C does to it and every process it started.
+    """
     with log.open("w") as output:
         return subprocess.Popen(
             [sys.executable, "-m", "predictu_console", *args],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone while we looked
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
 def free_port() -> int:
