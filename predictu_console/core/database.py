@@ -1,7 +1,7 @@
 """The front ends' way into the database: transactions whose failures are domain errors.
 
 Front ends import neither SQLAlchemy nor the tables (an import-linter contract says so), so
-what they need of the database layer is here: a transaction, a rolled-back preview, the
+what they need of the database layer is here: a transaction, the
 translation of SQLAlchemy's exceptions into `DatabaseError`, and a URL fit to print.
 """
 
@@ -78,21 +78,6 @@ def transaction(factory: SessionFactory, *, write: bool = True) -> Iterator[Sess
     """One transaction as `session_scope` opens it, its database failures domain errors."""
     with database_errors(), session_scope(factory, write=write) as session:
         yield session
-
-
-@contextmanager
-def rolled_back(factory: SessionFactory) -> Iterator[Session]:
-    """A session whose work is always rolled back: what a change would do, without doing it.
-
-    It takes no writer turn: nothing it does is kept, so it need not queue behind writers.
-    """
-    with database_errors():
-        session = factory()
-        try:
-            yield session
-        finally:
-            session.rollback()
-            session.close()
 
 
 def database_answers(factory: SessionFactory) -> bool:

@@ -299,10 +299,11 @@ def _onboarding_steps_confirmed(row: Operator, data: OperatorUpdate) -> list[str
     return confirmed
 
 
-def _change_status(row: Operator, new_status: str) -> list[str]:
-    """Apply a status transition; returns the steps it completes. Raises on a bad move."""
+def _check_status_move(row: Operator, new_status: str, *, confirmed: list[str]) -> None:
+    """Refuse a bad status move, or an activation while steps other than `confirmed` (the
+    ones this PATCH completes) are open. Raises ValidationFailed, OnboardingIncomplete."""
     if row.status == new_status:
-        return []
+        return
     if (row.status, new_status) not in STATUS_TRANSITIONS:
         raise invalid(
             {
@@ -310,14 +311,10 @@ def _change_status(row: Operator, new_status: str) -> list[str]:
                 "an operator goes onboarding → active once, then active ↔ inactive"
             }
         )
-    steps = []
     if row.status == "onboarding":
-        open_steps = onboarding.remaining(row)
+        open_steps = [step for step in onboarding.remaining(row) if step not in confirmed]
         if open_steps:
             raise OnboardingIncomplete(open_steps)
-        steps.append("activate")
-    row.status = new_status
-    return steps
 
 
 def _status_changed(row: Operator, previous: str, at: datetime) -> DomainEvent:
@@ -326,11 +323,24 @@ def _status_changed(row: Operator, previous: str, at: datetime) -> DomainEvent:
     )
 
 
-def _apply(session: Session, row: Operator, data: OperatorUpdate) -> None:
+_WRITABLE_COLUMNS = (
+    "name",
+    "name_key",
+    "status",
+    "contact_email",
+    "billing_email",
+    "callback_url",
+    "revenue_share_predictu",
+    "allowed_categories",
+    "allowed_origins",
+    "branding",
+    "config",
+)
+
+
+def _apply(row: Operator, data: OperatorUpdate) -> None:
     """Write the sent fields onto the row, merging branding and config key by key."""
     sent = data.model_dump(exclude={"status", "branding", "config"})
-    if "name" in sent and sent["name"].casefold() != row.name_key:
-        _check_name_free(session, sent["name"].casefold(), except_id=row.id)
     for field, value in sent.items():
         setattr(row, field, value)
     if "name" in sent:
@@ -339,6 +349,58 @@ def _apply(session: Session, row: Operator, data: OperatorUpdate) -> None:
         row.branding = {**row.branding, **data.branding.model_dump()}
     if data.config is not MISSING:
         row.config = _merged_config(row.config, data.config)
+
+
+def planned_update(row: Operator, data: OperatorUpdate) -> Operator:
+    """The admin-writable state `data` would leave `row` in, on a detached copy of the row.
+
+    Pure: it writes, flushes and locks nothing, so a preview shows the exact diff from a read
+    transaction; `update_operator` writes this same copy onto the row, so the two agree.
+    Name uniqueness needs the database: `_planned` checks it.
+
+    Raises ValidationFailed (tier order, bad status move), OnboardingIncomplete.
+    """
+    planned = Operator(**{column: getattr(row, column) for column in _WRITABLE_COLUMNS})
+    _apply(planned, data)
+    if data.status is not MISSING:
+        confirmed = _onboarding_steps_confirmed(planned, data)
+        _check_status_move(row, data.status, confirmed=confirmed)
+        planned.status = data.status
+    return planned
+
+
+def _planned(
+    session: Session, row: Operator, data: OperatorUpdate, expected_version: int | None
+) -> Operator:
+    """`planned_update`, after the version and name checks both update and preview make."""
+    if expected_version is not None and row.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=row.version)
+    planned = planned_update(row, data)
+    if planned.name_key != row.name_key:
+        _check_name_free(session, planned.name_key, except_id=row.id)
+    return planned
+
+
+def _field_changes(changes: Mapping[str, Any]) -> dict[str, FieldChange]:
+    return {path: FieldChange.model_validate(change) for path, change in changes.items()}
+
+
+def preview_update(
+    *,
+    session: Session,
+    operator_id: str,
+    data: OperatorUpdate,
+    expected_version: int | None = None,
+) -> dict[str, FieldChange]:
+    """Exactly the `changes` `update_operator` would make, from a read: nothing is written or
+    locked, so previewing never waits behind writers nor makes them wait.
+
+    Raises what `update_operator` would: NotFound, StaleVersion, ValidationFailed, NameExists,
+    OnboardingIncomplete.
+    """
+    row = load_operator(session, operator_id)
+    planned = _planned(session, row, data, expected_version)
+    return _field_changes(diff(snapshot(row), snapshot(planned)))
 
 
 def update_operator(
@@ -359,22 +421,19 @@ def update_operator(
     NameExists, OnboardingIncomplete.
     """
     row = load_operator(session, operator_id, for_update=True)
-    if expected_version is not None and row.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=row.version)
-    before = snapshot(row)
-    now = clock.now()
-    _apply(session, row, data)
+    planned = _planned(session, row, data, expected_version)
+    before, previous_status, now = snapshot(row), row.status, clock.now()
+    for column in _WRITABLE_COLUMNS:
+        setattr(row, column, getattr(planned, column))
+    changes = diff(before, snapshot(row))
     completed = [
         step
         for step in _onboarding_steps_confirmed(row, data)
         if onboarding.complete(row, step, now)
     ]
-    previous_status = row.status
-    if data.status is not MISSING:
-        for step in _change_status(row, data.status):
-            onboarding.complete(row, step, now)
-            completed.append(step)
-    changes = diff(before, snapshot(row))
+    if (previous_status, row.status) == ("onboarding", "active"):
+        onboarding.complete(row, "activate", now)
+        completed.append("activate")
     if changes or completed:
         row.version += 1
         row.updated_at = now
@@ -402,7 +461,4 @@ def update_operator(
             operator_id=row.id,
             changes=sensitive,
         )
-    return OperatorUpdated(
-        operator=_out(session, row, now),
-        changes={path: FieldChange.model_validate(change) for path, change in changes.items()},
-    )
+    return OperatorUpdated(operator=_out(session, row, now), changes=_field_changes(changes))

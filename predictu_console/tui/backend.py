@@ -33,7 +33,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.change_marker import ChangeMarker
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.database import rolled_back, transaction
+from predictu_console.core.database import transaction
 from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.core.markets import (
     MarketActivity,
@@ -46,6 +46,7 @@ from predictu_console.core.markets import (
 )
 from predictu_console.core.models import (
     Actor,
+    FieldChange,
     OperatorCreate,
     OperatorDetail,
     OperatorListQuery,
@@ -175,11 +176,23 @@ class Backend:
                 session=session, actor=self.actor, data=data, clock=self.clock
             )
 
-    def _update(
-        self, operator_id: str, data: OperatorUpdate, expected_version: int, *, commit: bool
+    def preview_update(
+        self, operator_id: str, data: OperatorUpdate, expected_version: int
+    ) -> dict[str, FieldChange]:
+        """What `update_operator` would change, computed by core in a read transaction."""
+        with transaction(self.factory, write=False) as session:
+            return operators.preview_update(
+                session=session,
+                operator_id=operator_id,
+                data=data,
+                expected_version=expected_version,
+            )
+
+    def update_operator(
+        self, operator_id: str, data: OperatorUpdate, expected_version: int
     ) -> OperatorUpdated:
-        scope = transaction(self.factory) if commit else rolled_back(self.factory)
-        with scope as session:
+        """Apply and commit, unless someone changed the operator since `expected_version`."""
+        with transaction(self.factory) as session:
             return operators.update_operator(
                 session=session,
                 actor=self.actor,
@@ -188,18 +201,6 @@ class Backend:
                 expected_version=expected_version,
                 clock=self.clock,
             )
-
-    def preview_update(
-        self, operator_id: str, data: OperatorUpdate, expected_version: int
-    ) -> OperatorUpdated:
-        """What `update_operator` would change, computed by core and rolled back."""
-        return self._update(operator_id, data, expected_version, commit=False)
-
-    def update_operator(
-        self, operator_id: str, data: OperatorUpdate, expected_version: int
-    ) -> OperatorUpdated:
-        """Apply and commit, unless someone changed the operator since `expected_version`."""
-        return self._update(operator_id, data, expected_version, commit=True)
 
     def list_players(self, operator_id: str, query: PlayerListQuery) -> PlayerPage:
         """One page of the operator's players, newest first, with their activity."""

@@ -1,9 +1,11 @@
-"""What every console screen shares: its failed workers reach the app's one error handler.
+"""What every console screen shares: its failed workers reach one error handler.
 
 Textual does not bubble `Worker.StateChanged` past the node that started the worker, so
-each screen forwards it; the app decides how an error is shown. Screens see the app through
-the small `Console` protocol, so nothing here imports the app module: the app imports the
-screens, never the other way round.
+each screen forwards it to `_forward`: field errors land beside the screen's form fields,
+any other error goes to the app, which decides how it is shown. Workers therefore catch only
+what they handle differently (a stale version), never to show an error themselves. Screens
+see the app through the small `Console` protocol, so nothing here imports the app module:
+the app imports the screens, never the other way round.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any, Protocol, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from predictu_console.core.errors import PredictuError
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.message_log import MessageLog
+from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 ResultT = TypeVar("ResultT")
 
@@ -35,8 +39,13 @@ class Console(Protocol):
 
 
 def _forward(node: Screen[Any], event: Worker.StateChanged) -> None:
-    if event.state is WorkerState.ERROR and event.worker.error is not None:
-        cast(Console, node.app).show_error(event.worker.error)
+    error = event.worker.error
+    if event.state is not WorkerState.ERROR or error is None:
+        return
+    if isinstance(error, PredictuError) and error.fields and node.query(FormField):
+        show_form_errors(node, error.fields)
+    else:
+        cast(Console, node.app).show_error(error)
 
 
 class ConsoleScreen(Screen[None]):

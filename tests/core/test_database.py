@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from predictu_console.core import operators
-from predictu_console.core.database import printable_url, rolled_back, transaction
+from predictu_console.core.database import printable_url, transaction
 from predictu_console.core.errors import DatabaseError, NotFound
-from predictu_console.core.models import OperatorUpdate
-from predictu_console.db.session import session_scope
-from predictu_console.db.tables import AuditEntry, Operator
+from predictu_console.db.tables import Operator
 from tests.factories import make_operator
 
 
@@ -35,26 +32,6 @@ def test_domain_errors_pass_through_a_transaction_and_roll_it_back(session_facto
 
     with transaction(session_factory, write=False) as session:
         assert session.get(Operator, operator.id).name == "Kept As Is"
-
-
-def test_a_rolled_back_update_reports_its_changes_and_keeps_none(session_factory, god, clock):
-    operator = make_operator(session_factory, god, clock, revenue_share_predictu=30)
-    with session_scope(session_factory, write=False) as session:
-        audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
-
-    with rolled_back(session_factory) as session:
-        preview = operators.update_operator(
-            session=session,
-            actor=god,
-            operator_id=operator.id,
-            data=OperatorUpdate(revenue_share_predictu=40),
-            clock=clock,
-        )
-
-    assert preview.changes["revenue_share_predictu"].to == 40
-    with session_scope(session_factory, write=False) as session:
-        assert session.get(Operator, operator.id).revenue_share_predictu == 30
-        assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
 
 
 def test_a_printable_url_hides_the_password():

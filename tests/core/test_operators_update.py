@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from predictu_console.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from predictu_console.core.models import OperatorUpdate
+from predictu_console.core.models import FieldChange, OperatorUpdate
 from predictu_console.db.session import session_scope
 from tests.factories import READY_TO_ACTIVATE, complete_steps, make_operator, update
 
@@ -354,3 +355,42 @@ def update_with_version(session_factory, god, clock, operator_id, version):
             expected_version=version,
             clock=clock,
         )
+
+
+def test_the_preview_shows_exactly_what_the_update_then_does_and_writes_nothing(
+    session_factory, god, clock, operator
+):
+    complete_steps(session_factory, clock, operator.id, "generate_keys", "test_ping")
+    # Steps this PATCH confirms count towards the activation it asks for, in both.
+    data = OperatorUpdate.model_validate(
+        {**READY_TO_ACTIVATE, "status": "active", "name": "Example Casino II"}
+    )
+    with session_scope(session_factory, write=False) as session:
+        preview = operators.preview_update(
+            session=session, operator_id=operator.id, data=data, expected_version=1
+        )
+    assert len(_history(session_factory, operator.id)) == 1  # only its creation
+
+    with session_scope(session_factory) as session:
+        result = operators.update_operator(
+            session=session, actor=god, operator_id=operator.id, data=data, expected_version=1
+        )
+    assert preview == result.changes
+    assert {"status", "name", "callback_url", "allowed_origins"} <= set(preview)
+
+
+def test_a_preview_waits_for_no_writer(session_factory, god, clock, operator):
+    """A writer holds the SQLite write lock, or PostgreSQL's row and audit locks, meanwhile."""
+
+    def preview() -> dict[str, FieldChange]:
+        with session_scope(session_factory, write=False) as session:
+            return operators.preview_update(
+                session=session, operator_id=operator.id, data=OperatorUpdate(name="Previewed")
+            )
+
+    with session_scope(session_factory) as writing, ThreadPoolExecutor(1) as pool:
+        operators.update_operator(
+            session=writing, actor=god, operator_id=operator.id, data=OperatorUpdate(name="Mine")
+        )
+        changes = pool.submit(preview).result(timeout=10)
+    assert changes["name"].to == "Previewed"

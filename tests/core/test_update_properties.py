@@ -1,4 +1,5 @@
-"""Property: any valid partial update keeps the invariants and reports exactly its diff."""
+"""Property: any valid partial update keeps the invariants and reports exactly its diff, the
+diff its preview showed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from predictu_console.core import operators
 from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.models import OperatorUpdate
+from predictu_console.core.validation import parse
 from predictu_console.db.session import session_scope
 from tests.factories import make_operator, update
 
@@ -102,11 +105,22 @@ def test_any_valid_patch_keeps_invariants_and_reports_the_real_difference(
     clock.advance(timedelta(seconds=1))
 
     try:
+        with session_scope(session_factory, write=False) as session:
+            data = parse(OperatorUpdate, patch)
+            preview = operators.preview_update(session=session, operator_id=operator_id, data=data)
+    except ValidationFailed as refused_preview:
+        preview_refusal: ValidationFailed | None = refused_preview
+    else:
+        preview_refusal = None
+    try:
         result = update(session_factory, god, clock, operator_id, **patch)
     except ValidationFailed as error:
         assert set(error.fields) <= {f"config.{key}" for key in patch.get("config", {})}
         assert _detail(session_factory, operator_id) == before
+        assert preview_refusal is not None and preview_refusal.fields == error.fields
         return
+    assert preview_refusal is None
+    assert preview == result.changes
 
     after = _detail(session_factory, operator_id)
     assert after["revenue_share_predictu"] + after["revenue_share_operator"] == 100

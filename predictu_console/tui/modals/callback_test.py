@@ -10,13 +10,11 @@ from textual.widgets import Button, Label, LoadingIndicator, Select, Static
 
 from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
-from predictu_console.core.errors import ValidationFailed
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.event_picker import EventPicker
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 
@@ -82,12 +80,9 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
             "callback_url": values["callback_url"],
             "timeout_ms": integer(values["timeout_ms"]),
         }
-        try:
-            data = parse(PingRequest, body)
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
+        data = parse_form(self, PingRequest, body)
+        if data is None:
             return
-        show_form_errors(self, {})
         self.add_class("-sending")
         self.remove_class("-answered")
         self.send(data)

@@ -12,14 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.keys import KeyCreate, KeysGenerated
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.formatting import when
 from predictu_console.tui.widgets.dialog_box import DialogBox
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
@@ -94,12 +92,9 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
             "label": values["label"],
             "grace_period_hours": integer(values["grace_period_hours"]),
         }
-        try:
-            data = parse(KeyCreate, body)
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
+        data = parse_form(self, KeyCreate, body)
+        if data is None:
             return
-        show_form_errors(self, {})
         self.generate(data)
 
     @on(Button.Pressed, "#cancel")

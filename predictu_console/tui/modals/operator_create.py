@@ -10,15 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label
 
-from predictu_console.core.errors import Conflict, ValidationFailed
 from predictu_console.core.fields import CATEGORIES
 from predictu_console.core.models import OperatorCreate, OperatorOut
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import number, word_list
 from predictu_console.tui.modals.confirm import leave_form
 from predictu_console.tui.widgets.dialog_box import DialogBox
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
@@ -62,29 +60,17 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        try:
-            data = parse(OperatorCreate, self._values())
-        except ValidationFailed as error:
-            self.show_errors(error.fields)
-            return
-        self.show_errors({})
-        self.create(data)
+        data = parse_form(self, OperatorCreate, self._values())
+        if data is not None:
+            self.create(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         leave_form(self, lambda: self.dismiss(None))
 
-    def show_errors(self, fields: dict[str, str]) -> None:
-        """Errors beside their fields; any other error as a notification."""
-        show_form_errors(self, fields)
-
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def create(self, data: OperatorCreate) -> None:
         app = self.app
-        try:
-            created = self.console.backend.create_operator(data)
-        except (ValidationFailed, Conflict) as error:
-            app.call_from_thread(self.show_errors, error.fields or {"name": error.message})
-            return
+        created = self.console.backend.create_operator(data)
         app.call_from_thread(app.notify, f"{created.name} created: onboarding 1/8", title="Created")
         app.call_from_thread(self.dismiss, created)

@@ -28,7 +28,7 @@ from textual.widgets import (
 
 from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
-from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
+from predictu_console.core.errors import StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.validation import parse
@@ -39,7 +39,7 @@ from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.event_picker import EventPicker
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.form_field import FormField, parse_form, show_form_errors
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
@@ -213,14 +213,10 @@ class OnboardingWizardScreen(ConsoleScreen):
         self._save({"allowed_origins": self.origins})
 
     def _save(self, body: dict[str, Any]) -> None:
-        try:
-            data = parse(OperatorUpdate, body)
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
-            return
-        show_form_errors(self, {})
-        assert self.detail is not None
-        self.save(data, self.detail.version)
+        data = parse_form(self, OperatorUpdate, body)
+        if data is not None:
+            assert self.detail is not None
+            self.save(data, self.detail.version)
 
     def _activate(self) -> None:
         detail = self.detail
@@ -361,15 +357,12 @@ class OnboardingWizardScreen(ConsoleScreen):
     def save(self, data: OperatorUpdate, version: int) -> None:
         try:
             saved = self.console.backend.update_operator(self.operator_id, data, version)
-        except (ValidationFailed, Conflict, StaleVersion) as error:
-            if isinstance(error, ValidationFailed) and error.fields:
-                self.app.call_from_thread(show_form_errors, self, error.fields)
-            else:
-                self.app.call_from_thread(self.console.show_error, error)
-            if isinstance(error, StaleVersion):
-                # Someone else changed the operator: reload it. Any other refusal keeps the
-                # page as typed, so the admin fixes the value instead of typing it again.
-                self.app.call_from_thread(self.load)
+        except StaleVersion as error:
+            # Someone else changed the operator: say so, then reload it. Any other refusal
+            # fails the worker for the one error handler and keeps the page as typed, so the
+            # admin fixes the value instead of typing it again.
+            self.app.call_from_thread(self.console.show_error, error)
+            self.app.call_from_thread(self.load)
             return
         if "status" in saved.changes:
             name = saved.operator.name

@@ -1,7 +1,7 @@
 """Edit an operator (`e`): prefilled, previewed as the exact diff, and safe against races.
 
 Only the fields the admin touched are sent. Before writing, core computes the `changes` the
-update would make (in a transaction that is rolled back) and the admin confirms them, with
+update would make (from a read: nothing is written or locked) and the admin confirms them, with
 sensitive ones flagged. The write carries the version the form was opened from: if another
 admin saved in between, nothing is overwritten and the admin sees what changed meanwhile.
 """
@@ -21,15 +21,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Label
 
 from predictu_console.core.changes import changes_between
-from predictu_console.core.errors import Conflict, StaleVersion, ValidationFailed
+from predictu_console.core.errors import StaleVersion
 from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUpdate
 from predictu_console.core.notifications import sensitive_changes
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
 from predictu_console.tui.formatting import percent
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -180,12 +179,9 @@ class OperatorEditScreen(ConsoleScreen):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        try:
-            data = parse(OperatorUpdate, self.patch())
-        except ValidationFailed as error:
-            self.show_errors(error.fields)
+        data = parse_form(self, OperatorUpdate, self.patch())
+        if data is None:
             return
-        self.show_errors({})
         if not data.model_dump():
             self.notify("Nothing changed.", timeout=3)
             return
@@ -194,10 +190,6 @@ class OperatorEditScreen(ConsoleScreen):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         leave_form(self, self.app.pop_screen)
-
-    def show_errors(self, fields: dict[str, str]) -> None:
-        """Errors beside their fields; any other error as a notification."""
-        show_form_errors(self, fields)
 
     def confirm(self, data: OperatorUpdate, version: int, changes: dict[str, FieldChange]) -> None:
         """Show exactly what will be written; write it only on confirm."""
@@ -242,7 +234,7 @@ class OperatorEditScreen(ConsoleScreen):
         self._guarded(
             data,
             lambda: backend.preview_update(self.opened.id, data, version),
-            lambda result: self.confirm(data, version, result.changes),
+            lambda changes: self.confirm(data, version, changes),
         )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -258,14 +250,13 @@ class OperatorEditScreen(ConsoleScreen):
     def _guarded(
         self, data: OperatorUpdate, call: Callable[[], Any], then: Callable[[Any], None]
     ) -> None:
-        """Run `call` in this worker; route its outcome back to the UI thread."""
+        """Run `call` in this worker; route its outcome back to the UI thread. Any refusal
+        but a stale version fails the worker, for the screens' one error handler."""
         app = self.app
         try:
             result = call()
         except StaleVersion:
             current = self.console.backend.get_operator(self.opened.id)
             app.call_from_thread(self.stale, data, current)
-        except (ValidationFailed, Conflict) as error:
-            app.call_from_thread(self.show_errors, error.fields or {"status": error.message})
         else:
             app.call_from_thread(then, result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -10,6 +11,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label
+
+from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.validation import ModelT, parse
 
 
 def field_slug(field: str) -> str:
@@ -69,6 +73,23 @@ class FormField(Vertical):
 def changed_fields(root: DOMNode) -> list[str]:
     """The labels of the fields whose text differs from what the form opened with."""
     return [field.label for field in root.query(FormField) if field.value != field.initial.strip()]
+
+
+def parse_form(
+    root: Widget | Screen[Any], model: type[ModelT], values: Mapping[str, Any]
+) -> ModelT | None:
+    """`values` validated as `model` before anything is sent, or None when refused.
+
+    Each refusal shows its errors beside their fields; each success clears the errors a
+    previous attempt left, so every form checks its input the same way.
+    """
+    try:
+        data = parse(model, values)
+    except ValidationFailed as error:
+        show_form_errors(root, error.fields)
+        return None
+    show_form_errors(root, {})
+    return data
 
 
 def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -> None:
