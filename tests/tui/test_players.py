@@ -12,7 +12,7 @@ from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 def _rows(console) -> list[list[str]]:
     table = console.screen.query_one("#players-table")
-    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+    return [[str(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
 
 
 def _operator_id(backend, search: str) -> str:
@@ -61,7 +61,7 @@ async def test_restricting_names_the_consequence_then_shows_the_player_restricte
         await settle(pilot)
         assert isinstance(console.screen, OperatorDetailScreen)
         row = _rows(console)[0]
-        assert (row[0], row[2], row[5]) == ("player-123", "⊘ restricted", "Chargeback fraud")
+        assert (row[0], row[2], row[6]) == ("player-123", "⊘ restricted", "Chargeback fraud")
         assert any(n.title == "Restricted" for n in console._notifications)
         assert outbox_events(backend.factory) - before == {(operator_id, "USER_RESTRICTED"): 1}
 

@@ -29,7 +29,7 @@ class PlayerList(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "Player", "Balance", "Status", "Trades", "Volume", "Restricted because", "Joined"
+            "Player", "Balance", "Status", "Trades", "Volume", "Joined", "Restricted because"
         )
 
     def highlighted(self) -> PlayerOut | None:
@@ -64,8 +64,8 @@ class PlayerList(Vertical):
                         status_text(player.status),
                         trades[number],
                         volumes[number],
-                        player.restricted_reason or "—",
                         day(player.created_at),
+                        player.restricted_reason or "—",
                     ],
                 )
                 for number, player in enumerate(players)
