@@ -57,8 +57,13 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("r", "reload", "Reload", id="reload"),
         Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
         Binding("p", "restrict_player", "Restrict player", id="restrict-player"),
-        Binding("right_square_bracket", "players_page(1)", "Next page", id="players-next-page"),
-        Binding("left_square_bracket", "players_page(-1)", "Prev page", id="players-prev-page"),
+        *(
+            Binding(key, f"players_page({step})", label, show=False, id=binding_id)
+            for key, step, label, binding_id in (
+                ("right_square_bracket", 1, "Next players", "next-players"),
+                ("left_square_bracket", -1, "Previous players", "previous-players"),
+            )
+        ),
         *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
             for number, (key, label) in enumerate(TABS, start=1)
