@@ -95,3 +95,14 @@ async def test_restrict_is_offered_only_on_the_players_tab(console):
         await settle(pilot)
         assert console.screen.active_bindings["p"].binding.description == "Restrict player"
         assert "right_square_bracket" in console.screen.active_bindings
+
+
+async def test_an_operator_without_players_says_where_they_come_from(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("9")
+        await settle(pilot)
+        assert console.screen.query_one("#players-table").row_count == 0
+        assert shown_text(console, "#players-caption").startswith(
+            "No players yet. They appear here as the operator's server registers them."
+        )
