@@ -47,6 +47,14 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
+def page_position(offset: int, shown: int, total: int, page_size: int, noun: str) -> str:
+    """`1–50 of 10,000 operators · page 1 of 200`, for a page holding at least one row."""
+    first, last = offset + 1, offset + shown
+    pages = -(-total // page_size)
+    rows = f"{first:,}" if first == last else f"{first:,}–{last:,}"
+    return f"{rows} of {counted(total, noun)} · page {offset // page_size + 1} of {pages}"
+
+
 def percent(value: Decimal) -> str:
     """`30%`, `27.5%`."""
     return f"{value.normalize():f}%"

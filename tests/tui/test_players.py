@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.core.players import PlayerListQuery
+from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from tests.trading import funded_player, outbox_events
@@ -12,28 +13,39 @@ from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 def _rows(console) -> list[list[str]]:
     table = console.screen.query_one("#players-table")
-    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+    return [[str(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
 
 
 def _operator_id(backend, search: str) -> str:
     return backend.list_operators(OperatorListQuery(search=search)).operators[0].id
 
 
-async def test_the_tab_lists_players_newest_first_and_follows_new_ones(console, backend):
+async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(backend):
     operator_id = _operator_id(backend, "example")
-    newest_first = backend.list_players(operator_id, PlayerListQuery(limit=50)).players
-    async with console.run_test(size=SIZE) as pilot:
+    page = backend.list_players(operator_id, PlayerListQuery(limit=100))
+    newest_first = [player.external_player_id for player in page.players]
+    app = make_tui(backend, poll_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("9")
         await settle(pilot)
-        rows = _rows(console)
-        assert [row[0] for row in rows] == [p.external_player_id for p in newest_first]
-        assert "players, newest first" in shown_text(console, "#players-caption")
+        assert [row[0] for row in _rows(app)] == newest_first[:50]
+        pages = -(-page.total // 50)
+        assert shown_text(app, "#players-caption").startswith(
+            f"1–50 of {page.total:,} players · page 1 of {pages} · newest first"
+        )
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert [row[0] for row in _rows(app)] == newest_first[50:100]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
 
         funded_player(backend.factory, backend.clock, operator_id, "just-joined", amount=250)
-        await pilot.press("r")
-        await settle(pilot)
-        assert _rows(console)[0][:5] == ["just-joined", "250.00", "● active", "0", "0.00"]
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if _rows(app)[0][0] == "just-joined":
+                break
+        assert _rows(app)[0][:6] == ["just-joined", "250.00", "● active", "0", "0.00", "2025-03-18"]
 
 
 async def test_restricting_names_the_consequence_then_shows_the_player_restricted(console, backend):
@@ -61,7 +73,7 @@ async def test_restricting_names_the_consequence_then_shows_the_player_restricte
         await settle(pilot)
         assert isinstance(console.screen, OperatorDetailScreen)
         row = _rows(console)[0]
-        assert (row[0], row[2], row[5]) == ("player-123", "⊘ restricted", "Chargeback fraud")
+        assert (row[0], row[2], row[6]) == ("player-123", "⊘ restricted", "Chargeback fraud")
         assert any(n.title == "Restricted" for n in console._notifications)
         assert outbox_events(backend.factory) - before == {(operator_id, "USER_RESTRICTED"): 1}
 
@@ -77,7 +89,20 @@ async def test_restrict_is_offered_only_on_the_players_tab(console):
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(console.screen, OperatorDetailScreen)
-        assert not console.screen.active_bindings.get("p")
+        assert "p" not in console.screen.active_bindings
+        assert "right_square_bracket" not in console.screen.active_bindings
         await pilot.press("9")
         await settle(pilot)
         assert console.screen.active_bindings["p"].binding.description == "Restrict player"
+        assert "right_square_bracket" in console.screen.active_bindings
+
+
+async def test_an_operator_without_players_says_where_they_come_from(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("9")
+        await settle(pilot)
+        assert console.screen.query_one("#players-table").row_count == 0
+        assert shown_text(console, "#players-caption").startswith(
+            "No players yet. They appear here as the operator's server registers them."
+        )

@@ -31,7 +31,7 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
             yield Label("New market", id="market-title", classes="dialog-title")
             yield Static(
                 "It opens at once to the players of every operator offering its category.",
-                classes="muted",
+                classes="muted dialog-body",
             )
             yield FormField(
                 "Title (3–200 characters)", "title", placeholder="Will BTC close above $100k?"

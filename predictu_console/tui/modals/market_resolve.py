@@ -39,9 +39,6 @@ def consequence(preview: ResolutionPreview) -> str:
 class MarketResolveModal(ConsoleModal[Resolution | None]):
     """Dismisses with what resolution did, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    MarketResolveModal #resolve-body { margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "resolve", "Resolve", id="resolve"),
@@ -55,7 +52,7 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="resolve-box", classes="dialog"):
             yield Label("Resolve market", id="resolve-title", classes="dialog-title")
-            yield Static("Counting open positions…", id="resolve-body")
+            yield Static("Counting open positions…", id="resolve-body", classes="dialog-body")
             yield FormField("Which side won? Type yes or no", "outcome")
             with Horizontal(id="resolve-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")

@@ -19,9 +19,6 @@ from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
     """Dismisses with the restricted player, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    PlayerRestrictModal #restrict-body { margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "restrict", "Restrict", id="restrict"),
@@ -43,6 +40,7 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
                 f"{self.operator_name} is sent USER_RESTRICTED. A restriction is not undone "
                 "from the console.",
                 id="restrict-body",
+                classes="dialog-body",
             )
             yield FormField(
                 "Reason (3–200 characters; kept with the player and in the audit log)", "reason"

@@ -16,7 +16,14 @@ from predictu_console.core.markets import (
     Resolution,
 )
 from predictu_console.tui.base import ConsoleScreen
-from predictu_console.tui.formatting import counted, day, money, status_text, when
+from predictu_console.tui.formatting import (
+    counted,
+    day,
+    money,
+    page_position,
+    status_text,
+    when,
+)
 from predictu_console.tui.modals.market_create import MarketCreateModal
 from predictu_console.tui.modals.market_resolve import MarketResolveModal
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -210,10 +217,5 @@ def count_line(page: MarketPage, listing: MarketListQuery) -> str:
         return "No markets yet — n opens one"
     if not page.markets:
         return f"Past the end of {counted(page.total, 'market')} — [ goes back a page"
-    first, last = page.offset + 1, page.offset + len(page.markets)
-    pages = -(-page.total // PAGE_SIZE)
-    shown = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-    return (
-        f"{shown} of {counted(page.total, 'market')} · page {page.offset // PAGE_SIZE + 1} "
-        f"of {pages} · v resolves the highlighted market"
-    )
+    position = page_position(page.offset, len(page.markets), page.total, PAGE_SIZE, "market")
+    return f"{position} · v resolves the highlighted market"

@@ -61,6 +61,13 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("f", "filter_deliveries", "Filter deliveries", show=False, id="filter-deliveries"),
         Binding("p", "restrict_player", "Restrict player", id="restrict-player"),
         *(
+            Binding(key, f"players_page({step})", label, show=False, id=binding_id)
+            for key, step, label, binding_id in (
+                ("right_square_bracket", 1, "Next players", "next-players"),
+                ("left_square_bracket", -1, "Previous players", "previous-players"),
+            )
+        ),
+        *(
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
             for number, (key, label) in enumerate(TABS, start=1)
         ),
@@ -72,6 +79,7 @@ class OperatorDetailScreen(ConsoleScreen):
         self.operator_id = operator_id
         self.detail: OperatorDetail | None = None
         self.delivery_filter = "all"
+        self.players_offset = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,14 +125,21 @@ class OperatorDetailScreen(ConsoleScreen):
             self.app.push_screen(DeliveryDetailModal(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`p` is offered, in the footer too, only where the players are on screen."""
-        if action == "restrict_player":
+        """The players' keys are offered, in the footer too, only where the players are."""
+        if action in ("restrict_player", "players_page"):
             return self.query_one("#tabs", TabbedContent).active == "players"
         return True
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+
+    def action_players_page(self, step: int) -> None:
+        page = self.query_one(PlayerList).page
+        offset = self.players_offset + step * PLAYERS_SHOWN
+        if page is not None and 0 <= offset < page.total:
+            self.players_offset = offset
+            self.action_reload()
 
     def action_restrict_player(self) -> None:
         detail, player = self.detail, self.query_one(PlayerList).highlighted()
@@ -286,7 +301,8 @@ class OperatorDetailScreen(ConsoleScreen):
     def load(self, operator_id: str) -> None:
         backend = self.console.backend
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
-        view = backend.operator_view(operator_id, query, PlayerListQuery(limit=PLAYERS_SHOWN))
+        players = PlayerListQuery(limit=PLAYERS_SHOWN, offset=self.players_offset)
+        view = backend.operator_view(operator_id, query, players)
         self.app.call_from_thread(self.show, view)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)

@@ -14,7 +14,14 @@ from textual.widgets import DataTable, Header, Input, Static
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
-from predictu_console.tui.formatting import day, health_text, money, status_text
+from predictu_console.tui.formatting import (
+    counted,
+    day,
+    health_text,
+    money,
+    page_position,
+    status_text,
+)
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.markets import MarketsScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
@@ -262,10 +269,6 @@ def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:
         if listing.status != "all":
             return f"No {listing.status} operators — f changes the status filter"
         return "No operators yet — n creates one"
-    noun = "operator" if page.total == 1 else "operators"
     if not page.operators:
-        return f"Past the end of {page.total:,} {noun} — [ goes back a page"
-    first, last = page.offset + 1, page.offset + len(page.operators)
-    pages = -(-page.total // PAGE_SIZE)
-    shown = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-    return f"{shown} of {page.total:,} {noun} · page {page.offset // PAGE_SIZE + 1} of {pages}"
+        return f"Past the end of {counted(page.total, 'operator')} — [ goes back a page"
+    return page_position(page.offset, len(page.operators), page.total, PAGE_SIZE, "operator")

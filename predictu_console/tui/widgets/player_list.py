@@ -1,4 +1,5 @@
-"""The detail's Players tab: the operator's players, newest first, kept live with the rest."""
+"""The detail's Players tab: the operator's players, newest first, a page at a time, kept live
+with the rest."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from predictu_console.core.players import PlayerOut, PlayerPage
-from predictu_console.tui.formatting import day, money, status_text
+from predictu_console.tui.formatting import day, money, page_position, status_text
 from predictu_console.tui.widgets.tables import refill, right_aligned
 
 
@@ -29,7 +30,7 @@ class PlayerList(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "Player", "Balance", "Status", "Trades", "Volume", "Restricted because", "Joined"
+            "Player", "Balance", "Status", "Trades", "Volume", "Joined", "Restricted because"
         )
 
     def highlighted(self) -> PlayerOut | None:
@@ -43,9 +44,9 @@ class PlayerList(Vertical):
         """Redraw from a fresh page, keeping the highlighted player."""
         self.page = page
         caption = (
-            f"{len(page.players)} of {page.total:,} players, newest first "
-            "· p: restrict the highlighted player"
-            if page.total
+            page_position(page.offset, len(page.players), page.total, page.limit, "player")
+            + " · newest first · [ ] pages · p restricts the highlighted player"
+            if page.players
             else "No players yet. They appear here as the operator's server registers them."
         )
         self.query_one("#players-caption", Static).update(caption)
@@ -64,8 +65,8 @@ class PlayerList(Vertical):
                         status_text(player.status),
                         trades[number],
                         volumes[number],
-                        player.restricted_reason or "—",
                         day(player.created_at),
+                        player.restricted_reason or "—",
                     ],
                 )
                 for number, player in enumerate(players)
