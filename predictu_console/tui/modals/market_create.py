@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
-from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.fields import CATEGORIES
 from predictu_console.core.markets import MarketOut
 from predictu_console.core.platform import MarketCreate
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.modals.confirm import leave_form
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.dialog_box import DialogBox
+from predictu_console.tui.widgets.form_field import FormField, parse_form
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 class MarketCreateModal(ConsoleModal[MarketOut | None]):
@@ -27,7 +27,7 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="market-box", classes="dialog"):
+        with DialogBox(id="market-box", classes="dialog"):
             yield Label("New market", id="market-title", classes="dialog-title")
             yield Static(
                 "It opens at once to the players of every operator offering its category.",
@@ -40,6 +40,7 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
             with Horizontal(id="market-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Open market (Ctrl+S)", id="save", variant="primary")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query(FormField).first().query_one("Input").focus()
@@ -47,13 +48,8 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         values = {field.field: field.value for field in self.query(FormField)}
-        try:
-            data = parse(MarketCreate, values)
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
-            return
-        show_form_errors(self, {})
-        self.create(data)
+        if data := parse_form(self, MarketCreate, values):
+            self.create(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -9,15 +9,16 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from predictu_console.core.errors import PredictuError, ValidationFailed
+from predictu_console.core.errors import PredictuError
 from predictu_console.core.markets import MarketResolve, Resolution, ResolutionPreview
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.formatting import counted
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.dialog_box import DialogBox
+from predictu_console.tui.widgets.form_field import FormField, parse_form
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 def consequence(preview: ResolutionPreview) -> str:
@@ -50,13 +51,14 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
         self.preview: ResolutionPreview | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="resolve-box", classes="dialog"):
+        with DialogBox(id="resolve-box", classes="dialog"):
             yield Label("Resolve market", id="resolve-title", classes="dialog-title")
             yield Static("Counting open positions…", id="resolve-body", classes="dialog-body")
             yield FormField("Which side won? Type yes or no", "outcome")
             with Horizontal(id="resolve-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Resolve (Ctrl+S)", id="resolve", variant="warning")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FormField).query_one(Input).focus()
@@ -73,13 +75,9 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
     def action_resolve(self) -> None:
         if self.preview is None:
             return
-        try:
-            data = parse(MarketResolve, {"outcome": self.query_one(FormField).value.lower()})
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
-            return
-        show_form_errors(self, {})
-        self.resolve(data)
+        outcome = self.query_one(FormField).value.lower()
+        if data := parse_form(self, MarketResolve, {"outcome": outcome}):
+            self.resolve(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

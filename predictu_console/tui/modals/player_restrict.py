@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.players import PlayerOut, PlayerRestrict
-from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.modals.confirm import leave_form
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+from predictu_console.tui.widgets.dialog_box import DialogBox
+from predictu_console.tui.widgets.form_field import FormField, parse_form
+from predictu_console.tui.widgets.key_footer import KeyFooter
 
 
 class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
@@ -31,7 +31,7 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
         self.external_player_id = external_player_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="restrict-box", classes="dialog"):
+        with DialogBox(id="restrict-box", classes="dialog"):
             yield Label(
                 f"Restrict {self.external_player_id}?", id="restrict-title", classes="dialog-title"
             )
@@ -48,6 +48,7 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
             with Horizontal(id="restrict-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Restrict (Ctrl+S)", id="restrict", variant="error")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FormField).query_one("Input").focus()
@@ -55,13 +56,8 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
     @on(Button.Pressed, "#restrict")
     @on(Input.Submitted)
     def action_restrict(self) -> None:
-        try:
-            data = parse(PlayerRestrict, {"reason": self.query_one(FormField).value})
-        except ValidationFailed as error:
-            show_form_errors(self, error.fields)
-            return
-        show_form_errors(self, {})
-        self.restrict(data)
+        if data := parse_form(self, PlayerRestrict, {"reason": self.query_one(FormField).value}):
+            self.restrict(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
