@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from predictu_console.core import platform
+from predictu_console.core import operators, platform
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.platform import MarketCreate
@@ -419,6 +419,37 @@ def test_last_used_at_moves_on_use_at_most_once_a_minute(
     assert _key_row(session_factory).last_used_at == start + timedelta(minutes=1)
     refused = client.get(f"{BASE}/me", headers=bearer("sk_live_" + "y" * 43))
     assert refused.status_code == 401
+
+
+def test_god_mode_sees_when_each_key_of_a_rotation_was_last_used(
+    client, world, key, session_factory, god, clock
+):
+    operator_id = world["operator"].id
+    new = bearer(generate_keys(session_factory, god, clock, operator_id))
+
+    def last_used_by_status() -> dict[str, str | None]:
+        """The detail's key list, as God Mode's console and API show it."""
+        with session_scope(session_factory, write=False) as session:
+            detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
+        keys = detail.model_dump(mode="json")["api_keys"]
+        return {row["status"]: row["last_used_at"] for row in keys}
+
+    registered = client.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    assert registered.status_code == 201
+    clock.advance(timedelta(hours=2))
+    assert client.get(f"{BASE}/markets", headers=new).status_code == 200
+
+    assert last_used_by_status() == {
+        "expiring": "2025-03-18T14:30:00.000Z",
+        "active": "2025-03-18T16:30:00.000Z",
+    }
+    clock.advance(timedelta(hours=22))
+    refused = client.post(f"{BASE}/trades", json=_trade(world), headers=key)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "KEY_EXPIRED")
+    assert last_used_by_status() == {  # a refused key records no use
+        "expired": "2025-03-18T14:30:00.000Z",
+        "active": "2025-03-18T16:30:00.000Z",
+    }
 
 
 def test_another_operators_key_cannot_see_this_operators_players(
