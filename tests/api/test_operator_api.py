@@ -505,6 +505,25 @@ def test_limits_are_counted_per_key_with_the_usual_headers(
     assert (write.headers["RateLimit-Limit"], write.headers["RateLimit-Remaining"]) == ("60", "59")
 
 
+def test_refused_requests_count_and_say_so_in_the_usual_headers(limited, world, key):
+    registered = limited.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    again = limited.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    broke = limited.post(f"{BASE}/trades", json=_trade(world), headers=key)
+    garbled = limited.post(f"{BASE}/trades", json=_trade(world, side="maybe"), headers=key)
+
+    assert [response.status_code for response in (registered, again, broke, garbled)] == [
+        201,
+        409,
+        409,
+        400,
+    ]
+    assert [
+        response.headers.get("RateLimit-Remaining") for response in (again, broke, garbled)
+    ] == ["58", "59", "58"]  # each endpoint has its own window
+    assert again.headers["RateLimit-Limit"] == "60"
+    assert 0 < int(broke.headers["RateLimit-Reset"]) <= 60
+
+
 def test_the_61st_write_in_a_minute_is_429(limited, world, key):
     for n in range(60):
         response = limited.post(
