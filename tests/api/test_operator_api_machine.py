@@ -89,6 +89,8 @@ class Env:
 
 @dataclass
 class OperatorModel:
+    """What the model knows of an operator: its key, what it may offer, whether it trades."""
+
     id: str
     key: dict[str, str]
     categories: tuple[str, ...]
@@ -97,6 +99,8 @@ class OperatorModel:
 
 @dataclass
 class PlayerModel:
+    """A player's balance, restriction and settled positions as the documented rules have it."""
+
     id: str
     balance: Decimal = Decimal(0)
     restricted: bool = False
@@ -112,12 +116,16 @@ class PlayerModel:
 
 @dataclass
 class PositionModel:
+    """A player's open position on one side of a market, as stored (shares to 6 decimals)."""
+
     stake: Decimal = Decimal(0)
     shares: Decimal = Decimal(0)
 
 
 @dataclass
 class MarketModel:
+    """A market's category, whether it is still open, and the positions it will settle."""
+
     category: str
     open: bool = True
     positions: dict[tuple[str, str, str], PositionModel] = field(default_factory=dict)
