@@ -465,5 +465,5 @@ def test_any_mix_of_operator_and_admin_actions_keeps_the_books_and_the_outbox_ex
 
     run_state_machine_as_test(
         lambda: OperatorApiMachine(env),
-        settings=settings(max_examples=15, stateful_step_count=25, deadline=None),
+        settings=settings(max_examples=12, stateful_step_count=25, deadline=None),
     )
