@@ -113,8 +113,8 @@ def domain_error_response(
     # A conflict is a 409 whatever its code: NO_ACTIVE_KEY is 404 when reading the public
     # key, but a 409 when the operator exists and simply cannot be pinged yet.
     status = 409 if isinstance(error, Conflict) else None
-    # RATE_LIMITED carries Retry-After and RateLimit-*.
-    headers = {**(getattr(error, "headers", None) or {}), **(headers or {})}
+    # RATE_LIMITED carries Retry-After and RateLimit-*: its own win over `headers`.
+    headers = {**(headers or {}), **(getattr(error, "headers", None) or {})}
     message = SERVER_SIDE_MESSAGES.get(error.code, error.message)
     if message != error.message:
         log.error("%s: %s", error.code, error.message)
@@ -123,9 +123,15 @@ def domain_error_response(
     )
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+def _counted(request: Request) -> dict[str, str] | None:
+    """The `RateLimit-*` headers of a request the rate limiter counted before it failed."""
+    headers: dict[str, str] | None = getattr(request.state, "rate_limit_headers", None)
+    return headers
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PredictuError)
-    return domain_error_response(exc)
+    return domain_error_response(exc, headers=_counted(request))
 
 
 def _is_json(request: Request) -> bool:
@@ -139,7 +145,7 @@ async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
     if "body" in fields and not _is_json(request):
         fields["body"] = "must be JSON sent with Content-Type: application/json"
     failure = invalid(fields)
-    return error_response(failure.code, failure.message, failure.fields)
+    return error_response(failure.code, failure.message, failure.fields, headers=_counted(request))
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

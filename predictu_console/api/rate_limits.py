@@ -141,6 +141,8 @@ class RateLimiter:
                 headers=headers,
             )
         response.headers.update(headers)
+        # A request refused after this point still counted: its error response says so too.
+        request.state.rate_limit_headers = headers
 
     def refuse_failed_authentication(self, client: str) -> RateLimited | None:
         """The 429 for a client address that failed to authenticate too often, if it has."""

@@ -6,14 +6,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from predictu_console.api.app import create_app
 from predictu_console.core import audit
-from predictu_console.core.callbacks.sender import CallbackSender
-from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.db.session import session_scope
-from tests.factories import BOX, activate_over_http
+from tests.factories import activate_over_http
 from tests.processes import eventually
 
 BASE = "/api/s2s"
@@ -21,22 +17,9 @@ STATUS_CHANGED = "OPERATOR_STATUS_CHANGED"
 
 
 @pytest.fixture
-def client(settings, session_factory, clock, receiver):
-    settings = settings.model_copy(
-        update={"callback_ca_bundle": receiver.ca_file, "callback_allow_private": True}
-    )
-    sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    worker = DeliveryWorker(
-        factory=session_factory,
-        box=BOX,
-        sender=sender,
-        clock=clock,
-        config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
-    )
-    app = create_app(settings, session_factory=session_factory, clock=clock, worker=worker)
-    app.state.secret_box = BOX
-    with TestClient(app) as test_client:
-        yield test_client
+def client(delivering):
+    """Every test here watches the app's own worker deliver."""
+    return delivering
 
 
 def _eventually(check):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from predictu_console.core import platform
+from predictu_console.core import operators, platform
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.platform import MarketCreate
@@ -421,6 +421,37 @@ def test_last_used_at_moves_on_use_at_most_once_a_minute(
     assert refused.status_code == 401
 
 
+def test_god_mode_sees_when_each_key_of_a_rotation_was_last_used(
+    client, world, key, session_factory, god, clock
+):
+    operator_id = world["operator"].id
+    new = bearer(generate_keys(session_factory, god, clock, operator_id))
+
+    def last_used_by_status() -> dict[str, str | None]:
+        """The detail's key list, as God Mode's console and API show it."""
+        with session_scope(session_factory, write=False) as session:
+            detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
+        keys = detail.model_dump(mode="json")["api_keys"]
+        return {row["status"]: row["last_used_at"] for row in keys}
+
+    registered = client.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    assert registered.status_code == 201
+    clock.advance(timedelta(hours=2))
+    assert client.get(f"{BASE}/markets", headers=new).status_code == 200
+
+    assert last_used_by_status() == {
+        "expiring": "2025-03-18T14:30:00.000Z",
+        "active": "2025-03-18T16:30:00.000Z",
+    }
+    clock.advance(timedelta(hours=22))
+    refused = client.post(f"{BASE}/trades", json=_trade(world), headers=key)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "KEY_EXPIRED")
+    assert last_used_by_status() == {  # a refused key records no use
+        "expired": "2025-03-18T14:30:00.000Z",
+        "active": "2025-03-18T16:30:00.000Z",
+    }
+
+
 def test_another_operators_key_cannot_see_this_operators_players(
     client, world, key, session_factory, god, clock
 ):
@@ -472,6 +503,25 @@ def test_limits_are_counted_per_key_with_the_usual_headers(
     assert elsewhere.headers["RateLimit-Remaining"] == "119"
     assert 0 < int(first.headers["RateLimit-Reset"]) <= 60
     assert (write.headers["RateLimit-Limit"], write.headers["RateLimit-Remaining"]) == ("60", "59")
+
+
+def test_refused_requests_count_and_say_so_in_the_usual_headers(limited, world, key):
+    registered = limited.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    again = limited.post(f"{BASE}/players", json={"external_player_id": "p-1"}, headers=key)
+    broke = limited.post(f"{BASE}/trades", json=_trade(world), headers=key)
+    garbled = limited.post(f"{BASE}/trades", json=_trade(world, side="maybe"), headers=key)
+
+    assert [response.status_code for response in (registered, again, broke, garbled)] == [
+        201,
+        409,
+        409,
+        400,
+    ]
+    assert [
+        response.headers.get("RateLimit-Remaining") for response in (again, broke, garbled)
+    ] == ["58", "59", "58"]  # each endpoint has its own window
+    assert again.headers["RateLimit-Limit"] == "60"
+    assert 0 < int(broke.headers["RateLimit-Reset"]) <= 60
 
 
 def test_the_61st_write_in_a_minute_is_429(limited, world, key):

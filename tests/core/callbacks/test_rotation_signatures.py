@@ -11,7 +11,6 @@ import json
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import standardwebhooks
@@ -24,6 +23,7 @@ from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import FrozenClock
 from predictu_console.core.keys import KeyCreate
 from predictu_console.db.session import session_scope
+from tests.docs import python_recipe
 from tests.factories import BOX, READY_TO_ACTIVATE, complete_steps, keyed_operator, update
 
 GRACE = timedelta(hours=2)
@@ -186,19 +186,10 @@ def test_once_the_grace_period_ends_the_old_key_signs_nothing(
         assert (signature == "v1," + base64.b64encode(digest).decode()) is verifies
 
 
-def _docs_recipe(name: str) -> dict[str, object]:
-    """Run the Python snippet marked `<!-- docs-test: name -->` in docs/callbacks.md."""
-    text = (Path(__file__).parents[3] / "docs" / "callbacks.md").read_text()
-    code = text.split(f"<!-- docs-test: {name} -->\n```python\n", 1)[1].split("```", 1)[0]
-    namespace: dict[str, object] = {}
-    exec(compile(code, f"docs/callbacks.md ({name})", "exec"), namespace)
-    return namespace
-
-
 def test_the_docs_standard_webhooks_recipe_accepts_a_real_callback_and_refuses_replays(
     session_factory, god, clock, sender, receiver, rotated
 ):
-    verify_callback = _docs_recipe("standard")["verify_callback"]
+    verify_callback = python_recipe("callbacks.md", "standard")["verify_callback"]
     operator_id, old, new = rotated
     _ping(session_factory, god, clock, sender, operator_id)
     body, headers = _last_request(receiver)
@@ -221,7 +212,7 @@ def test_the_docs_standard_webhooks_recipe_accepts_a_real_callback_and_refuses_r
 def test_the_docs_predictu_signature_recipe_accepts_both_secrets_during_a_rotation(
     session_factory, god, clock, sender, receiver, rotated
 ):
-    verify = _docs_recipe("predictu")["verify_predictu_signature"]
+    verify = python_recipe("callbacks.md", "predictu")["verify_predictu_signature"]
     operator_id, old, new = rotated
     _ping(session_factory, god, clock, sender, operator_id)
     body, headers = _last_request(receiver)
