@@ -379,7 +379,7 @@ def _console(
     backend = Backend(
         factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
     )
-    make_tui(backend, freeze_start_up=True).run()
+    make_tui(backend, freeze_start_up=True, data_dir=settings.data_dir).run()
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -38,10 +39,18 @@ class PredictuApp(App[None]):
     ]
 
     def __init__(
-        self, backend: Backend, *, poll_seconds: float = 5.0, freeze_start_up: bool = False
+        self,
+        backend: Backend,
+        *,
+        poll_seconds: float = 5.0,
+        freeze_start_up: bool = False,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.data_dir = data_dir
+        """Where exports go by default and settings are kept; None (tests, pictures): exports
+        to the working directory, no settings kept."""
         self.poll_seconds = poll_seconds
         self.freeze_start_up = freeze_start_up
         self.message_log = MessageLog()
@@ -131,8 +140,15 @@ class PredictuApp(App[None]):
 
 
 def make_tui(
-    backend: Backend, *, poll_seconds: float = 5.0, freeze_start_up: bool = False
+    backend: Backend,
+    *,
+    poll_seconds: float = 5.0,
+    freeze_start_up: bool = False,
+    data_dir: Path | None = None,
 ) -> PredictuApp:
     """The console acting as `backend.actor`; `freeze_start_up` when it is the process's
-    only console (see `PredictuApp.on_ready`)."""
-    return PredictuApp(backend, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up)
+    only console (see `PredictuApp.on_ready`); `data_dir` the data directory, None to keep
+    nothing there."""
+    return PredictuApp(
+        backend, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up, data_dir=data_dir
+    )

@@ -15,6 +15,7 @@ from predictu_console.core import (
     change_marker,
     keys,
     notifications,
+    operator_export,
     operator_view,
     operators,
 )
@@ -65,6 +66,13 @@ class Backend:
         """One page of the operator list."""
         with transaction(self.factory, write=False) as session:
             return operators.list_operators(session=session, query=query, clock=self.clock)
+
+    def export_operators(self, query: OperatorListQuery, export_format: str) -> str:
+        """Every operator the list's filters select, as CSV or JSON text."""
+        with transaction(self.factory, write=False) as session:
+            return operator_export.export_operators(
+                session=session, query=query, export_format=export_format, clock=self.clock
+            )
 
     def change_marker(self) -> ChangeMarker:
         """Cheap to read, and different whenever any operator was created or changed."""

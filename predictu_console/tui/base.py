@@ -8,6 +8,7 @@ screens, never the other way round.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -26,6 +27,7 @@ class Console(Protocol):
     backend: Backend
     poll_seconds: float
     message_log: MessageLog
+    data_dir: Path | None
 
     def show_error(self, error: BaseException) -> None:
         """Show a failed worker's error to the admin."""

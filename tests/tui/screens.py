@@ -147,6 +147,7 @@ SHOTS = [
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
     ),
     Shot("operator-create", _keys("n")),
+    Shot("operator-export", _keys("f", "x")),
     Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.modals.operator_export import OperatorExportModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill
@@ -65,6 +67,7 @@ class OperatorListScreen(ConsoleScreen):
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
         Binding("y", "copy_id", "Copy id", show=False, id="copy-id"),
+        Binding("x", "export_list", "Export", show=False, id="export-list"),
     ]
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
@@ -164,6 +167,15 @@ class OperatorListScreen(ConsoleScreen):
 
         self.app.push_screen(OperatorCreateModal(), opened)
 
+    def action_export_list(self) -> None:
+        total = self.page.total if self.page else 0
+        noun = "operator" if total == 1 else "operators"
+        selected = f"{total:,} {noun} ({state_line(self.listing)})"
+        name = f"operators-{self.console.backend.clock.now():%Y%m%d-%H%M%S}.csv"
+        # Without a data directory (tests, pictures) a bare name: the working directory.
+        default = self.console.data_dir / name if self.console.data_dir else Path(name)
+        self.app.push_screen(OperatorExportModal(self.listing, selected, default))
+
     def action_cycle_status(self) -> None:
         following = STATUS_FILTERS[(STATUS_FILTERS.index(self.listing.status) + 1) % 4]
         self._requery(status=following, offset=0)
@@ -217,11 +229,7 @@ class OperatorListScreen(ConsoleScreen):
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
         self.query_one("#list-count", Static).update(count_line(page, self.listing))
-        arrow = "↑" if self.listing.order == "asc" else "↓"
-        searched = f" · search: {self.listing.search!r}" if self.listing.search else ""
-        self.query_one("#list-state", Static).update(
-            f"status: {self.listing.status} · sort: {self.listing.sort} {arrow}{searched}"
-        )
+        self.query_one("#list-state", Static).update(state_line(self.listing))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_page(self, listing: OperatorListQuery) -> None:
@@ -252,6 +260,13 @@ class OperatorListScreen(ConsoleScreen):
     def _changed(self, marker: tuple[object, ...]) -> None:
         self._marker = marker
         self.reload()
+
+
+def state_line(listing: OperatorListQuery) -> str:
+    """The filter, sort and search in force: `status: active · sort: name ↑ · search: 'x'`."""
+    arrow = "↑" if listing.order == "asc" else "↓"
+    searched = f" · search: {listing.search!r}" if listing.search else ""
+    return f"status: {listing.status} · sort: {listing.sort} {arrow}{searched}"
 
 
 def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:
