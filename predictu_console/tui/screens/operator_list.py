@@ -18,6 +18,7 @@ from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.modals.operator_export import OperatorExportModal
+from predictu_console.tui.preferences import KEPT_LIST_FIELDS
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill
@@ -91,6 +92,8 @@ class OperatorListScreen(ConsoleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        remembered = self.console.preferences.operator_list
+        self.listing = remembered.model_copy(update={"limit": PAGE_SIZE, "offset": 0})
         self._build_columns()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
 
@@ -199,6 +202,8 @@ class OperatorListScreen(ConsoleScreen):
 
     def _requery(self, **changes: object) -> None:
         self.listing = self.listing.model_copy(update=changes)
+        if KEPT_LIST_FIELDS & changes.keys():
+            self.console.remember_listing(self.listing)
         self.reload()
 
     def reload(self) -> None:
