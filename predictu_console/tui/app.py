@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class PredictuApp(App[None]):
             load_preferences(data_dir / FILE_NAME) if data_dir else (Preferences(), None)
         )
         """The choices remembered from the last launch, kept up to date as they change."""
+        self._saving = threading.Lock()
         if self.preferences.theme in self.available_themes:
             self.theme = self.preferences.theme
 
@@ -98,7 +100,7 @@ class PredictuApp(App[None]):
     def _remember(self, preferences: Preferences) -> None:
         self.preferences = preferences
         if self.data_dir is not None:
-            self.store_preferences(self.data_dir / FILE_NAME, preferences)
+            self.store_preferences(self.data_dir / FILE_NAME)
 
     @property
     def _identity(self) -> str:
@@ -162,11 +164,14 @@ class PredictuApp(App[None]):
         self.call_from_thread(self.show_unread, self.backend.unread_notifications())
 
     @work(thread=True, group="preferences", exit_on_error=False)
-    def store_preferences(self, path: Path, preferences: Preferences) -> None:
+    def store_preferences(self, path: Path) -> None:
         """Write the settings file off the event loop; a failure is a warning, not an error:
         the console works on, it only forgets."""
+        # One save at a time, each writing the latest choices: two quick changes never
+        # leave the older one in the file.
         try:
-            save_preferences(path, preferences)
+            with self._saving:
+                save_preferences(path, self.preferences)
         except OSError as error:
             self.call_from_thread(
                 self.notify,
