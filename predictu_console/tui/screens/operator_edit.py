@@ -27,7 +27,7 @@ from predictu_console.core.notifications import sensitive_changes
 from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
-from predictu_console.tui.formatting import percent
+from predictu_console.tui.formatting import percent, shown
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
@@ -132,7 +132,7 @@ def changes_table(changes: dict[str, FieldChange], *, flag_sensitive: bool = Tru
     table.add_column("After")
     for path, change in changes.items():
         mark = Text("⚠", style="bold yellow") if path in sensitive else Text("")
-        table.add_row(mark, path, repr(change.from_), repr(change.to))
+        table.add_row(mark, path, shown(change.from_), shown(change.to))
     return table
 
 
