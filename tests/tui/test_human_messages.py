@@ -3,6 +3,8 @@ Python reprs, and `30%` typed as a person types a percentage."""
 
 from __future__ import annotations
 
+from textual.widgets import Switch
+
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
@@ -40,7 +42,11 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
         await pilot.press("e")
         await settle(pilot)
         console.screen.query_one("#input-branding-logo_url").value = "https://cdn.example.com/l.png"
-        console.screen.query_one("#input-config-auto_promote_enabled").value = "no"
+        switch = console.screen.query_one("#input-config-auto_promote_enabled", Switch)
+        switch.focus()
+        await pilot.press("space")  # a yes/no setting is a switch, not text to type
+        await settle(pilot)
+        assert switch.value is False
         await pilot.press("ctrl+s")
         await settle(pilot)
         diff = shown_text(console, "#confirm-body")
