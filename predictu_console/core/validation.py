@@ -14,16 +14,59 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 _SPECIAL = {
     ("extra_forbidden", "domain"): "cannot be changed once the operator exists",
 }
+_PLAIN = {
+    "missing": "is required",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "greater_than": "must be more than {gt}",
+    "less_than": "must be less than {lt}",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "decimal_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a number",
+    "decimal_max_places": "must have at most {decimal_places} decimal places",
+    "bool_parsing": "must be yes or no (true or false)",
+    "bool_type": "must be yes or no (true or false)",
+    "string_type": "must be text",
+    "string_too_short": "must be at least {min_length} characters long",
+    "string_too_long": "must be at most {max_length} characters long",
+    "list_type": "must be a list",
+    "too_short": "must have at least {min_length} entries",
+    "too_long": "must have at most {max_length} entries",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+}
+"""Pydantic's error types as a sentence about the value; any other keeps pydantic's text."""
+
+
+def _plain(kind: str, error: Mapping[str, Any]) -> str | None:
+    """The sentence for a pydantic error type, with its limits filled in: `must be at most
+    72`, `must be one of active, inactive or all`; None for a type not in `_PLAIN`."""
+    template = _PLAIN.get(kind)
+    if template is None:
+        return None
+    context = {key: str(value).replace("'", "") for key, value in error.get("ctx", {}).items()}
+    try:
+        return template.format(**context)
+    except KeyError:  # a limit pydantic did not report: the sentence without it
+        return None
 
 
 def fields_from_errors(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) -> dict[str, str]:
-    """`{"config.new_tier_limit": "Input should be …"}`; `skip` drops leading loc parts (`body`)."""
+    """`{"config.new_tier_limit": "must be at least 1"}`; `skip` drops leading loc parts
+    (`body`). Messages are sentences about the value, not pydantic's wording."""
     fields: dict[str, str] = {}
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())][skip:]
         path = ".".join(loc) or "body"
         kind = str(error.get("type", ""))
-        message = _SPECIAL.get((kind, path)) or str(error.get("msg", "is invalid"))
+        message = (
+            _SPECIAL.get((kind, path)) or _plain(kind, error) or str(error.get("msg", "is invalid"))
+        )
         if kind == "json_invalid":
             # The location is a character offset, not a field.
             reason = error.get("ctx", {}).get("error", "malformed")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -11,12 +13,20 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
+from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
 from predictu_console.tui.message_log import LoggedMessage, MessageLog
+from predictu_console.tui.preferences import (
+    FILE_NAME,
+    Preferences,
+    load_preferences,
+    save_preferences,
+)
 from predictu_console.tui.screens.notifications import NotificationsScreen
 from predictu_console.tui.screens.operator_list import OperatorListScreen
 
@@ -38,10 +48,18 @@ class PredictuApp(App[None]):
     ]
 
     def __init__(
-        self, backend: Backend, *, poll_seconds: float = 5.0, freeze_start_up: bool = False
+        self,
+        backend: Backend,
+        *,
+        poll_seconds: float = 5.0,
+        freeze_start_up: bool = False,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.data_dir = data_dir
+        """Where exports go by default and settings are kept; None (tests, pictures): exports
+        to the working directory, no settings kept."""
         self.poll_seconds = poll_seconds
         self.freeze_start_up = freeze_start_up
         self.message_log = MessageLog()
@@ -49,6 +67,13 @@ class PredictuApp(App[None]):
         self.unread = 0
         """The acting admin's unread notifications, as last counted."""
         self.sub_title = self._identity
+        self.preferences, self._preferences_notice = (
+            load_preferences(data_dir / FILE_NAME) if data_dir else (Preferences(), None)
+        )
+        """The choices remembered from the last launch, kept up to date as they change."""
+        self._saving = threading.Lock()
+        if self.preferences.theme in self.available_themes:
+            self.theme = self.preferences.theme
 
     def on_ready(self) -> None:
         # Everything made while starting (modules, styles, screens) lives as long as the
@@ -60,6 +85,22 @@ class PredictuApp(App[None]):
             gc.freeze()
         self.count_unread()
         self.set_interval(self.poll_seconds, self.count_unread)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self._preferences_notice:
+            self.notify(self._preferences_notice, severity="warning", timeout=10)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.preferences.theme:
+            self._remember(self.preferences.model_copy(update={"theme": theme.name}))
+
+    def remember_listing(self, listing: OperatorListQuery) -> None:
+        """Keep the list's filter and sort for the next launch."""
+        self._remember(self.preferences.model_copy(update={"operator_list": listing}))
+
+    def _remember(self, preferences: Preferences) -> None:
+        self.preferences = preferences
+        if self.data_dir is not None:
+            self.store_preferences(self.data_dir / FILE_NAME)
 
     @property
     def _identity(self) -> str:
@@ -122,6 +163,22 @@ class PredictuApp(App[None]):
         """Count the unread notifications, off the event loop."""
         self.call_from_thread(self.show_unread, self.backend.unread_notifications())
 
+    @work(thread=True, group="preferences", exit_on_error=False)
+    def store_preferences(self, path: Path) -> None:
+        """Write the settings file off the event loop; a failure is a warning, not an error:
+        the console works on, it only forgets."""
+        # One save at a time, each writing the latest choices: two quick changes never
+        # leave the older one in the file.
+        try:
+            with self._saving:
+                save_preferences(path, self.preferences)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify,
+                f"Could not save the console settings to {path} ({error.strerror}).",
+                severity="warning",
+            )
+
     def action_toggle_help(self) -> None:
         """Show or hide the key panel for the focused screen."""
         if self.screen.query("HelpPanel"):
@@ -131,8 +188,15 @@ class PredictuApp(App[None]):
 
 
 def make_tui(
-    backend: Backend, *, poll_seconds: float = 5.0, freeze_start_up: bool = False
+    backend: Backend,
+    *,
+    poll_seconds: float = 5.0,
+    freeze_start_up: bool = False,
+    data_dir: Path | None = None,
 ) -> PredictuApp:
     """The console acting as `backend.actor`; `freeze_start_up` when it is the process's
-    only console (see `PredictuApp.on_ready`)."""
-    return PredictuApp(backend, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up)
+    only console (see `PredictuApp.on_ready`); `data_dir` the data directory, None to keep
+    nothing there."""
+    return PredictuApp(
+        backend, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up, data_dir=data_dir
+    )

@@ -16,6 +16,7 @@ from predictu_console.core import (
     keys,
     markets,
     notifications,
+    operator_export,
     operator_view,
     operators,
     players,
@@ -79,6 +80,13 @@ class Backend:
         """One page of the operator list."""
         with transaction(self.factory, write=False) as session:
             return operators.list_operators(session=session, query=query, clock=self.clock)
+
+    def export_operators(self, query: OperatorListQuery, export_format: str) -> str:
+        """Every operator the list's filters select, as CSV or JSON text."""
+        with transaction(self.factory, write=False) as session:
+            return operator_export.export_operators(
+                session=session, query=query, export_format=export_format, clock=self.clock
+            )
 
     def change_marker(self) -> ChangeMarker:
         """Cheap to read, and different whenever any operator was created or changed."""

@@ -10,14 +10,17 @@ the app imports the screens, never the other way round.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
+from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.message_log import MessageLog
+from predictu_console.tui.preferences import Preferences
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
 
 ResultT = TypeVar("ResultT")
@@ -30,12 +33,17 @@ class Console(Protocol):
     backend: Backend
     poll_seconds: float
     message_log: MessageLog
+    data_dir: Path | None
+    preferences: Preferences
 
     def show_error(self, error: BaseException) -> None:
         """Show a failed worker's error to the admin."""
 
     def show_unread(self, count: int) -> None:
         """Show how many notifications are unread."""
+
+    def remember_listing(self, listing: OperatorListQuery) -> None:
+        """Keep the operator list's filter and sort for the next launch."""
 
 
 def _forward(node: Screen[Any], event: Worker.StateChanged) -> None:

@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 
 def number(text: str) -> Decimal | str:
-    """`27.5` → Decimal('27.5'); anything else stays text for core to reject."""
+    """`27.5` or `27.5%` → Decimal('27.5'); anything else stays text for core to reject."""
     try:
-        value = Decimal(text)
+        value = Decimal(text.removesuffix("%").strip())
     except InvalidOperation:
         return text
     return value if value.is_finite() else text

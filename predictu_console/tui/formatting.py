@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from rich.text import Text
 
@@ -35,6 +37,22 @@ def status_text(status: str) -> Text:
 def health_text(health: str) -> Text:
     """`✓ healthy`, `! degraded`, `✗ failing`, `? unknown`."""
     return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=HEALTH_STYLE.get(health, ""))
+
+
+def shown(value: Any) -> str:
+    """A stored value as the console shows it everywhere, never as a Python repr: `—` for
+    nothing, lists joined, `yes`/`no`, numbers without trailing zeros, text as it is."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float | Decimal):
+        return f"{Decimal(str(value)).normalize():f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(shown(item) for item in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}: {shown(item)}" for key, item in value.items())
+    return str(value)
 
 
 def money(amount: Decimal) -> str:

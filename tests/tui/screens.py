@@ -125,6 +125,16 @@ async def _notified(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def _edit_switches(pilot: Pilot[None]) -> None:
+    """The edit form scrolled to its yes/no settings, the last one flipped off."""
+    await open_operator(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    pilot.app.screen.query_one("#input-config-auto_promote_enabled").focus()
+    await pilot.press("space")
+    await settle(pilot)
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screen: a file name, how to get there, and the terminal size."""
@@ -151,8 +161,10 @@ SHOTS = [
     Shot(
         "operator-edit-confirm", _edit(name="Example Casino (Updated)", revenue_share_predictu="35")
     ),
+    Shot("operator-edit-switches", _edit_switches),
     Shot("operator-create", _keys("n")),
     Shot("operator-create-80x24", _keys("n"), size=(80, 24)),
+    Shot("operator-export", _keys("f", "x")),
     Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),

@@ -23,7 +23,7 @@ async def test_generate_then_rotate_with_a_one_hour_grace(console, backend):
         console.screen.query_one("#input-grace_period_hours").value = "80"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "less than or equal to 72" in str(
+        assert "must be at most 72" in str(
             console.screen.query_one("#field-grace_period_hours .field-error").render()
         )
         console.screen.query_one("#input-grace_period_hours").value = "1"

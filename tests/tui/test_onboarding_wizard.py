@@ -152,7 +152,7 @@ async def test_a_bad_share_and_a_failed_ping_keep_the_operator_on_its_step(wizar
         await _type(pilot, "revenue_share_predictu", "150")
         assert "from 1 to 99" in str(app.screen.query_one("#share-preview").content)
         await _do(pilot)
-        assert "less than or equal to 99" in _error(app, "revenue_share_predictu")
+        assert "must be at most 99" in _error(app, "revenue_share_predictu")
         assert _page(app) == 2
 
         await _type(pilot, "revenue_share_predictu", "30")

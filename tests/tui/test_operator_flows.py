@@ -63,7 +63,7 @@ async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backe
 
         assert isinstance(console.screen, ConfirmModal)
         body = _text(console, "#confirm-body")
-        assert "contact_email" in body and "'boss@luckyspin.io'" in body
+        assert "contact_email" in body and "boss@luckyspin.io" in body and "'" not in body
         assert "⚠" in body and "Sensitive" in body  # revenue share is sensitive
         await pilot.press("y")
         await settle(pilot)
@@ -71,7 +71,7 @@ async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backe
         assert isinstance(console.screen, OperatorDetailScreen)
         await pilot.press("7")
         audit = _text(console, "#audit-body")
-        assert "contact_email: 'admin@luckyspin.io' → 'boss@luckyspin.io'" in audit
+        assert "contact_email: admin@luckyspin.io → boss@luckyspin.io" in audit
         assert "by ana@predictu.com (OS user ana)" in audit
     detail = backend.get_operator(_id(backend, "LuckySpin"))
     assert (detail.contact_email, detail.revenue_share_predictu) == (
@@ -167,7 +167,7 @@ async def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(console, bac
 
         assert isinstance(console.screen, ConfirmModal)
         body = _text(console, "#confirm-body")
-        assert "Another admin saved" in body and "'LuckySpin Casino'" in body
+        assert "Another admin saved" in body and "LuckySpin Casino" in body
         await pilot.press("y")  # re-apply my edit on top
         await settle(pilot)
         assert "billing_email" in _text(console, "#confirm-body")

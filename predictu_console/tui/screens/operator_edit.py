@@ -26,9 +26,13 @@ from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUp
 from predictu_console.core.notifications import sensitive_changes
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
-from predictu_console.tui.formatting import percent
+from predictu_console.tui.formatting import percent, shown
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
-from predictu_console.tui.widgets.form_field import FormField, parse_form
+from predictu_console.tui.widgets.form_field import (
+    FormField,
+    SwitchField,
+    parse_form,
+)
 from predictu_console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -42,8 +46,9 @@ def _flag(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _yes_no(text: str) -> bool | str:
-    return {"yes": True, "y": True, "no": False, "n": False}.get(text.lower(), text)
+def _yes_no(text: str) -> bool:
+    """A switch's `yes`/`no` as the boolean core stores."""
+    return text == "yes"
 
 
 # label, field path, how to show the current value, how to turn typed text back into a value
@@ -90,7 +95,7 @@ FIELDS: list[tuple[str, str, Read, Convert]] = [
     ),
     ("VIP-tier limit", "config.vip_tier_limit", lambda d: str(d.config.vip_tier_limit), integer),
     (
-        "Auto-promote (yes/no)",
+        "Auto-promote",
         "config.auto_promote_enabled",
         lambda d: _flag(d.config.auto_promote_enabled),
         _yes_no,
@@ -108,13 +113,13 @@ FIELDS: list[tuple[str, str, Read, Convert]] = [
         integer,
     ),
     (
-        "Daily loss limit (yes/no)",
+        "Daily loss limit",
         "config.daily_loss_limit_enabled",
         lambda d: _flag(d.config.daily_loss_limit_enabled),
         _yes_no,
     ),
     (
-        "Can promote VIP (yes/no)",
+        "Can promote VIP",
         "config.can_promote_vip",
         lambda d: _flag(d.config.can_promote_vip),
         _yes_no,
@@ -132,7 +137,7 @@ def changes_table(changes: dict[str, FieldChange], *, flag_sensitive: bool = Tru
     table.add_column("After")
     for path, change in changes.items():
         mark = Text("⚠", style="bold yellow") if path in sensitive else Text("")
-        table.add_row(mark, path, repr(change.from_), repr(change.to))
+        table.add_row(mark, path, shown(change.from_), shown(change.to))
     return table
 
 
@@ -155,15 +160,16 @@ class OperatorEditScreen(ConsoleScreen):
         yield Header()
         yield Label(f"Editing {self.opened.name} ({self.opened.domain})", id="edit-title")
         with VerticalScroll(id="edit-form"):
-            for label, field, read, _ in FIELDS:
-                yield FormField(label, field, read(self.opened))
+            for label, field, read, convert in FIELDS:
+                kind = SwitchField if convert is _yes_no else FormField
+                yield kind(label, field, read(self.opened))
             with Horizontal(id="edit-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Review and save (Ctrl+S)", id="save", variant="primary")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query(FormField).first().query_one("Input").focus()
+        self.query(FormField).first().focus_input()
 
     def patch(self) -> dict[str, Any]:
         """The PATCH body: only fields whose text differs from what the form opened with."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +24,8 @@ from predictu_console.tui.formatting import (
     status_text,
 )
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
+from predictu_console.tui.modals.operator_export import OperatorExportModal
+from predictu_console.tui.preferences import KEPT_LIST_FIELDS
 from predictu_console.tui.screens.markets import MarketsScreen
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
@@ -69,6 +72,7 @@ class OperatorListScreen(ConsoleScreen):
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
         Binding("y", "copy_id", "Copy id", show=False, id="copy-id"),
+        Binding("x", "export_list", "Export", show=False, id="export-list"),
     ]
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
@@ -92,6 +96,8 @@ class OperatorListScreen(ConsoleScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        remembered = self.console.preferences.operator_list
+        self.listing = remembered.model_copy(update={"limit": PAGE_SIZE, "offset": 0})
         self._build_columns()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
 
@@ -171,6 +177,15 @@ class OperatorListScreen(ConsoleScreen):
     def action_markets(self) -> None:
         self.app.push_screen(MarketsScreen())
 
+    def action_export_list(self) -> None:
+        total = self.page.total if self.page else 0
+        noun = "operator" if total == 1 else "operators"
+        selected = f"{total:,} {noun} ({state_line(self.listing)})"
+        name = f"operators-{self.console.backend.clock.now():%Y%m%d-%H%M%S}.csv"
+        # Without a data directory (tests, pictures) a bare name: the working directory.
+        default = self.console.data_dir / name if self.console.data_dir else Path(name)
+        self.app.push_screen(OperatorExportModal(self.listing, selected, default))
+
     def action_cycle_status(self) -> None:
         following = STATUS_FILTERS[(STATUS_FILTERS.index(self.listing.status) + 1) % 4]
         self._requery(status=following, offset=0)
@@ -194,6 +209,8 @@ class OperatorListScreen(ConsoleScreen):
 
     def _requery(self, **changes: object) -> None:
         self.listing = self.listing.model_copy(update=changes)
+        if KEPT_LIST_FIELDS & changes.keys():
+            self.console.remember_listing(self.listing)
         self.reload()
 
     def reload(self) -> None:
@@ -224,11 +241,7 @@ class OperatorListScreen(ConsoleScreen):
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
         self.query_one("#list-count", Static).update(count_line(page, self.listing))
-        arrow = "↑" if self.listing.order == "asc" else "↓"
-        searched = f" · search: {self.listing.search!r}" if self.listing.search else ""
-        self.query_one("#list-state", Static).update(
-            f"status: {self.listing.status} · sort: {self.listing.sort} {arrow}{searched}"
-        )
+        self.query_one("#list-state", Static).update(state_line(self.listing))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_page(self, listing: OperatorListQuery) -> None:
@@ -259,6 +272,13 @@ class OperatorListScreen(ConsoleScreen):
     def _changed(self, marker: tuple[object, ...]) -> None:
         self._marker = marker
         self.reload()
+
+
+def state_line(listing: OperatorListQuery) -> str:
+    """The filter, sort and search in force: `status: active · sort: name ↑ · search: 'x'`."""
+    arrow = "↑" if listing.order == "asc" else "↓"
+    searched = f" · search: {listing.search!r}" if listing.search else ""
+    return f"status: {listing.status} · sort: {listing.sort} {arrow}{searched}"
 
 
 def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:

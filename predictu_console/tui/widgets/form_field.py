@@ -1,16 +1,17 @@
-"""A labelled input with its error shown right beneath it."""
+"""A labelled input, or a yes/no switch, with its error shown right beneath it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Switch
 
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.validation import ModelT, parse
@@ -69,6 +70,45 @@ class FormField(Vertical):
         error.update(f"✗ {message}" if message else "")
         error.set_class(not message, "-empty")
 
+    def focus_input(self) -> None:
+        """Put the cursor in this field."""
+        self.query_one(Input).focus()
+
+
+class SwitchField(FormField):
+    """A yes/no setting as a switch (Space or Enter flips it), its state also said in a word
+    beside it, so it reads without colour; its value is `yes` or `no`."""
+
+    DEFAULT_CSS = """
+    SwitchField {
+        .switch-row { height: auto; }
+        .switch-state { padding: 1 1 0 1; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field-label")
+        with Horizontal(classes="switch-row"):
+            yield Switch(self.initial == "yes", id=f"input-{field_slug(self.field)}")
+            yield Label(self.initial, classes="switch-state")
+        yield Label("", classes="field-error -empty")
+
+    @property
+    def value(self) -> str:
+        """`yes` or `no`."""
+        return "yes" if self.query_one(Switch).value else "no"
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.query_one(Switch).value = text == "yes"
+
+    @on(Switch.Changed)
+    def _say_state(self) -> None:
+        self.query_one(".switch-state", Label).update(self.value)
+
+    def focus_input(self) -> None:
+        self.query_one(Switch).focus()
+
 
 def changed_fields(root: DOMNode) -> list[str]:
     """The labels of the fields whose text differs from what the form opened with."""
@@ -114,5 +154,5 @@ def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
     """Move the cursor to the first field that needs fixing."""
     for form_field in root.query(FormField):
         if form_field.field in fields:
-            form_field.query_one(Input).focus()
+            form_field.focus_input()
             return

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.models import STEPS, OperatorDetail
-from predictu_console.tui.formatting import money, percent, when
+from predictu_console.tui.formatting import money, percent, shown, when
 
 
 def _pairs(rows: list[tuple[str, str]], title: str) -> Table:
@@ -123,6 +123,7 @@ def audit_trail(records: list[AuditRecord]) -> RenderableType:
             who += f" (OS user {record.os_user})"
         blocks.append(Text(f"{when(record.at)}  {record.action}  by {who}", style="bold"))
         for path, change in record.changes.items():
-            blocks.append(Text(f"    {path}: {change.get('from')!r} → {change.get('to')!r}"))
+            before, after = shown(change.get("from")), shown(change.get("to"))
+            blocks.append(Text(f"    {path}: {before} → {after}"))
         blocks.append(Text(""))
     return Group(*blocks)

@@ -1,0 +1,67 @@
+"""What the console says is about the data, as a person reads it: no pydantic wording, no
+Python reprs, and `30%` typed as a person types a percentage."""
+
+from __future__ import annotations
+
+from textual.widgets import Switch
+
+from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+from tests.tui.screens import SIZE, open_operator, settle, shown_text
+
+
+async def test_a_share_typed_as_30_percent_creates_the_operator(console, backend):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        for field, value in (
+            ("name", "Percent Casino"),
+            ("domain", "percent.example.com"),
+            ("contact_email", "ops@percent.example.com"),
+            ("revenue_share_predictu", "35%"),
+        ):
+            console.screen.query_one(f"#input-{field}").value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(console.screen, OnboardingWizardScreen)
+    [created] = backend.list_operators(OperatorListQuery(search="percent")).operators
+    assert created.revenue_share_predictu == 35
+
+
+async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console, backend):
+    operator = backend.list_operators(OperatorListQuery(search="example")).operators[0]
+    origins = ["https://a.example-casino.com", "https://b.example-casino.com"]
+    data = OperatorUpdate.model_validate({"allowed_origins": origins, "callback_url": None})
+    backend.update_operator(operator.id, data, backend.get_operator(operator.id).version)
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("7")
+        await settle(pilot)
+        audit = shown_text(console, "#audit-body")
+        await pilot.press("e")
+        await settle(pilot)
+        console.screen.query_one("#input-branding-logo_url").value = "https://cdn.example.com/l.png"
+        switch = console.screen.query_one("#input-config-auto_promote_enabled", Switch)
+        switch.focus()
+        await pilot.press("space")  # a yes/no setting is a switch, not text to type
+        await settle(pilot)
+        assert switch.value is False
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        diff = shown_text(console, "#confirm-body")
+    joined = ", ".join(origins)
+    assert (
+        f"allowed_origins: https://www.example-casino.com, https://m.example-casino.com → {joined}"
+        in audit
+    )
+    assert "callback_url: https://api.example-casino.com/callbacks/predictu → —" in audit
+    assert "config.auto_promote_enabled: — → yes" in audit
+    assert ["branding.logo_url", "—", "https://cdn.example.com/l.png"] in _rows(diff)
+    assert ["⚠", "config.auto_promote_enabled", "yes", "no"] in _rows(diff)
+    for text in (audit, diff):
+        assert "None" not in text and "[" not in text and "'" not in text
+
+
+def _rows(table_text: str) -> list[list[str]]:
+    return [line.split() for line in table_text.splitlines()]
