@@ -10,20 +10,23 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, operators
+from predictu_console.core import audit, operators, trends
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import delivery_log
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.models import OperatorDetail
+from predictu_console.core.trends import OperatorTrends
 
 
 class OperatorView(BaseModel):
-    """The operator's detail, its audit rows newest first, and a page of its deliveries."""
+    """The operator's detail, its audit rows newest first, a page of its deliveries, and the
+    series of its overview's charts."""
 
     detail: OperatorDetail
     history: list[AuditRecord]
     deliveries: DeliveryPage
+    trends: OperatorTrends
 
 
 def read_view(
@@ -40,4 +43,5 @@ def read_view(
         deliveries=delivery_log.list_deliveries(
             session=session, operator_id=operator_id, query=deliveries
         ),
+        trends=trends.read_trends(session=session, operator_id=operator_id, now=clock.now()),
     )
