@@ -8,8 +8,17 @@ built for a God Mode admin, as the console opens for no one else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from predictu_console.core import admins, audit, change_marker, keys, operator_view, operators
+from predictu_console.core import (
+    admins,
+    audit,
+    change_marker,
+    keys,
+    operator_view,
+    operators,
+    trends,
+)
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import delivery_log, ping
 from predictu_console.core.callbacks.delivery_log import (
@@ -55,6 +64,13 @@ class Backend:
         """One page of the operator list."""
         with transaction(self.factory, write=False) as session:
             return operators.list_operators(session=session, query=query, clock=self.clock)
+
+    def recent_volumes(self, operator_ids: list[str]) -> dict[str, list[Decimal]]:
+        """Each operator's daily volume over the last 30 days, for the list's sparklines."""
+        with transaction(self.factory, write=False) as session:
+            return trends.recent_volumes(
+                session=session, operator_ids=operator_ids, now=self.clock.now()
+            )
 
     def change_marker(self) -> ChangeMarker:
         """Cheap to read, and different whenever any operator was created or changed."""

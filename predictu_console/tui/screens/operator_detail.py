@@ -14,6 +14,7 @@ from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.core.trends import OperatorTrends
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
@@ -25,6 +26,7 @@ from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
 from predictu_console.tui.widgets.tables import refill
+from predictu_console.tui.widgets.trend_chart import TrendChart
 
 DELIVERIES_SHOWN = 50
 TABS = (
@@ -77,6 +79,10 @@ class OperatorDetailScreen(ConsoleScreen):
                         yield DeliveryLog()
                     else:
                         yield Static(id=f"{key}-body")
+                    if key == "overview":
+                        yield TrendChart(id="volume-chart")
+                        yield TrendChart(id="players-chart")
+                        yield TrendChart(rows=2, id="revenue-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -161,7 +167,11 @@ class OperatorDetailScreen(ConsoleScreen):
         self.app.push_screen(ConfirmModal(title, body, confirm_label=title.split()[0]), confirmed)
 
     def show(
-        self, detail: OperatorDetail, history: list[AuditRecord], deliveries: DeliveryPage
+        self,
+        detail: OperatorDetail,
+        history: list[AuditRecord],
+        deliveries: DeliveryPage,
+        trends: OperatorTrends,
     ) -> None:
         """Fill the header and every tab."""
         self.detail = detail
@@ -185,6 +195,12 @@ class OperatorDetailScreen(ConsoleScreen):
         ):
             self.query_one(f"#{key}-body", Static).update(render(detail))
         self.query_one("#audit-body", Static).update(panels.audit_trail(history))
+        for chart, content in (
+            ("volume", panels.volume_chart),
+            ("players", panels.players_chart),
+            ("revenue", panels.revenue_chart),
+        ):
+            self.query_one(f"#{chart}-chart", TrendChart).show(content(trends))
         now = self.console.backend.clock.now()
         refill(
             self.query_one("#keys-table", DataTable),
@@ -233,7 +249,9 @@ class OperatorDetailScreen(ConsoleScreen):
         backend = self.console.backend
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
         view = backend.operator_view(operator_id, query)
-        self.app.call_from_thread(self.show, view.detail, view.history, view.deliveries)
+        self.app.call_from_thread(
+            self.show, view.detail, view.history, view.deliveries, view.trends
+        )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:
