@@ -1,6 +1,6 @@
 """Regenerate `screenshots/*.svg` from the real console on demo data.
 
-    python -m scripts.screenshots
+    python -m scripts.screenshots [NAME ...]   # only the named ones, e.g. operator-list
 
 The data is seeded at a fixed moment with fixed ids, so the pictures only change when the
 console does.
@@ -9,6 +9,7 @@ console does.
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,11 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 MOMENT = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
 
 
-async def main() -> None:
+async def main(names: list[str]) -> None:
     OUT.mkdir(exist_ok=True)
     for shot in SHOTS:
+        if names and shot.name not in names:
+            continue
         ids.random_base62 = seeded_ids()
         with tempfile.TemporaryDirectory() as home:
             factory = make_session_factory(Settings(home=Path(home)))
@@ -41,4 +44,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

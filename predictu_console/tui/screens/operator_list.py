@@ -42,7 +42,7 @@ COLUMNS = (
 NARROW = 120
 """Below this width the table keeps the columns an admin scans first."""
 WIDE_ONLY = {"domain", "mtd", "created"}
-SPARKS_FROM = 150
+SPARKS_FROM = 160
 """From this width on, a last column draws each operator's daily volume of the last 30 days."""
 SPARK_COLUMN = ("trend", "Volume, 30 days")
 
