@@ -16,6 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
 from predictu_console.db.session import engine_of, make_session_factory, session_scope
@@ -23,10 +26,6 @@ from predictu_console.db.tables import AuditEntry
 from predictu_console.settings import Settings
 from tests.processes import run
 from tests.web.serving import web, web_env
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
-By = pytest.importorskip("selenium.webdriver.common.by").By
-Keys = pytest.importorskip("selenium.webdriver.common.keys").Keys
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
