@@ -19,6 +19,8 @@ import pytest
         ("predictu_console.db.session", ["textual", "fastapi", "starlette", "uvicorn"]),
         ("predictu_console.cli", ["textual", "fastapi", "starlette", "uvicorn"]),
         ("predictu_console.tui.app", ["fastapi", "starlette", "uvicorn"]),
+        ("predictu_console.web.run", ["fastapi", "starlette", "uvicorn"]),
+        ("predictu_console.core.trends", ["textual", "aiohttp", "textual_serve"]),
     ],
 )
 def test_importing_a_module_does_not_load_forbidden_frameworks(module, forbidden):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, operators, players
+from predictu_console.core import audit, operators, players, trends
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import backlog, delivery_log
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
@@ -19,17 +19,20 @@ from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, Deli
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.models import OperatorDetail
 from predictu_console.core.players import PlayerListQuery, PlayerPage
+from predictu_console.core.trends import OperatorTrends
 
 
 class OperatorView(BaseModel):
     """The operator's detail, its audit rows newest first, pages of its deliveries and of
-    its players, and the outbox's backlog (whether a delivery worker is running)."""
+    its players, the outbox's backlog (whether a delivery worker is running), and the series
+    of its overview's charts."""
 
     detail: OperatorDetail
     history: list[AuditRecord]
     deliveries: DeliveryPage
     players: PlayerPage
     backlog: DeliveryBacklog
+    trends: OperatorTrends
 
 
 def read_view(
@@ -49,4 +52,5 @@ def read_view(
         ),
         players=players.list_players(session=session, operator_id=operator_id, query=players_shown),
         backlog=backlog.read_backlog(session, now=clock.now()),
+        trends=trends.read_trends(session=session, operator_id=operator_id, now=clock.now()),
     )

@@ -40,7 +40,7 @@ from predictu_console.core.fields import Category, SearchTerm
 from predictu_console.core.ids import new_id
 from predictu_console.core.models import InputModel
 from predictu_console.core.money import cents, month_of
-from predictu_console.db.rollups import add_revenue, add_to_stats
+from predictu_console.db.rollups import add_daily, add_revenue, add_to_stats, day_of
 from predictu_console.db.tables import Market, Operator, Player, Position, Trade
 
 PLATFORM_FEE_RATE = Decimal("0.02")
@@ -132,6 +132,7 @@ def register_player(
     except IntegrityError:
         raise PlayerExists(f"Player {external_player_id!r} is already registered") from None
     add_to_stats(session, operator_id, users=1)
+    add_daily(session, operator_id, new_players={day_of(now): 1})
     event = build.user_registered(
         operator_id=operator_id, at=now, user_id=player.id, external_player_id=external_player_id
     )
@@ -242,6 +243,7 @@ def place_trade(
     session.add(trade)
     _add_to_position(session, trade, stake=data.amount - fee, shares=trade_shares(trade))
     add_to_stats(session, operator.id, volume=data.amount)
+    add_daily(session, operator.id, volume={day_of(now): data.amount})
     add_revenue(
         session,
         operator.id,

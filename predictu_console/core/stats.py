@@ -4,6 +4,7 @@
   trade (the list sorts on these indexed columns).
 - `mtd_revenue`: the current UTC month's `operator_revenue` buckets.
 - `active_user_count_24h`: an indexed range count over players' `last_active_at`.
+- the charts' daily series (`core/trends.py`): the `operator_daily` buckets.
 
 `verify_rollups` recomputes all of it from the raw rows and lists every difference.
 """
@@ -20,7 +21,15 @@ from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core.money import month_of
-from predictu_console.db.tables import Operator, OperatorRevenue, OperatorStats, Player, Trade
+from predictu_console.db.rollups import utc_day
+from predictu_console.db.tables import (
+    Operator,
+    OperatorDaily,
+    OperatorRevenue,
+    OperatorStats,
+    Player,
+    Trade,
+)
 
 
 class StatsOut(BaseModel):
@@ -120,6 +129,9 @@ def _stored(session: Session) -> Figures:
         bucket = _bucket(row.month, row.share_predictu)
         figures[row.operator_id, f"revenue[{bucket}]"] = Decimal(row.revenue)
         figures[row.operator_id, f"trade_count[{bucket}]"] = Decimal(row.trade_count)
+    for daily in session.execute(select(OperatorDaily)).scalars():
+        figures[daily.operator_id, f"volume[{daily.day}]"] = Decimal(daily.volume)
+        figures[daily.operator_id, f"new_players[{daily.day}]"] = Decimal(daily.new_players)
     return figures
 
 
@@ -140,6 +152,15 @@ def _recomputed(session: Session) -> Figures:
     ):
         figures[operator_id, f"revenue[{_bucket(month, share)}]"] = Decimal(revenue)
         figures[operator_id, f"trade_count[{_bucket(month, share)}]"] = Decimal(count)
+    for table, field, total in (
+        (Trade, "volume", func.sum(Trade.amount)),
+        (Player, "new_players", func.count()),
+    ):
+        day = utc_day(table.created_at)
+        for operator_id, on_day, value in session.execute(
+            select(table.operator_id, day, total).group_by(table.operator_id, day)
+        ):
+            figures[operator_id, f"{field}[{on_day}]"] = Decimal(str(value))
     return figures
 
 

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import String, inspect, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from predictu_console.db.tables import OperatorRevenue, OperatorStats
+from predictu_console.db.base import Base
+from predictu_console.db.tables import OperatorDaily, OperatorRevenue, OperatorStats
+
+
+def day_of(moment: date) -> str:
+    """The UTC day `YYYY-MM-DD` a moment (a UTC datetime, or a day) belongs to:
+    `operator_daily`'s key."""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+
+
+class utc_day(FunctionElement[str]):  # noqa: N801 (an SQL function, named as one)
+    """`day_of` in SQL, for a UTC datetime column: grouping raw rows by `operator_daily`'s key."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite holds UTC datetimes as ISO text: the day is its first ten characters.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 
 def add_to_stats(
@@ -36,20 +68,43 @@ def add_revenue(
     trades: int = 1,
 ) -> None:
     """Add `trades` trades' revenue to their (operator, month, share) bucket, creating it."""
+    row = {"operator_id": operator_id, "month": month, "share_predictu": share_predictu}
+    _add_to_buckets(session, OperatorRevenue, [{**row, "revenue": revenue, "trade_count": trades}])
+
+
+def add_daily(
+    session: Session,
+    operator_id: str,
+    *,
+    volume: Mapping[str, Decimal] | None = None,
+    new_players: Mapping[str, int] | None = None,
+) -> None:
+    """Add volume and new players to their (operator, day) buckets, keyed by `day_of`, in one
+    statement however many days: the demo adds an operator's whole history at once."""
+    volume, new_players = volume or {}, new_players or {}
+    rows = [
+        {
+            "operator_id": operator_id,
+            "day": day,
+            "volume": volume.get(day, Decimal(0)),
+            "new_players": new_players.get(day, 0),
+        }
+        for day in sorted(volume.keys() | new_players.keys())
+    ]
+    if rows:
+        _add_to_buckets(session, OperatorDaily, rows)
+
+
+def _add_to_buckets(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Insert each row, or add its counters to the row already under its primary key."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(OperatorRevenue).values(
-        operator_id=operator_id,
-        month=month,
-        share_predictu=share_predictu,
-        revenue=revenue,
-        trade_count=trades,
-    )
+    stmt = insert(table).values(rows)
+    mapper = inspect(table)
+    keys = [column.name for column in mapper.primary_key]
+    counters = [name for name in rows[0] if name not in keys]
     session.execute(
         stmt.on_conflict_do_update(
-            index_elements=["operator_id", "month", "share_predictu"],
-            set_={
-                "revenue": OperatorRevenue.revenue + stmt.excluded.revenue,
-                "trade_count": OperatorRevenue.trade_count + stmt.excluded.trade_count,
-            },
+            index_elements=keys,
+            set_={name: mapper.columns[name] + stmt.excluded[name] for name in counters},
         )
     )

@@ -265,6 +265,18 @@ class OperatorRevenue(Base):
     trade_count: Mapped[int]
 
 
+class OperatorDaily(Base):
+    """Volume traded and players registered per operator and UTC day: the charts read this."""
+
+    __tablename__ = "operator_daily"
+
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    """`YYYY-MM-DD` in UTC, as `trades.month` is the month: sortable and the same everywhere."""
+    volume: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    new_players: Mapped[int] = mapped_column(default=0)
+
+
 class Invoice(Base):
     """One operator's revenue split for one closed month."""
 

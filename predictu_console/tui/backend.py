@@ -8,6 +8,7 @@ built for a God Mode admin, as the console opens for no one else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from predictu_console.core import (
     admins,
@@ -20,6 +21,7 @@ from predictu_console.core import (
     operator_view,
     operators,
     players,
+    trends,
 )
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks import backlog, delivery_log, ping
@@ -86,6 +88,13 @@ class Backend:
         with transaction(self.factory, write=False) as session:
             return operator_export.export_operators(
                 session=session, query=query, export_format=export_format, clock=self.clock
+            )
+
+    def recent_volumes(self, operator_ids: list[str]) -> dict[str, list[Decimal]]:
+        """Each operator's daily volume over the last 30 days, for the list's sparklines."""
+        with transaction(self.factory, write=False) as session:
+            return trends.recent_volumes(
+                session=session, operator_ids=operator_ids, now=self.clock.now()
             )
 
     def change_marker(self) -> ChangeMarker:

@@ -7,19 +7,25 @@ for a name in what arrived since a key was pressed is waiting for the screen to 
 
 from __future__ import annotations
 
+import getpass
 import re
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from sqlalchemy import select
 
+from predictu_console.db.session import engine_of, make_session_factory, session_scope
+from predictu_console.db.tables import AuditEntry
+from predictu_console.settings import Settings
 from tests.processes import run
 from tests.web.serving import web, web_env
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
-By = pytest.importorskip("selenium.webdriver.common.by").By
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -54,7 +60,7 @@ pytestmark = [
 def browser() -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--window-size=1400,900"):
+    for argument in ("--headless=new", "--no-sandbox", "--window-size=1600,900"):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
     driver.execute_cdp_cmd(
@@ -114,7 +120,7 @@ def test_the_browser_shows_the_console_with_the_token_and_nothing_without(
         browser.get(url)
         assert "token=" not in browser.current_url
         screen = Screen(browser)
-        screen.wait_for("Example Casino", "Royal Flush Gaming", "Midnight Mirage")
+        screen.wait_for("Example Casino", "Midnight Mirage", "Volume, 30 days")
         screen.shoot("web-operator-list.png")
 
         screen.type("/")
@@ -122,9 +128,36 @@ def test_the_browser_shows_the_console_with_the_token_and_nothing_without(
         screen.wait_for("search: 'royal'", "of 1 operator")
         screen.type("\n")  # leaves the search for the list
         screen.type("\n")  # opens the operator
-        screen.wait_for("royalflush.bet", "Overview")
+        screen.wait_for("royalflush.bet", "Overview", "Daily volume", "in 90 days")
         screen.shoot("web-operator-detail.png")
+
+        screen.type(Keys.TAB * 2)  # to the first chart, which then lists its values
+        first = datetime.now(UTC).date() - timedelta(days=89)  # the window's first two days
+        screen.wait_for(f"{first:%m-%d} ", f", {first + timedelta(days=1):%m-%d} ")
+        screen.shoot("web-operator-charts.png")
 
         screen.type("o")
         screen.wait_for("Onboarding", "Activate")
         screen.shoot("web-onboarding-wizard.png")
+
+        screen.type(Keys.ESCAPE)
+        screen.type("a")
+        screen.wait_for("Deactivate Royal Flush Gaming?")
+        screen.type("y")
+        screen.wait_for("is now inactive")
+    _assert_audited_as_the_server_s_admin(tmp_path, database_url)
+
+
+def _assert_audited_as_the_server_s_admin(tmp_path: Path, database_url: str) -> None:
+    """The browser's change is audited as in the terminal: the admin, and the OS user."""
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    factory = make_session_factory(settings)
+    try:
+        with session_scope(factory, write=False) as session:
+            latest = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    finally:
+        engine_of(factory).dispose()
+    assert latest is not None and latest.action == "operator.updated"
+    assert latest.changes["status"] == {"from": "active", "to": "inactive"}
+    user = getpass.getuser()
+    assert (latest.actor_email, latest.os_user) == (f"{user}@console.predictu.com", user)

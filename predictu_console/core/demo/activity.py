@@ -22,7 +22,7 @@ from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.ids import new_id
 from predictu_console.core.money import cents, month_of
 from predictu_console.core.platform import PLATFORM_FEE_RATE
-from predictu_console.db.rollups import add_revenue, add_to_stats
+from predictu_console.db.rollups import add_daily, add_revenue, add_to_stats, day_of
 from predictu_console.db.tables import Player, Position, Trade
 
 _STAKES = (5, 10, 10, 20, 25, 25, 50, 50, 100, 250)
@@ -195,6 +195,11 @@ def insert_activity(session: Session, activity: Activity) -> None:
         if rows:
             session.execute(insert(table), rows)
     add_to_stats(session, activity.operator_id, users=len(players), volume=activity.volume)
+    daily_volume: dict[str, Decimal] = defaultdict(Decimal)
+    for trade in activity.trades:
+        daily_volume[day_of(trade["created_at"])] += trade["amount"]
+    joined = Counter(day_of(player.joined) for player in activity.players)
+    add_daily(session, activity.operator_id, volume=daily_volume, new_players=joined)
     for month, revenue in activity.revenue.items():
         add_revenue(
             session,

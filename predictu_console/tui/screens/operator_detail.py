@@ -30,6 +30,7 @@ from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
 from predictu_console.tui.widgets.tables import highlighted_key, refill
+from predictu_console.tui.widgets.trend_chart import TrendChart
 
 DELIVERIES_SHOWN = 50
 PLAYERS_SHOWN = 50
@@ -96,6 +97,10 @@ class OperatorDetailScreen(ConsoleScreen):
                         yield PlayerList()
                     else:
                         yield Static(id=f"{key}-body")
+                    if key == "overview":
+                        yield TrendChart(id="volume-chart")
+                        yield TrendChart(id="players-chart")
+                        yield TrendChart(rows=2, id="revenue-chart")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -253,6 +258,12 @@ class OperatorDetailScreen(ConsoleScreen):
         ):
             self.query_one(f"#{key}-body", Static).update(render(detail))
         self.query_one("#audit-body", Static).update(panels.audit_trail(view.history))
+        for chart, content in (
+            ("volume", panels.volume_chart),
+            ("players", panels.players_chart),
+            ("revenue", panels.revenue_chart),
+        ):
+            self.query_one(f"#{chart}-chart", TrendChart).show(content(view.trends))
         now = self.console.backend.clock.now()
         refill(
             self.query_one("#keys-table", DataTable),

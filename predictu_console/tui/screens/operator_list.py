@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.core.trends import SPARK_DAYS
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import (
@@ -31,6 +33,7 @@ from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScree
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
+from predictu_console.tui.widgets.trend_chart import sparkline_text
 
 if TYPE_CHECKING:
     pass
@@ -52,6 +55,9 @@ COLUMNS = (
 NARROW = 120
 """Below this width the table keeps the columns an admin scans first."""
 WIDE_ONLY = {"domain", "mtd", "created"}
+SPARKS_FROM = 160
+"""From this width on, a last column draws each operator's daily volume of the last 30 days."""
+SPARK_COLUMN = ("trend", "Volume, 30 days")
 
 
 class OperatorListScreen(ConsoleScreen):
@@ -85,6 +91,9 @@ class OperatorListScreen(ConsoleScreen):
         self.page: OperatorPage | None = None
         self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
+        self._sparks = False
+        self.volumes: dict[str, list[Decimal]] = {}
+        """The page's operators' daily volumes for the sparklines, when the width shows them."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,18 +115,24 @@ class OperatorListScreen(ConsoleScreen):
         self.reload()
 
     def on_resize(self) -> None:
-        if self._columns_wide != (self.size.width >= NARROW):
+        sparks = self.size.width >= SPARKS_FROM
+        if self._columns_wide != (self.size.width >= NARROW) or self._sparks != sparks:
             self._build_columns()
-            if self.page is not None:
+            if sparks:
+                self.reload()  # the sparklines' volumes are read only while they are shown
+            elif self.page is not None:
                 self.show_page(self.page)
 
     def _build_columns(self) -> None:
         table = self.query_one("#operators", DataTable)
         self._columns_wide = self.size.width >= NARROW
         table.clear(columns=True)
+        self._sparks = self.size.width >= SPARKS_FROM
         for key, label in COLUMNS:
             if self._columns_wide or key not in WIDE_ONLY:
                 table.add_column(label, key=key)
+        if self._sparks:
+            table.add_column(SPARK_COLUMN[1], key=SPARK_COLUMN[0])
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -215,7 +230,7 @@ class OperatorListScreen(ConsoleScreen):
 
     def reload(self) -> None:
         """Fetch the current page again."""
-        self.load_page(self.listing)
+        self.load_page(self.listing, self._sparks)
 
     def show_page(self, page: OperatorPage) -> None:
         """Fill the table and the counters, keeping the highlighted operator if it is there."""
@@ -238,24 +253,35 @@ class OperatorListScreen(ConsoleScreen):
                 "health": health_text(row.callback_status),
                 "created": day(row.created_at),
             }
+            if self._sparks:
+                daily = [float(volume) for volume in self.volumes.get(row.id, [])]
+                cells["trend"] = sparkline_text(daily, SPARK_DAYS)
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
         self.query_one("#list-count", Static).update(count_line(page, self.listing))
         self.query_one("#list-state", Static).update(state_line(self.listing))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def load_page(self, listing: OperatorListQuery) -> None:
+    def load_page(self, listing: OperatorListQuery, sparks: bool) -> None:
         # The marker is read before the page, so a change between the two reads shows up at
         # the next poll; once known, only polls read it, since it scans the operators table.
-        marker = self._marker or self.console.backend.change_marker()
-        page = self.console.backend.list_operators(listing)
-        self.app.call_from_thread(self._loaded, listing, page, marker)
+        backend = self.console.backend
+        marker = self._marker or backend.change_marker()
+        page = backend.list_operators(listing)
+        ids = [row.id for row in page.operators]
+        volumes = backend.recent_volumes(ids) if sparks and ids else {}
+        self.app.call_from_thread(self._loaded, listing, page, marker, volumes)
 
     def _loaded(
-        self, listing: OperatorListQuery, page: OperatorPage, marker: tuple[object, ...]
+        self,
+        listing: OperatorListQuery,
+        page: OperatorPage,
+        marker: tuple[object, ...],
+        volumes: dict[str, list[Decimal]],
     ) -> None:
         self._marker = self._marker or marker
         if listing == self.listing:  # else typed past: a newer page is on its way
+            self.volumes = volumes
             self.show_page(page)
 
     def poll_for_changes(self) -> None:

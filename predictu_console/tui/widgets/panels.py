@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.models import STEPS, OperatorDetail
+from predictu_console.core.trends import OperatorTrends
 from predictu_console.tui.formatting import money, percent, shown, when
+from predictu_console.tui.widgets.trend_chart import ChartContent
 
 
 def _pairs(rows: list[tuple[str, str]], title: str) -> Table:
@@ -127,3 +131,66 @@ def audit_trail(records: list[AuditRecord]) -> RenderableType:
             blocks.append(Text(f"    {path}: {before} → {after}"))
         blocks.append(Text(""))
     return Group(*blocks)
+
+
+def volume_chart(trends: OperatorTrends) -> ChartContent:
+    """Volume traded per UTC day over the window."""
+    days = trends.days
+    total = sum((point.volume for point in days), Decimal(0))
+    peak = max(days, key=lambda point: point.volume)
+    summary = (
+        f"{money(total)} in {len(days)} days, peak {money(peak.volume)} on {peak.day}"
+        if total
+        else f"No trades in the last {len(days)} days."
+    )
+    values = ", ".join(f"{point.day:%m-%d} {money(point.volume)}" for point in days)
+    return ChartContent(
+        title=f"Daily volume, last {len(days)} days",
+        rows=[("volume", [float(point.volume) for point in days])],
+        summary=summary,
+        values=values,
+    )
+
+
+def players_chart(trends: OperatorTrends) -> ChartContent:
+    """Players registered per UTC day over the window."""
+    days = trends.days
+    total = sum(point.new_players for point in days)
+    peak = max(days, key=lambda point: point.new_players)
+    summary = (
+        f"{total:,} new players in {len(days)} days, most on {peak.day} ({peak.new_players:,})"
+        if total
+        else f"No new players in the last {len(days)} days."
+    )
+    values = ", ".join(f"{point.day:%m-%d} {point.new_players}" for point in days)
+    return ChartContent(
+        title=f"New players per day, last {len(days)} days",
+        rows=[("players", [float(point.new_players) for point in days])],
+        summary=summary,
+        values=values,
+    )
+
+
+def revenue_chart(trends: OperatorTrends) -> ChartContent:
+    """Revenue per UTC month, and how it splits between Predictu and the operator."""
+    months = trends.months
+    latest = months[-1]
+    summary = (
+        f"{latest.month}: {money(latest.revenue)} (Predictu {money(latest.predictu_share)} · "
+        f"operator {money(latest.operator_share)}); "
+        f"{len(months)} months: {money(sum((month.revenue for month in months), Decimal(0)))}"
+    )
+    values = "\n".join(
+        f"{month.month}  {money(month.revenue):>12}  Predictu {money(month.predictu_share):>10}"
+        f"  operator {money(month.operator_share):>10}"
+        for month in months
+    )
+    return ChartContent(
+        title=f"Monthly revenue and its split, last {len(months)} months",
+        rows=[
+            ("Predictu", [float(month.predictu_share) for month in months]),
+            ("operator", [float(month.operator_share) for month in months]),
+        ],
+        summary=summary,
+        values=values,
+    )

@@ -1,0 +1,72 @@
+"""Charts: the overview's trends and the list's sparklines, in words too, and without colour."""
+
+from __future__ import annotations
+
+from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
+from predictu_console.core.models import OperatorListQuery
+from predictu_console.tui.app import make_tui
+from predictu_console.tui.widgets.trend_chart import TrendChart
+from tests.tui.screens import SIZE, open_operator, settle, shown_text
+
+BARS = set("▁▂▃▄▅▆▇█")
+
+
+def _example(backend):
+    [example] = backend.list_operators(OperatorListQuery(search="example")).operators
+    return backend.operator_view(example.id, DeliveryListQuery()).trends
+
+
+async def test_the_overview_draws_the_rollups_and_focus_shows_every_value(console, backend):
+    trends = _example(backend)
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        volume = console.screen.query_one("#volume-chart", TrendChart)
+        assert volume.query_one("Sparkline").data == [float(p.volume) for p in trends.days]
+        players = console.screen.query_one("#players-chart", TrendChart)
+        assert players.query_one("Sparkline").data == [float(p.new_players) for p in trends.days]
+        revenue = console.screen.query_one("#revenue-chart", TrendChart)
+        predictu, operator = revenue.query("Sparkline")
+        assert predictu.data == [float(m.predictu_share) for m in trends.months]
+        assert operator.data == [float(m.operator_share) for m in trends.months]
+
+        values = volume.query_one(".chart-values")
+        assert not values.display
+        assert "in 90 days, peak" in shown_text(console, "#volume-chart .chart-summary")
+        while not volume.has_focus:  # Tab reaches the chart, as a keyboard user gets there
+            await pilot.press("tab")
+        await settle(pilot)
+        assert values.display and values.region.height > 0
+        last = trends.days[-1]
+        assert f"{last.day:%m-%d} {last.volume:,.2f}" in shown_text(
+            console, "#volume-chart .chart-values"
+        )
+        month = trends.months[-1]
+        assert f"{month.month}: {month.revenue:,.2f}" in shown_text(
+            console, "#revenue-chart .chart-summary"
+        )
+
+
+async def test_without_colour_the_charts_keep_their_bars_and_their_words(backend, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    console = make_tui(backend, poll_seconds=3600)
+    async with console.run_test(size=(140, 80)) as pilot:
+        await open_operator(pilot, "example")
+        assert console.no_color
+        screen = console.export_screenshot().replace("&#160;", " ")  # SVG spells spaces so
+    assert "Daily volume, last 90 days" in screen and "in 90 days, peak" in screen
+    assert "Monthly revenue and its split" in screen
+    assert BARS & set(screen)
+
+
+async def test_the_list_draws_thirty_days_per_operator_only_where_the_width_allows(console):
+    async with console.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        table = console.screen.query_one("#operators")
+        assert "trend" in [str(key.value) for key in table.columns]
+        row = table.get_row(next(key for key in table.rows if key.value.startswith("op_")))
+        spark = str(row[-1])
+        assert len(spark) == 30 and set(spark) <= BARS
+
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert "trend" not in [str(key.value) for key in table.columns]
