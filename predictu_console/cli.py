@@ -326,7 +326,13 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     factory = _open_database(settings)
     started = time.monotonic()
-    report = seed(factory=factory, clock=SYSTEM_CLOCK, count=args.operators, progress=_progress)
+    report = seed(
+        factory=factory,
+        clock=SYSTEM_CLOCK,
+        box=secret_box(settings),
+        count=args.operators,
+        progress=_progress,
+    )
     elapsed = time.monotonic() - started
     print(
         f"seeded {report.operators_created} of {report.operators_total} demo operators, "

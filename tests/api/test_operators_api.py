@@ -6,7 +6,7 @@ import pytest
 
 from predictu_console.api.routes.operators import CREATE_EXAMPLE
 from predictu_console.core.demo.seed import seed
-from tests.factories import operator_payload
+from tests.factories import BOX, operator_payload
 
 BASE = "/api/s2s/operators"
 
@@ -148,7 +148,7 @@ def test_patch_conflicts_and_refusals(client, auth):
 def test_the_list_sorts_by_users_and_volume_from_real_activity(
     client, auth, session_factory, clock
 ):
-    seed(factory=session_factory, clock=clock)
+    seed(factory=session_factory, clock=clock, box=BOX)
 
     for sort, field in (("users", "user_count"), ("volume", "total_volume")):
         for order in ("desc", "asc"):

@@ -14,6 +14,7 @@ from predictu_console.core.demo.seed import seed
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import AuditEntry, Invoice, Trade
+from tests.factories import BOX
 from tests.recompute import raw_stats
 
 NOW = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
@@ -22,7 +23,7 @@ NOW = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
 @pytest.fixture
 def seeded(session_factory):
     clock = FrozenClock(NOW)
-    report = seed(factory=session_factory, clock=clock)
+    report = seed(factory=session_factory, clock=clock, box=BOX)
     return report, clock
 
 
@@ -100,7 +101,7 @@ def test_seeding_again_adds_nothing(session_factory, seeded):
     with session_scope(session_factory, write=False) as session:
         before = session.scalar(select(func.count()).select_from(AuditEntry))
 
-    again = seed(factory=session_factory, clock=clock)
+    again = seed(factory=session_factory, clock=clock, box=BOX)
 
     assert (first.operators_created, first.trades_created > 0) == (12, True)
     assert (again.operators_created, again.trades_created, again.invoices_created) == (0, 0, 0)
@@ -110,7 +111,7 @@ def test_seeding_again_adds_nothing(session_factory, seeded):
 
 def test_a_larger_count_adds_generated_operators_to_an_existing_demo(session_factory, seeded):
     _, clock = seeded
-    grown = seed(factory=session_factory, clock=clock, count=40)
+    grown = seed(factory=session_factory, clock=clock, box=BOX, count=40)
 
     assert (grown.operators_total, grown.operators_created) == (40, 28)
     page = _page(session_factory, clock)
