@@ -90,7 +90,8 @@ class SeedReport(BaseModel):
     invoices_created: int
 
 
-def _demo_actor(session: Session, clock: Clock) -> Actor:
+def demo_actor(session: Session, clock: Clock) -> Actor:
+    """The God Mode admin the demo acts as, created on first use."""
     admin = session.scalar(select(Admin).where(Admin.email == DEMO_ADMIN_EMAIL))
     if admin is None:
         data = AdminCreate(email=DEMO_ADMIN_EMAIL, name="Demo Seeder")
@@ -382,7 +383,7 @@ def seed(
     """
     now = clock.now()
     with session_scope(factory) as session:
-        actor = _demo_actor(session, clock)
+        actor = demo_actor(session, clock)
         markets = _markets(session, now)
         present = set(session.scalars(select(Operator.domain)))
     specs = cast(count)
