@@ -26,6 +26,7 @@ from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.database import database_errors, printable_url
+from predictu_console.core.demo import servers
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
@@ -351,6 +352,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         f"in {elapsed:.1f} s",
         file=sys.stderr,
     )
+    print(servers.NOTE, file=sys.stderr)
     if not args.no_tui:
         return _console(args, settings, factory)
     with session_scope(factory, write=False) as session:
@@ -365,19 +367,13 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from predictu_console.core.demo import simulate  # imported here so other commands start fast
 
     config = parse(simulate.SimulationConfig, {"seconds": args.seconds, "rate": args.rate})
-    factory = _open_database(settings)
+    run = simulate.prepare(factory=_open_database(settings), box=secret_box(settings))
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
-    print(
-        "simulating operator traffic; demo operators' servers are simulated in-process "
-        "(Ctrl+C stops)",
-        file=sys.stderr,
-        flush=True,
-    )
+    print(f"simulating operator traffic (Ctrl+C stops); {servers.NOTE}", file=sys.stderr)
     simulate.simulate(
-        factory=factory,
-        box=secret_box(settings),
+        run,
         config=config,
         stop=stop,
         report=lambda line: print(line, flush=True),

@@ -6,9 +6,9 @@ network: the real PING and delivery code signs, sends and records every attempt,
 far end is simulated. Each demo operator's server parses the HTTP request, verifies
 `X-Predictu-Signature` (or `-Previous`, during a rotation) with the operator's secret key as
 the docs tell operators to, and answers `{"status": "ok", "received_event": …}`, or 401 on a
-bad signature. A server that is down (`OUTAGES`: Vegas Vault's times out, Midnight
-Mirage's refuses connections) fails as a real one would, and the delivery log shows that
-failure. No TLS is negotiated and no address resolved, so attempts record neither.
+bad signature. A server that is down (catalogue.CALLBACK_TROUBLE: Vegas Vault's times out,
+Midnight Mirage's refuses connections) fails as a real one would, and the delivery log shows
+that failure. No TLS is negotiated and no address resolved, so attempts record neither.
 
 Latency is simulated too, on a per-thread virtual clock the sender measures with: a stable
 40–320 ms per request (derived from its body), the whole timeout for one that times out.
@@ -39,6 +39,11 @@ from predictu_console.core.keys import NEWEST_FIRST
 from predictu_console.db.tables import ApiKey, Operator
 
 Outage = Literal["timeout", "refused"]
+NOTE = (
+    "demo operators' callback servers are simulated in-process: their key pairs, PINGs and "
+    "deliveries are real, and so is every failure the delivery log shows"
+)
+"""What `demo` and `simulate` tell the person running them."""
 SecretsOf = Callable[[str], Sequence[str]]
 """The secret keys the operator whose callback host this is has deployed."""
 

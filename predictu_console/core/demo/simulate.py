@@ -163,23 +163,27 @@ class Simulation:
         )
 
 
+def prepare(*, factory: SessionFactory, box: SecretBox) -> Simulation:
+    """A simulation of the database's traffic. Raises NotFound when no active operator has a
+    key to trade with (run `demo` first)."""
+    with session_scope(factory) as session:
+        actor = demo_actor(session, SYSTEM_CLOCK)
+        if not any(caller_of(session, op) for op in active_operators(session)):
+            raise NotFound(NO_TRAFFIC)
+    return Simulation(factory, box, actor)
+
+
 def simulate(
+    run: Simulation,
     *,
-    factory: SessionFactory,
-    box: SecretBox,
     config: SimulationConfig,
     stop: threading.Event,
     report: Callable[[str], None],
     allow_private: bool = False,
 ) -> Tally:
     """Drive traffic until `config.seconds` pass or `stop` is set, reporting once a second;
-    the delivery worker then finishes the callbacks in flight. Raises NotFound when there is
-    no active operator with a key."""
-    with session_scope(factory) as session:
-        actor = demo_actor(session, SYSTEM_CLOCK)
-        if not any(caller_of(session, op) for op in active_operators(session)):
-            raise NotFound(NO_TRAFFIC)
-    run = Simulation(factory, box, actor)
+    the delivery worker then finishes the callbacks in flight."""
+    factory = run.factory
     since = SYSTEM_CLOCK.now()
     worker_stop = threading.Event()
     delivering = threading.Thread(
