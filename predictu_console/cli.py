@@ -21,12 +21,11 @@ from predictu_console.core import admins, audit, invoices, markets, operators, p
 from predictu_console.core.callbacks import ping
 from predictu_console.core.callbacks.ping import PingRequest
 from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
-from predictu_console.core.callbacks.sender import sender_for
+from predictu_console.core.callbacks.sender import CallbackSender, sender_for
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.crypto import secret_box
 from predictu_console.core.database import database_errors, printable_url
-from predictu_console.core.demo import servers
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
 from predictu_console.core.errors import PredictuError
@@ -336,6 +335,8 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from predictu_console.core.demo import servers
+
     factory = _open_database(settings)
     started = time.monotonic()
     report = seed(
@@ -354,7 +355,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(servers.NOTE, file=sys.stderr)
     if not args.no_tui:
-        return _console(args, settings, factory)
+        demo_servers = servers.database_secrets(factory, secret_box(settings))
+        sender, _ = servers.simulated_sender(
+            secrets_of=demo_servers, allow_private=settings.callback_allow_private
+        )
+        return _console(args, settings, factory, sender)
     with session_scope(factory, write=False) as session:
         page = operators.list_operators(
             session=session, query=OperatorListQuery(sort="volume", limit=SUMMARY_ROWS)
@@ -364,7 +369,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
-    from predictu_console.core.demo import simulate  # imported here so other commands start fast
+    from predictu_console.core.demo import servers, simulate  # only this command needs them
 
     config = parse(simulate.SimulationConfig, {"seconds": args.seconds, "rate": args.rate})
     run = simulate.prepare(factory=_open_database(settings), box=secret_box(settings))
@@ -383,7 +388,10 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _console(
-    args: argparse.Namespace, settings: Settings, factory: SessionFactory | None = None
+    args: argparse.Namespace,
+    settings: Settings,
+    factory: SessionFactory | None = None,
+    sender: CallbackSender | None = None,
 ) -> int:
     from predictu_console.tui.app import make_tui  # the API commands never load Textual
     from predictu_console.tui.backend import Backend
@@ -394,7 +402,10 @@ def _console(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
     backend = Backend(
-        factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
+        factory=factory,
+        actor=actor,
+        box=secret_box(settings),
+        sender=sender or sender_for(settings),
     )
     make_tui(backend, freeze_start_up=True).run()
     return EXIT_OK

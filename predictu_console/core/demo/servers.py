@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, GENERATED_SUFFIX
 from predictu_console.core.keys import NEWEST_FIRST
+from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.db.tables import ApiKey, Operator
 
 Outage = Literal["timeout", "refused"]
@@ -44,6 +46,7 @@ NOTE = (
     "deliveries are real, and so is every failure the delivery log shows"
 )
 """What `demo` and `simulate` tell the person running them."""
+SECRETS_REREAD_SECONDS = 5.0
 SecretsOf = Callable[[str], Sequence[str]]
 """The secret keys the operator whose callback host this is has deployed."""
 
@@ -229,6 +232,22 @@ def operator_secrets(session: Session, box: SecretBox, host: str) -> tuple[str, 
         .limit(MAX_SIGNING_KEYS)
     ).all()
     return tuple(box.open(key_id, secret) for key_id, secret in sealed)
+
+
+def database_secrets(factory: SessionFactory, box: SecretBox) -> SecretsOf:
+    """Secrets as the operators have deployed them, read from the database: a rotated key
+    reaches its operator's server within `SECRETS_REREAD_SECONDS`, as a deploy would."""
+    deployed: dict[str, tuple[float, tuple[str, ...]]] = {}
+
+    def secrets_of(host: str) -> tuple[str, ...]:
+        read_at, secrets = deployed.get(host, (-math.inf, ()))
+        if time.monotonic() - read_at > SECRETS_REREAD_SECONDS:
+            with session_scope(factory, write=False) as session:
+                secrets = operator_secrets(session, box, host)
+            deployed[host] = (time.monotonic(), secrets)
+        return secrets
+
+    return secrets_of
 
 
 def simulated_sender(

@@ -12,7 +12,6 @@ callbacks meanwhile, to the demo operators' servers simulated in-process
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
@@ -28,7 +27,7 @@ from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import demo_actor
-from predictu_console.core.demo.servers import operator_secrets, simulated_sender
+from predictu_console.core.demo.servers import database_secrets, simulated_sender
 from predictu_console.core.demo.traffic import Traffic, active_operators, caller_of
 from predictu_console.core.errors import NotFound, PredictuError
 from predictu_console.core.models import Actor
@@ -44,7 +43,6 @@ ACTIONS = {
     "resolution": 0.05,
 }
 """How often each action comes, relatively: mostly trading, rarely a market's end."""
-SECRETS_REREAD_SECONDS = 5.0
 NO_TRAFFIC = (
     "No active operator with an API key to simulate traffic for; "
     "seed the demo first: predictu-console demo --no-tui"
@@ -145,18 +143,9 @@ class Simulation:
     def worker(self, *, allow_private: bool) -> DeliveryWorker:
         """A real delivery worker whose sender reaches the simulated demo servers."""
 
-        deployed: dict[str, tuple[float, tuple[str, ...]]] = {}
-
-        def secrets_of(host: str) -> tuple[str, ...]:
-            # Operators deploy a new key within seconds of its rotation, not on every request.
-            read_at, secrets = deployed.get(host, (-math.inf, ()))
-            if time.monotonic() - read_at > SECRETS_REREAD_SECONDS:
-                with session_scope(self.factory, write=False) as session:
-                    secrets = operator_secrets(session, self.box, host)
-                deployed[host] = (time.monotonic(), secrets)
-            return secrets
-
-        sender, _ = simulated_sender(secrets_of=secrets_of, allow_private=allow_private)
+        sender, _ = simulated_sender(
+            secrets_of=database_secrets(self.factory, self.box), allow_private=allow_private
+        )
         config = WorkerConfig(poll_seconds=0.2)
         return DeliveryWorker(
             factory=self.factory, box=self.box, sender=sender, clock=self.clock, config=config
