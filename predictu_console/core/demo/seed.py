@@ -244,23 +244,21 @@ def _onboard(
 def _recent_traffic(
     run: _Run, clock: FrozenClock, operator_id: str, end: datetime, rng: random.Random
 ) -> str | None:
-    """A new player's first real operator-API actions over the last days before `end`, each
-    delivered; returns the player's external id (None for an operator without keys)."""
+    """A player signs up in the last days before `end`, deposits and trades within the
+    minute, through the operator API's core; the worker's next poll delivers the events.
+    Returns the player's external id (None for an operator without keys)."""
     assert run.session is not None
     caller = caller_of(run.session, operator_id)
     if caller is None:
         return None
     traffic = Traffic(run.session, run.actor, clock, rng)
-    moments = sorted(
-        truncate_to_ms(end - timedelta(days=RECENT_DAYS) * rng.random()) for _ in range(3)
-    )
-    clock.set(moments[0])
+    clock.set(truncate_to_ms(end - timedelta(days=RECENT_DAYS) * rng.random()))
     player = traffic.register(caller)
-    run.deliver(clock, rng)
-    for moment, action in zip(moments[1:], (traffic.deposit, traffic.trade), strict=True):
-        clock.set(moment)
+    for action in (traffic.deposit, traffic.trade):
+        clock.advance(timedelta(seconds=rng.randint(5, 30)))
         action(caller, player)
-        run.deliver(clock, rng)
+    clock.advance(timedelta(seconds=1))
+    run.deliver(clock, rng)
     return player
 
 
