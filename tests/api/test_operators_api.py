@@ -161,3 +161,15 @@ def test_the_list_sorts_by_users_and_volume_from_real_activity(
     top = client.get(BASE, params={"sort": "volume", "limit": 1}, headers=auth).json()
     assert top["operators"][0]["name"] == "Example Casino"
     assert top["total"] == 12
+
+
+def test_the_demo_operators_public_keys_answer(client, auth, session_factory, clock):
+    seed(factory=session_factory, clock=clock, box=BOX)
+    rows = client.get(BASE, params={"limit": 100}, headers=auth).json()["operators"]
+    by_name = {row["name"]: row for row in rows}
+
+    for name in ("Example Casino", "Vegas Vault", "Golden Goose Casino", "Sunset Slots"):
+        shown = client.get(f"{BASE}/{by_name[name]['id']}/public-key")
+        assert shown.status_code == 200, name
+        assert shown.json()["public_key"].startswith("pk_live_")
+    assert client.get(f"{BASE}/{by_name['LuckySpin']['id']}/public-key").status_code == 404
