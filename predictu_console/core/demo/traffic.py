@@ -22,6 +22,7 @@ from predictu_console.core.callbacks import delivery
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
+from predictu_console.core.errors import NotFound
 from predictu_console.core.keys import IS_CURRENT
 from predictu_console.core.models import Actor
 from predictu_console.core.money import cents
@@ -125,7 +126,9 @@ class Traffic:
         operator's categories (TRADE_PLACED, BALANCE_CHANGED). Raises NotFound without one,
         and the trade's refusals."""
         offered = operator_api.open_markets(session=self.session, caller=caller).markets
-        market = self.rng.choice(offered) if offered else None
+        if not offered:
+            raise NotFound("No open market in the operator's categories")
+        market = self.rng.choice(offered)
         half = cents(self._balance(caller, player) / 2)
         stake = min(Decimal(self.rng.choice(STAKES)), half)
         operator_api.place_trade(
@@ -133,7 +136,7 @@ class Traffic:
             caller=caller,
             data=operator_api.TradeOrder(
                 external_player_id=player,
-                market_id=market.id if market else "mkt_none",
+                market_id=market.id,
                 side=self.rng.choice(("yes", "no")),
                 amount=max(stake, Decimal("0.01")),
                 price=Decimal(self.rng.randint(10, 90)) / 100,
