@@ -21,6 +21,7 @@ from predictu_console.core.callbacks.event_types import EVENT_TYPES
 
 if TYPE_CHECKING:
     from predictu_console.core.admins import IssuedToken
+    from predictu_console.core.callbacks.sender import CallbackSender
     from predictu_console.core.callbacks.worker import DeliveryWorker
     from predictu_console.core.errors import PredictuError
     from predictu_console.core.markets import MarketOut
@@ -162,6 +163,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-tui", action="store_true", help="print a summary instead")
     demo.set_defaults(handler=_demo)
+    simulate = commands.add_parser(
+        "simulate",
+        help="drive live operator traffic and its callbacks against the current database",
+        description="Registrations, deposits, trades, withdrawals, restrictions and market "
+        "resolutions through the operator API's core functions, with their callbacks "
+        "delivered to the demo operators' servers, simulated in-process. Ctrl+C stops.",
+    )
+    # Values stay text here: the core's config model refuses a bad one in one line.
+    simulate.add_argument("--seconds", metavar="N", help="stop after N seconds (default: Ctrl+C)")
+    simulate.add_argument("--rate", default="5", metavar="R", help="actions per second (default 5)")
+    simulate.set_defaults(handler=_simulate)
 
     stats_cmd = commands.add_parser("stats", help="statistics tools").add_subparsers(
         dest="stats_command", metavar="ACTION", required=True
@@ -376,6 +388,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
     from predictu_console.core import operators
     from predictu_console.core.clock import SYSTEM_CLOCK
+    from predictu_console.core.crypto import secret_box
+    from predictu_console.core.demo import servers
     from predictu_console.core.demo.seed import seed
     from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
     from predictu_console.core.models import OperatorListQuery
@@ -383,7 +397,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
     factory = _open_database(settings)
     started = time.monotonic()
-    report = seed(factory=factory, clock=SYSTEM_CLOCK, count=args.operators, progress=_progress)
+    report = seed(
+        factory=factory,
+        clock=SYSTEM_CLOCK,
+        box=secret_box(settings),
+        count=args.operators,
+        progress=_progress,
+    )
     elapsed = time.monotonic() - started
     print(
         f"seeded {report.operators_created} of {report.operators_total} demo operators, "
@@ -391,8 +411,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         f"in {elapsed:.1f} s",
         file=sys.stderr,
     )
+    print(servers.NOTE, file=sys.stderr)
     if not args.no_tui:
-        return _console(args, settings, factory)
+        demo_servers = servers.database_secrets(factory, secret_box(settings))
+        sender, _ = servers.simulated_sender(
+            secrets_of=demo_servers, allow_private=settings.callback_allow_private
+        )
+        return _console(args, settings, factory, sender)
     with session_scope(factory, write=False) as session:
         page = operators.list_operators(
             session=session, query=OperatorListQuery(sort="volume", limit=SUMMARY_ROWS)
@@ -401,8 +426,35 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from predictu_console.core.crypto import secret_box
+    from predictu_console.core.demo import servers, simulate
+    from predictu_console.core.validation import parse
+
+    config = parse(simulate.SimulationConfig, {"seconds": args.seconds, "rate": args.rate})
+    run = simulate.prepare(factory=_open_database(settings), box=secret_box(settings))
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    print(f"simulating operator traffic (Ctrl+C stops); {servers.NOTE}", file=sys.stderr)
+    simulate.simulate(
+        run,
+        config=config,
+        stop=stop,
+        report=lambda line: print(line, flush=True),
+        allow_private=settings.callback_allow_private,
+    )
+    return EXIT_OK
+
+
 def _console(
-    args: argparse.Namespace, settings: Settings, factory: SessionFactory | None = None
+    args: argparse.Namespace,
+    settings: Settings,
+    factory: SessionFactory | None = None,
+    sender: CallbackSender | None = None,
 ) -> int:
     import getpass
 
@@ -419,7 +471,10 @@ def _console(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
     backend = Backend(
-        factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
+        factory=factory,
+        actor=actor,
+        box=secret_box(settings),
+        sender=sender or sender_for(settings),
     )
     make_tui(backend, freeze_start_up=True, data_dir=settings.data_dir).run()
     return EXIT_OK

@@ -57,6 +57,10 @@ def test_admin_create_prints_a_working_token_on_the_last_line(env):
         (("admin", "token", "nobody@predictu.com"), "NOT_FOUND"),
         (("worker", "--lease-seconds", "5", "--timeout-ms", "10000"), "VALIDATION_ERROR"),
         (("serve", "--concurrency", "0"), "VALIDATION_ERROR"),
+        (("simulate", "--seconds", "-1"), "VALIDATION_ERROR"),
+        (("simulate", "--rate", "0"), "VALIDATION_ERROR"),
+        (("simulate", "--rate", "fast"), "VALIDATION_ERROR"),
+        (("simulate", "--seconds", "1"), "NOT_FOUND"),
     ],
 )
 def test_failures_print_one_coded_line_and_exit_1(env, args, code):
@@ -258,6 +262,8 @@ def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
 
     assert result.returncode == 0, result.stderr
     assert "seeded 12 of 12 demo operators" in result.stderr
+    assert "sk_live_" not in result.stdout + result.stderr  # demo secrets are never printed
+    assert "simulated in-process" in result.stderr
     table = _parse_summary(result.stdout)
     assert {"Example Casino", "LuckySpin"} <= set(table)
     assert table["LuckySpin"]["Status"] == "onboarding"
@@ -274,6 +280,22 @@ def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
     again = run("demo", "--no-tui", env=env)
     assert "seeded 0 of 12" in again.stderr
     assert _parse_summary(again.stdout) == table
+
+
+@pytest.mark.slow
+def test_simulate_moves_the_numbers_and_stops_with_a_summary(env):
+    assert run("demo", "--no-tui", env=env).returncode == 0
+    before = _parse_summary(run("demo", "--no-tui", env=env).stdout)
+
+    result = run("simulate", "--seconds", "2", "--rate", "10", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "simulated in-process" in result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert " actions (" in last and "callbacks: " in last and "delivered" in last
+    after = _parse_summary(run("demo", "--no-tui", env=env).stdout)
+    assert after != before
+    assert run("stats", "verify", env=env).stdout.startswith("ok")
 
 
 def test_stats_verify_finds_injected_drift(env, database_url):

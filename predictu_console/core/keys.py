@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -18,12 +17,12 @@ from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import audit, derived_keys, onboarding
+from predictu_console.core import audit, derived_keys, ids, onboarding
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.errors import NoActiveKey, PredictuError
 from predictu_console.core.fields import Label, Timestamp, format_timestamp
-from predictu_console.core.ids import BASE62, new_id
+from predictu_console.core.ids import new_id
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import Actor, ApiKeyOut, InputModel
 from predictu_console.db.tables import ApiKey, Operator
@@ -82,7 +81,7 @@ class PublicKeyOut(BaseModel):
 
 
 def _random(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(BASE62) for _ in range(KEY_CHARACTERS))
+    return prefix + ids.random_base62(KEY_CHARACTERS)
 
 
 def secret_lookup(session: Session, secret: str) -> str:

@@ -4,10 +4,7 @@ Every action updates the rollups in the same transaction as the rows they summar
 statistics are exact without scanning trades, and queues the domain events it caused in the
 callback outbox in that transaction too (core/callbacks/outbox.py), then returns them.
 
-Economics: a trade of `amount` at `price` (0.01–0.99) pays the platform a fee of
-`PLATFORM_FEE_RATE` of the amount, rounded half-even to cents; that fee is the platform
-revenue invoices split. The rest buys `(amount − fee) / price` shares, each paying 1.00
-if its side wins.
+Fees, shares and payouts are core/economics.py's, the one place they are written.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from predictu_console.core import scoring
+from predictu_console.core import economics, scoring
 from predictu_console.core.callbacks import events as build
 from predictu_console.core.callbacks import outbox
 from predictu_console.core.callbacks.events import DomainEvent
@@ -39,11 +36,10 @@ from predictu_console.core.errors import (
 from predictu_console.core.fields import Category, SearchTerm
 from predictu_console.core.ids import new_id
 from predictu_console.core.models import InputModel
-from predictu_console.core.money import cents, month_of
+from predictu_console.core.money import month_of
 from predictu_console.db.rollups import add_daily, add_revenue, add_to_stats, day_of
 from predictu_console.db.tables import Market, Operator, Player, Position, Trade
 
-PLATFORM_FEE_RATE = Decimal("0.02")
 Side = Literal["yes", "no"]
 
 
@@ -224,7 +220,7 @@ def place_trade(
         raise InsufficientBalance(f"Balance {player.balance} cannot cover {data.amount}")
 
     now = clock.now()
-    fee = cents(data.amount * PLATFORM_FEE_RATE)
+    bought = economics.purchase(data.amount, data.price)
     balance_changed = _change_balance(player, -data.amount, "trade", now)
     player.last_active_at = now
     trade = Trade(
@@ -235,13 +231,13 @@ def place_trade(
         side=data.side,
         amount=data.amount,
         price=data.price,
-        fee=fee,
+        fee=bought.fee,
         share_predictu=operator.revenue_share_predictu,
         month=month_of(now),
         created_at=now,
     )
     session.add(trade)
-    _add_to_position(session, trade, stake=data.amount - fee, shares=trade_shares(trade))
+    _add_to_position(session, trade, stake=bought.stake, shares=bought.shares)
     add_to_stats(session, operator.id, volume=data.amount)
     add_daily(session, operator.id, volume={day_of(now): data.amount})
     add_revenue(
@@ -249,7 +245,7 @@ def place_trade(
         operator.id,
         month=trade.month,
         share_predictu=trade.share_predictu,
-        revenue=fee,
+        revenue=bought.fee,
     )
     events = [
         build.trade_placed(
@@ -270,7 +266,7 @@ def place_trade(
 
 def trade_shares(trade: Trade) -> Decimal:
     """The shares a trade bought: its amount less the fee, at its price."""
-    return (trade.amount - trade.fee) / trade.price
+    return economics.shares(amount=trade.amount, fee=trade.fee, price=trade.price)
 
 
 def _add_to_position(session: Session, trade: Trade, *, stake: Decimal, shares: Decimal) -> None:
@@ -324,7 +320,7 @@ def resolve_market(
         .order_by(Position.id)
     ).all()
     for position in positions:
-        payout = cents(position.shares) if position.side == outcome else Decimal(0)
+        payout = economics.payout(shares=position.shares, side=position.side, outcome=outcome)
         position.status, position.payout, position.settled_at = "settled", payout, now
         affected.setdefault(position.operator_id, set()).add(position.player_id)
         events.append(

@@ -6,7 +6,7 @@ import pytest
 
 from predictu_console.api.routes.operators import CREATE_EXAMPLE
 from predictu_console.core.demo.seed import seed
-from tests.factories import operator_payload
+from tests.factories import BOX, operator_payload
 
 BASE = "/api/s2s/operators"
 
@@ -148,7 +148,7 @@ def test_patch_conflicts_and_refusals(client, auth):
 def test_the_list_sorts_by_users_and_volume_from_real_activity(
     client, auth, session_factory, clock
 ):
-    seed(factory=session_factory, clock=clock)
+    seed(factory=session_factory, clock=clock, box=BOX)
 
     for sort, field in (("users", "user_count"), ("volume", "total_volume")):
         for order in ("desc", "asc"):
@@ -161,3 +161,15 @@ def test_the_list_sorts_by_users_and_volume_from_real_activity(
     top = client.get(BASE, params={"sort": "volume", "limit": 1}, headers=auth).json()
     assert top["operators"][0]["name"] == "Example Casino"
     assert top["total"] == 12
+
+
+def test_the_demo_operators_public_keys_answer(client, auth, session_factory, clock):
+    seed(factory=session_factory, clock=clock, box=BOX)
+    rows = client.get(BASE, params={"limit": 100}, headers=auth).json()["operators"]
+    by_name = {row["name"]: row for row in rows}
+
+    for name in ("Example Casino", "Vegas Vault", "Golden Goose Casino", "Sunset Slots"):
+        shown = client.get(f"{BASE}/{by_name[name]['id']}/public-key")
+        assert shown.status_code == 200, name
+        assert shown.json()["public_key"].startswith("pk_live_")
+    assert client.get(f"{BASE}/{by_name['LuckySpin']['id']}/public-key").status_code == 404

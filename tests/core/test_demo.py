@@ -8,12 +8,24 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from predictu_console.core import audit, invoices, operators, stats
+from predictu_console.core import audit, invoices, keys, onboarding, operators, stats
+from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.clock import FrozenClock
+from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE
 from predictu_console.core.demo.seed import seed
+from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.db.session import session_scope
-from predictu_console.db.tables import AuditEntry, Invoice, Trade
+from predictu_console.db.tables import (
+    ApiKey,
+    AuditEntry,
+    Delivery,
+    DeliveryAttempt,
+    Invoice,
+    Operator,
+    Trade,
+)
+from tests.factories import BOX
 from tests.recompute import raw_stats
 
 NOW = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
@@ -22,7 +34,7 @@ NOW = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
 @pytest.fixture
 def seeded(session_factory):
     clock = FrozenClock(NOW)
-    report = seed(factory=session_factory, clock=clock)
+    report = seed(factory=session_factory, clock=clock, box=BOX)
     return report, clock
 
 
@@ -100,7 +112,7 @@ def test_seeding_again_adds_nothing(session_factory, seeded):
     with session_scope(session_factory, write=False) as session:
         before = session.scalar(select(func.count()).select_from(AuditEntry))
 
-    again = seed(factory=session_factory, clock=clock)
+    again = seed(factory=session_factory, clock=clock, box=BOX)
 
     assert (first.operators_created, first.trades_created > 0) == (12, True)
     assert (again.operators_created, again.trades_created, again.invoices_created) == (0, 0, 0)
@@ -110,10 +122,86 @@ def test_seeding_again_adds_nothing(session_factory, seeded):
 
 def test_a_larger_count_adds_generated_operators_to_an_existing_demo(session_factory, seeded):
     _, clock = seeded
-    grown = seed(factory=session_factory, clock=clock, count=40)
+    grown = seed(factory=session_factory, clock=clock, box=BOX, count=40)
 
     assert (grown.operators_total, grown.operators_created) == (40, 28)
     page = _page(session_factory, clock)
     assert page.total == 40
     with session_scope(session_factory, write=False) as session:
         assert stats.verify_rollups(session) == []
+
+
+def _operators_by_domain(session):
+    return {row.domain: row for row in session.scalars(select(Operator))}
+
+
+def test_onboarded_demo_operators_have_real_keys_and_a_ping_that_really_succeeded(
+    session_factory, seeded
+):
+    _, clock = seeded
+    with session_scope(session_factory, write=False) as session:
+        rows = _operators_by_domain(session)
+        checklists = {domain: onboarding.checklist(row) for domain, row in rows.items()}
+        for domain, checklist in checklists.items():
+            keyed = checklist["generate_keys"].complete
+            if keyed:
+                key = keys.public_key(session=session, operator_id=rows[domain].id, clock=clock)
+                assert key.public_key.startswith("pk_live_") and key.status == "active"
+            else:
+                with pytest.raises(NoActiveKey):
+                    keys.public_key(session=session, operator_id=rows[domain].id, clock=clock)
+            pinged = {
+                entry.action
+                for entry in session.scalars(
+                    select(AuditEntry).where(AuditEntry.operator_id == rows[domain].id)
+                )
+            } & {"callback.ping_succeeded", "callback.ping_failed"}
+            assert pinged == (
+                {"callback.ping_succeeded"} if checklist["test_ping"].complete else set()
+            )
+    assert checklists["example-casino.com"]["test_ping"].complete
+    assert not checklists["neonnights.io"]["test_ping"].complete  # 4 steps: URL set, no PING
+
+
+def test_every_demo_delivery_was_really_attempted_and_signed_with_the_operators_key(
+    session_factory, seeded
+):
+    with session_scope(session_factory, write=False) as session:
+        deliveries = session.scalars(select(Delivery)).all()
+        attempts = session.scalars(select(DeliveryAttempt)).all()
+        secrets = {
+            key.operator_id: BOX.open(key.id, key.sealed_secret)
+            for key in session.scalars(select(ApiKey))
+        }
+    by_delivery = Counter(attempt.delivery_id for attempt in attempts)
+
+    assert len({row.event for row in deliveries}) >= 4
+    for row in deliveries:
+        assert by_delivery[row.id] == row.attempt_count >= 1, row.event
+        assert row.status in ("delivered", "pending")
+    bodies = {row.id: row.body.encode() for row in deliveries}
+    owners = {row.id: row.operator_id for row in deliveries}
+    for attempt in attempts:
+        expected = sign(secrets[owners[attempt.delivery_id]], bodies[attempt.delivery_id])
+        assert attempt.signature == expected
+        assert attempt.http_status in (200, None)
+
+
+def test_the_troubled_operators_health_comes_from_their_failed_attempts(session_factory, seeded):
+    with session_scope(session_factory, write=False) as session:
+        rows = _operators_by_domain(session)
+        for domain, error, status in (
+            ("vegasvault.com", "TIMEOUT", "degraded"),
+            ("midnightmirage.casino", "CONNECTION_REFUSED", "failing"),
+        ):
+            operator = rows[domain]
+            failed = session.scalars(
+                select(DeliveryAttempt.error)
+                .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id)
+                .where(Delivery.operator_id == operator.id, Delivery.status == "pending")
+            ).all()
+            assert failed == [error] * CALLBACK_TROUBLE[domain]
+            assert (operator.callback_status, operator.callback_failure_count) == (
+                status,
+                CALLBACK_TROUBLE[domain],
+            )

@@ -13,7 +13,7 @@ from predictu_console.core.models import OperatorListQuery
 from predictu_console.core.platform import MarketCreate, TradeCreate
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import OperatorStats, Player, Trade
-from tests.factories import active_operator
+from tests.factories import BOX, active_operator
 from tests.factories import update as patch
 
 
@@ -176,7 +176,7 @@ def test_listing_and_reading_never_query_the_trades_table(session_factory, god, 
     from predictu_console.core.demo.seed import seed
     from predictu_console.db.session import engine_of
 
-    seed(factory=session_factory, clock=clock)
+    seed(factory=session_factory, clock=clock, box=BOX)
     statements: list[str] = []
     engine = engine_of(session_factory)
 

@@ -41,7 +41,7 @@ def seeded_ids(seed_value: int = 42) -> Callable[[int], str]:
 
 def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
     """Demo data seeded at `clock`'s moment, seen by a God Mode admin working as OS user ana."""
-    seed(factory=factory, clock=clock)
+    seed(factory=factory, clock=clock, box=SecretBox(DEMO_MASTER_KEY))
     with session_scope(factory) as session:
         admin = create_admin(
             session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock

@@ -65,14 +65,17 @@ async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(back
     app = make_tui(backend, poll_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
-        await pilot.press("8", "a")
+        await pilot.press("8")
+        await settle(pilot)
+        before = len(_status_changes(app, "delivered"))  # the demo's activation, delivered
+        await pilot.press("a")
         await settle(pilot)
         await pilot.press("y")
         for _ in range(50):
             await pilot.pause(0.1)
-            if _status_changes(app, "delivered"):
+            if len(_status_changes(app, "delivered")) > before:
                 break
-        [row] = _status_changes(app, "delivered")
+        row = _status_changes(app, "delivered")[0]  # newest first
         assert row[4].startswith("HTTP 200 in")
         assert "healthy" in shown_text(app, "#detail-header")
     [request] = receiver.delivered()

@@ -10,6 +10,10 @@ slip past the check. A URL the sender cannot use is an INVALID_URL failure, neve
 Deliveries reuse kept-alive connections, as webhook senders at scale do: a connection is
 checked when it is opened, and stays bound to the address that passed. A PING always opens
 a fresh one, since it exists to test DNS, TCP and TLS from scratch.
+
+The network is the one thing that can be swapped: `demo` and `simulate` give the sender a
+backend that simulates the demo operators' servers in-process (core/demo/servers.py), with
+the clock their latency is measured on; every other step here runs as it does in production.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,7 +208,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _GuardedBackend(httpcore.SyncBackend):
+class GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself, refuses blocked addresses, connects to the checked one."""
 
     def __init__(self, *, allow_private: bool) -> None:
@@ -253,8 +258,19 @@ class _GuardedBackend(httpcore.SyncBackend):
 class CallbackSender:
     """POSTs signed bodies to operators; one instance per process, shared by its threads."""
 
-    def __init__(self, *, ca_bundle: Path | None = None, allow_private: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        ca_bundle: Path | None = None,
+        allow_private: bool = False,
+        network: httpcore.NetworkBackend | None = None,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`network` replaces the guarded internet (the demo's simulated servers), and
+        `timer` is the clock that network's latencies are measured on."""
         self.ca_bundle, self.allow_private = ca_bundle, allow_private
+        self.network = network or GuardedBackend(allow_private=allow_private)
+        self.timer = timer
         self._made = threading.Lock()
         self._context: ssl.SSLContext | None = None
         self._pool: httpcore.ConnectionPool | None = None
@@ -274,7 +290,7 @@ class CallbackSender:
     def _new_pool(self, context: ssl.SSLContext, size: int) -> httpcore.ConnectionPool:
         return httpcore.ConnectionPool(
             ssl_context=context,
-            network_backend=_GuardedBackend(allow_private=self.allow_private),
+            network_backend=self.network,
             retries=0,
             max_connections=size,
             keepalive_expiry=KEEPALIVE_SECONDS,
@@ -314,13 +330,16 @@ class CallbackSender:
         fresh: bool = False,
     ) -> Exchange:
         """`post`, timed, with every failure classified: what deliveries and PINGs record."""
-        started = time.monotonic()
+        started = self.timer()
         try:
             response = self.post(url, body, headers, timeout_ms=timeout_ms, fresh=fresh)
         except Exception as error:
             failure = failure_of(error, url)
-            return Exchange(_milliseconds_since(started), failure=failure)
-        return Exchange(_milliseconds_since(started), response=response)
+            return Exchange(self._milliseconds_since(started), failure=failure)
+        return Exchange(self._milliseconds_since(started), response=response)
+
+    def _milliseconds_since(self, started: float) -> int:
+        return round((self.timer() - started) * 1000)
 
     def _exchange(
         self,
@@ -368,10 +387,6 @@ class CallbackSender:
             raise _classify(error) from None
         except httpcore.ProtocolError as error:
             raise CallbackFailure("INVALID_RESPONSE", f"Malformed HTTP response: {error}") from None
-
-
-def _milliseconds_since(started: float) -> int:
-    return round((time.monotonic() - started) * 1000)
 
 
 def failure_of(error: Exception, url: str) -> CallbackFailure:

@@ -1,9 +1,10 @@
 """Bulk activity for one demo operator: players, trades, positions and settlements.
 
 Rows are generated in memory and inserted in bulk, because placing a million trades one by
-one would take an hour. The rollups are computed from the same rows, and the rules are the
-platform's: the fee rate, per-side positions, settlement at 1.00 a winning share, balances
-that never go negative. `stats verify` checks the result against the raw rows.
+one would take an hour. The rollups are computed from the same rows, and fees, shares and
+payouts are core/economics.py's, as for every trade; per-side positions and balances that
+never go negative are the platform's rules too. `stats verify` checks the result against the
+raw rows.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from predictu_console.core import economics
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.ids import new_id
 from predictu_console.core.money import cents, month_of
-from predictu_console.core.platform import PLATFORM_FEE_RATE
 from predictu_console.db.rollups import add_daily, add_revenue, add_to_stats, day_of
 from predictu_console.db.tables import Player, Position, Trade
 
@@ -89,7 +90,7 @@ def _trade(
     amount = cents(Decimal(rng.choice(_STAKES)) * Decimal(str(0.5 + rng.random())))
     price = Decimal(rng.randint(5, 95)) / 100
     side = rng.choice(("yes", "no"))
-    fee = cents(amount * PLATFORM_FEE_RATE)
+    bought = economics.purchase(amount, price)
     month = month_of(moment)
     activity.trades.append(
         {
@@ -100,18 +101,18 @@ def _trade(
             "side": side,
             "amount": amount,
             "price": price,
-            "fee": fee,
+            "fee": bought.fee,
             "share_predictu": activity.share,
             "month": month,
             "created_at": moment,
         }
     )
     holding = activity.holdings.setdefault((player.id, market.id, side), _Holding(market))
-    holding.stake += amount - fee
-    holding.shares += (amount - fee) / price
+    holding.stake += bought.stake
+    holding.shares += bought.shares
     player.spent += amount
     player.last_active = max(player.last_active, moment)
-    activity.revenue[month] += fee
+    activity.revenue[month] += bought.fee
     activity.trade_counts[month] += 1
 
 
@@ -152,9 +153,12 @@ def _settle(activity: Activity) -> tuple[list[dict[str, Any]], dict[str, Decimal
     payouts: dict[str, Decimal] = defaultdict(Decimal)
     rows = []
     for (player_id, market_id, side), holding in activity.holdings.items():
-        settled_at = holding.market.resolved_at
-        won = settled_at is not None and side == holding.market.outcome
-        payout = cents(holding.shares) if won else Decimal(0)
+        settled_at, outcome = holding.market.resolved_at, holding.market.outcome
+        payout = (
+            Decimal(0)
+            if settled_at is None or outcome is None
+            else economics.payout(shares=holding.shares, side=side, outcome=outcome)
+        )
         payouts[player_id] += payout
         rows.append(
             {

@@ -50,6 +50,12 @@ _CAST = [
 
 CAST_SIZE = len(_CAST)
 """The hand-written operators come first; generated ones follow."""
+CAST_DOMAINS = frozenset(domain for _, domain, *_ in _CAST)
+GENERATED_SUFFIX = ".example"
+"""Generated operators' domains end with it (a name reserved for examples, RFC 2606)."""
+CALLBACK_TROUBLE = {"vegasvault.com": 3, "midnightmirage.casino": 7}
+"""Cast operators whose callback servers are down, and how many attempts have failed in a row
+by the demo's `now`, so the demo shows degraded and failing health."""
 
 _PREFIXES = ("Lucky", "Golden", "Royal", "Silver", "Diamond", "Neon", "Star", "Wild", "Red")
 _SUFFIXES = ("Casino", "Bets", "Play", "Gaming", "Spins", "Palace", "Club", "Arena")
@@ -63,7 +69,7 @@ def _generated(index: int) -> DemoOperator:
     return DemoOperator(
         index=index,
         name=name,
-        domain=f"{name.lower().replace(' ', '-')}.example",
+        domain=f"{name.lower().replace(' ', '-')}{GENERATED_SUFFIX}",
         stage=stage,
         onboarding_steps=8 if trading else rng.randint(1, 7),
         revenue_share=Decimal(rng.choice((20, 25, 27.5, 30, 32, 35, 40))),

@@ -1,10 +1,13 @@
 """Seeding the demo database: idempotent, resumable, and scalable with `--operators N`.
 
-Each operator goes through the real services (create, then each onboarding step by the
-PATCH that completes it), so its audit trail, checklist and notifications are genuine; only
-the platform activity is inserted in bulk. Steps 3 (keys) and 5 (test PING) are marked done
-directly, with their audit rows, since no keys or callbacks exist in a demo; the cast gets a
-synthesised delivery history (core/demo/deliveries.py).
+Each operator goes through the real services: created, then each onboarding step done by
+the core action that completes it (a PATCH, `keys.generate_keys`, and a real signed PING),
+so its audit trail, checklist, key pairs and notifications are genuine. Only the months of
+platform activity are inserted in bulk (core/demo/activity.py, through the one economics,
+without callbacks); the cast's last days of traffic are real operator-API actions
+(core/demo/traffic.py) whose events the real delivery code sends. Demo operators' servers
+are simulated in-process (core/demo/servers.py); those of CALLBACK_TROUBLE go down before
+`now`, so their last event's attempts really fail. No secret key is ever printed.
 Operators are written `BATCH` to a transaction, so an interrupted run resumes where it
 stopped, and a commit is not paid for each of ten thousand operators.
 """
@@ -13,30 +16,44 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from predictu_console.core import invoices, onboarding, operators
+from predictu_console.core import invoices, keys, operators
 from predictu_console.core.admins import AdminCreate, actor_for, create_admin
+from predictu_console.core.callbacks import ping
+from predictu_console.core.callbacks.delivery import RETRY_DELAYS
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
+from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
-from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator, cast
-from predictu_console.core.demo.deliveries import seed_deliveries
+from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_SIZE, DemoOperator, cast
+from predictu_console.core.demo.servers import (
+    SimulatedServers,
+    callback_url,
+    operator_secrets,
+    outage_of,
+    simulated_sender,
+)
+from predictu_console.core.demo.traffic import Traffic, caller_of, deliver_due
 from predictu_console.core.models import Actor, AdminOut, OperatorCreate, OperatorUpdate
 from predictu_console.core.money import month_of
 from predictu_console.db.session import SessionFactory, session_scope
-from predictu_console.db.tables import Admin, Invoice, Market, Operator
+from predictu_console.db.tables import Admin, Delivery, Invoice, Market, Operator
 
 DEMO_ADMIN_EMAIL = "demo@predictu.com"
 UNPAID_OPERATOR = "goldengoose.casino"
 """Its invoices stay unpaid, so the demo shows overdue ones."""
-CALLBACK_TROUBLE = {"vegasvault.com": 3, "midnightmirage.casino": 7}
-"""Consecutive callback failures, so the demo shows degraded and failing health."""
 BATCH = 25
+WORKER = "demo"
+"""The worker name on the demo's delivery attempts."""
+RECENT_DAYS = 2
+"""The cast's last days of traffic are real actions, with their callbacks."""
 
 # title, category, opened days ago, resolved days ago (None: still open), outcome
 MARKETS = [
@@ -73,7 +90,8 @@ class SeedReport(BaseModel):
     invoices_created: int
 
 
-def _demo_actor(session: Session, clock: Clock) -> Actor:
+def demo_actor(session: Session, clock: Clock) -> Actor:
+    """The God Mode admin the demo acts as, created on first use."""
     admin = session.scalar(select(Admin).where(Admin.email == DEMO_ADMIN_EMAIL))
     if admin is None:
         data = AdminCreate(email=DEMO_ADMIN_EMAIL, name="Demo Seeder")
@@ -115,21 +133,46 @@ def _patch(session: Session, actor: Actor, clock: Clock, operator_id: str, **fie
     )
 
 
-def _mark_done(session: Session, actor: Actor, at: datetime, operator_id: str, step: str) -> None:
-    row = session.get(Operator, operator_id)
-    assert row is not None
-    if onboarding.complete(row, step, at):
-        row.version += 1
-        row.updated_at = at
-        if step == "test_ping":
-            row.callback_status, row.callback_last_success = "healthy", at
-        onboarding.record_completion(
-            session, actor=actor, operator_id=operator_id, step=step, at=at
+@dataclass
+class _Run:
+    """What every operator's seeding shares: the transaction, the demo admin, the master
+    key's box, and a real sender on the simulated servers."""
+
+    actor: Actor
+    box: SecretBox
+    sender: CallbackSender
+    servers: SimulatedServers
+    markets: list[MarketInfo]
+    now: datetime
+    session: Session | None = None
+
+    def deliver(self, clock: Clock, rng: random.Random) -> None:
+        """Send every delivery due at the clock's moment, as a worker would then."""
+        assert self.session is not None
+        deliver_due(
+            self.session, sender=self.sender, box=self.box, now=clock.now(), rng=rng, worker=WORKER
         )
 
 
+def _ping(run: _Run, clock: Clock, operator_id: str) -> None:
+    """The real test PING to the operator's configured URL; a success completes step 5."""
+    assert run.session is not None
+    prepared = ping.prepare_ping(
+        session=run.session,
+        operator_id=operator_id,
+        data=ping.PingRequest(),
+        box=run.box,
+        clock=clock,
+    )
+    result = ping.send_ping(prepared, run.sender)
+    ping.record_ping(
+        session=run.session, actor=run.actor, prepared=prepared, result=result, clock=clock
+    )
+
+
 Step = tuple[str, dict[str, Any]]
-"""("patch", fields) sends a PATCH; ("done", {"step": name}) marks a step with no demo data."""
+"""("patch", fields) sends a PATCH; ("keys", {}) generates the first key pair; ("ping", {})
+sends the test PING."""
 
 
 def _onboarding_plan(spec: DemoOperator, rng: random.Random) -> list[Step]:
@@ -137,9 +180,9 @@ def _onboarding_plan(spec: DemoOperator, rng: random.Random) -> list[Step]:
     domain = spec.domain
     steps: list[Step] = [
         ("patch", {"revenue_share_predictu": spec.revenue_share}),
-        ("done", {"step": "generate_keys"}),
-        ("patch", {"callback_url": f"https://api.{domain}/callbacks/predictu"}),
-        ("done", {"step": "test_ping"}),
+        ("keys", {}),
+        ("patch", {"callback_url": callback_url(domain)}),
+        ("ping", {}),
         ("patch", {"branding": {"primary_color": rng.choice(_PALETTE)}}),
         ("patch", {"allowed_origins": [f"https://www.{domain}", f"https://m.{domain}"]}),
         ("patch", {"status": "active"}),
@@ -154,7 +197,6 @@ def _condensed(plan: list[Step]) -> list[Step]:
     each made seeding take ten minutes on a 2-core machine. The cast keeps a step-by-step
     history, which the demo's audit tab shows.
     """
-    marks = [step for step in plan if step[0] == "done"]
     setup = {
         name: value
         for kind, fields in plan
@@ -162,34 +204,104 @@ def _condensed(plan: list[Step]) -> list[Step]:
         for name, value in fields.items()
     }
     activation = [step for step in plan if "status" in step[1]]
-    return [*marks, *([("patch", setup)] if setup else []), *activation]
+    return [
+        *[step for step in plan if step[0] == "keys"],
+        *([("patch", setup)] if setup else []),
+        *[step for step in plan if step[0] == "ping"],
+        *activation,
+    ]
 
 
 def _onboard(
-    session: Session,
-    actor: Actor,
+    run: _Run,
     clock: FrozenClock,
     spec: DemoOperator,
     operator_id: str,
     rng: random.Random,
 ) -> None:
+    assert run.session is not None
     plan = _onboarding_plan(spec, rng)
     for kind, fields in plan if spec.index < CAST_SIZE else _condensed(plan):
         clock.advance(timedelta(minutes=rng.randint(3, 90)))
         if kind == "patch":
-            _patch(session, actor, clock, operator_id, **fields)
+            _patch(run.session, run.actor, clock, operator_id, **fields)
+        elif kind == "keys":
+            # The secret is the operator's: the demo keeps it only in the sealed row.
+            keys.generate_keys(
+                session=run.session,
+                actor=run.actor,
+                operator_id=operator_id,
+                data=keys.KeyCreate(),
+                box=run.box,
+                clock=clock,
+            )
         else:
-            _mark_done(session, actor, clock.now(), operator_id, fields["step"])
+            _ping(run, clock, operator_id)
+        if "status" in fields:
+            run.deliver(clock, rng)
 
 
-def _seed_operator(
-    session: Session, actor: Actor, spec: DemoOperator, markets: list[MarketInfo], now: datetime
-) -> int:
+def _recent_traffic(
+    run: _Run, clock: FrozenClock, operator_id: str, end: datetime, rng: random.Random
+) -> str | None:
+    """A player signs up in the last days before `end`, deposits and trades within the
+    minute, through the operator API's core; the worker's next poll delivers the events.
+    Returns the player's external id (None for an operator without keys)."""
+    assert run.session is not None
+    caller = caller_of(run.session, operator_id)
+    if caller is None:
+        return None
+    traffic = Traffic(run.session, run.actor, clock, rng)
+    clock.set(truncate_to_ms(end - timedelta(days=RECENT_DAYS) * rng.random()))
+    player = traffic.register(caller)
+    for action in (traffic.deposit, traffic.trade):
+        clock.advance(timedelta(seconds=rng.randint(5, 30)))
+        action(caller, player)
+    clock.advance(timedelta(seconds=1))
+    run.deliver(clock, rng)
+    return player
+
+
+def _first_failure(failures: int, now: datetime) -> datetime:
+    """When a delivery must first fail to have failed `failures` times by `now`, with its next
+    retry still ahead, half a retry wait away."""
+    waits = sum(RETRY_DELAYS[: failures - 1], timedelta())
+    return truncate_to_ms(now - waits - RETRY_DELAYS[failures - 1] / 2)
+
+
+def _outage(
+    run: _Run, clock: FrozenClock, spec: DemoOperator, operator_id: str, player: str
+) -> None:
+    """The operator's server goes down; `player` then withdraws, and the BALANCE_CHANGED
+    callback is really attempted on the retry schedule until `now`."""
+    assert run.session is not None
+    rng = random.Random(spec.domain)
+    failures = CALLBACK_TROUBLE[spec.domain]
+    run.servers.outages[spec.domain] = outage_of(spec.domain)
+    caller = caller_of(run.session, operator_id)
+    assert caller is not None
+    clock.set(_first_failure(failures, run.now))
+    Traffic(run.session, run.actor, clock, rng).withdraw(caller, player)
+    for _ in range(failures):
+        run.deliver(clock, rng)
+        due = run.session.scalar(
+            select(func.min(Delivery.next_attempt_at)).where(
+                Delivery.operator_id == operator_id, Delivery.status == "pending"
+            )
+        )
+        if due is None or due > run.now:
+            break
+        clock.set(due)
+
+
+def _seed_operator(run: _Run, spec: DemoOperator) -> int:
+    assert run.session is not None
+    now = run.now
     rng = random.Random(f"demo-{spec.index}")
     clock = FrozenClock(now - timedelta(days=spec.age_days, minutes=rng.randint(0, 600)))
     created = operators.create_operator(
-        session=session,
-        actor=actor,
+        session=run.session,
+        actor=run.actor,
         data=OperatorCreate(
             name=spec.name,
             domain=spec.domain,
@@ -200,7 +312,7 @@ def _seed_operator(
         ),
         clock=clock,
     )
-    _onboard(session, actor, clock, spec, created.id, rng)
+    _onboard(run, clock, spec, created.id, rng)
     if spec.stage == "onboarding":
         return 0
     active_until = now
@@ -215,31 +327,21 @@ def _seed_operator(
         trades_per_player=spec.trades_per_player,
         start=clock.now(),
         end=active_until,
-        markets=markets,
+        markets=run.markets,
     )
-    insert_activity(session, activity)
-    failures = CALLBACK_TROUBLE.get(spec.domain, 0)
-    if spec.index >= CAST_SIZE:
-        failures = rng.choice((0,) * 17 + (1, 3, 6))
-    else:
-        url = f"https://api.{spec.domain}/callbacks/predictu"
-        seed_deliveries(
-            session,
-            rng,
-            operator_id=created.id,
-            url=url,
-            failures=failures,
-            active_until=active_until,
-            now=now,
-        )
-    if failures:
-        row = session.get(Operator, created.id)
-        assert row is not None
-        row.callback_failure_count = failures
-        row.callback_status = "failing" if failures >= 5 else "degraded"
+    insert_activity(run.session, activity)
+    trouble = spec.domain in CALLBACK_TROUBLE
+    player = None
+    if spec.index < CAST_SIZE:
+        quiet_from = _first_failure(CALLBACK_TROUBLE[spec.domain], now) if trouble else now
+        end = min(active_until, quiet_from) - timedelta(minutes=5)
+        player = _recent_traffic(run, clock, created.id, end, rng)
     if spec.stage == "inactive":
         clock.set(active_until)
-        _patch(session, actor, clock, created.id, status="inactive")
+        _patch(run.session, run.actor, clock, created.id, status="inactive")
+        run.deliver(clock, rng)
+    if trouble and player is not None:
+        _outage(run, clock, spec, created.id, player)
     return len(activity.trades)
 
 
@@ -268,23 +370,30 @@ def seed(
     *,
     factory: SessionFactory,
     clock: Clock,
+    box: SecretBox,
     count: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SeedReport:
-    """Seed the first `count` demo operators that are missing, then close their invoices."""
+    """Seed the first `count` demo operators that are missing, then close their invoices.
+
+    `box` seals the operators' secret keys, as in production; their callbacks go to the
+    simulated demo servers (core/demo/servers.py).
+    """
     now = clock.now()
     with session_scope(factory) as session:
-        actor = _demo_actor(session, clock)
+        actor = demo_actor(session, clock)
         markets = _markets(session, now)
         present = set(session.scalars(select(Operator.domain)))
     specs = cast(count)
     missing = [spec for spec in specs if spec.domain not in present]
     done = len(specs) - len(missing)
     trades = 0
+    run = _Run(actor, box, *_sender(lambda: run.session, box), markets, now)
     for start in range(0, len(missing), BATCH):
         with session_scope(factory) as session:
+            run.session = session
             for spec in missing[start : start + BATCH]:
-                trades += _seed_operator(session, actor, spec, markets, now)
+                trades += _seed_operator(run, spec)
         done += len(missing[start : start + BATCH])
         if progress:
             progress(done, len(specs))
@@ -296,3 +405,21 @@ def seed(
         trades_created=trades,
         invoices_created=invoices_created,
     )
+
+
+def _sender(
+    session: Callable[[], Session | None], box: SecretBox
+) -> tuple[CallbackSender, SimulatedServers]:
+    """The simulated servers verify with the secrets the seeding transaction has sealed; the
+    troubled ones go down only when their outage begins (`_outage`)."""
+
+    deployed: dict[str, tuple[str, ...]] = {}
+
+    def secrets_of(host: str) -> tuple[str, ...]:
+        # Each operator deploys its one key pair once: no demo operator rotates keys.
+        current = session()
+        if host not in deployed and current is not None:
+            deployed[host] = operator_secrets(current, box, host)
+        return deployed.get(host, ())
+
+    return simulated_sender(secrets_of=secrets_of, outages=False)
