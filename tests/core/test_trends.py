@@ -15,7 +15,7 @@ from predictu_console.core.demo.seed import seed
 from predictu_console.db.migrate import alembic_config
 from predictu_console.db.session import engine_of, session_scope
 from predictu_console.db.tables import Operator, OperatorDaily, OperatorRevenue, Player, Trade
-from tests.factories import active_operator
+from tests.factories import BOX, active_operator
 from tests.trading import buy, funded_player, open_market
 
 NOW = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
@@ -33,7 +33,7 @@ def _raw_series(session, operator_id, days):
 
 def test_the_demo_s_series_equal_the_raw_rows_and_stats_verify(session_factory):
     clock = FrozenClock(NOW)
-    seed(factory=session_factory, clock=clock)
+    seed(factory=session_factory, clock=clock, box=BOX)
     with session_scope(session_factory, write=False) as session:
         assert stats.verify_rollups(session) == []  # the daily buckets included
         operator_ids = list(session.scalars(select(Operator.id)))
@@ -108,7 +108,7 @@ def test_verify_reports_a_daily_bucket_that_drifted(session_factory, god, clock)
 
 def test_the_migration_fills_the_daily_buckets_of_an_existing_database(session_factory):
     clock = FrozenClock(NOW)
-    seed(factory=session_factory, clock=clock)
+    seed(factory=session_factory, clock=clock, box=BOX)
     engine = engine_of(session_factory)
     with session_scope(session_factory) as session:
         session.execute(delete(OperatorDaily))
