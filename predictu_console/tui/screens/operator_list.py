@@ -1,8 +1,11 @@
-"""The operator list: search, filter, sort and page through every operator."""
+"""The operator list: search, filter, sort and page through every operator.
+
+The list is the console's first screen, so it imports only what the first page needs: the
+detail, the wizard and the creation dialog (and through them the keys, the callbacks and
+their forms) are imported when an admin first opens one (issue 21).
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -14,13 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import day, health_text, money, status_text
-from predictu_console.tui.modals.operator_create import OperatorCreateModal
-from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
-from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.tables import TextTable, refill
-
-if TYPE_CHECKING:
-    pass
 
 PAGE_SIZE = 50
 STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
@@ -118,6 +115,8 @@ class OperatorListScreen(ConsoleScreen):
 
     @on(DataTable.RowSelected, "#operators")
     def row_selected(self, event: DataTable.RowSelected) -> None:
+        from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
         if event.row_key.value:
             self.app.push_screen(OperatorDetailScreen(event.row_key.value))
 
@@ -146,6 +145,8 @@ class OperatorListScreen(ConsoleScreen):
         self.query_one("#operators", DataTable).action_select_cursor()
 
     def action_onboard_operator(self) -> None:
+        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+
         table = self.query_one("#operators", DataTable)
         if table.row_count:
             row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -153,6 +154,9 @@ class OperatorListScreen(ConsoleScreen):
                 self.app.push_screen(OnboardingWizardScreen(row_key))
 
     def action_new_operator(self) -> None:
+        from predictu_console.tui.modals.operator_create import OperatorCreateModal
+        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+
         def opened(created: OperatorOut | None) -> None:
             if created is not None:
                 self.app.push_screen(OnboardingWizardScreen(created.id))
