@@ -5,9 +5,10 @@
 
 Each row sets ours against a reference measured side by side in the same run, since a
 machine's speed varies from run to run; the ratio is what is compared with the target.
-Sections: scale (seeding, and reads at 100 / 1,000 / N operators), console, api, ping,
-delivery. `--fresh` seeds the N-operator database again instead of using the kept one;
-`--database-url` adds the delivery worker's row on that PostgreSQL.
+Sections: scale (seeding, and reads at 100 / 1,000 / N operators), startup (real processes:
+`--help`, and the console from exec to its first page in a pty), console, api, ping, delivery.
+`--fresh` seeds the N-operator database again instead of using the kept one; `--database-url`
+adds the delivery worker's row on that PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import api, console, delivery, ping, scale
+from benchmarks import api, console, delivery, ping, scale, startup
 from benchmarks.demo_data import cache_dir, cached
 from benchmarks.report import Row, table, write_results
 
-SECTIONS = ("scale", "console", "api", "ping", "delivery")
+SECTIONS = ("scale", "startup", "console", "api", "ping", "delivery")
 
 
 def _home(args: argparse.Namespace, rows: list[Row]) -> Path:
@@ -45,6 +46,7 @@ def main() -> None:
     rows: list[Row] = []
     home = _home(args, rows)
     sections: dict[str, Callable[[], list[Row]]] = {
+        "startup": lambda: startup.run(home),
         "console": lambda: console.run(home),
         "api": lambda: api.run(home),
         "ping": ping.run,

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.widgets import DataTable
 
+from benchmarks.bare_table import BareTable
 from benchmarks.report import Row, median_row
 from predictu_console.core import admins
 from predictu_console.core.callbacks.sender import sender_for
@@ -33,27 +34,9 @@ from predictu_console.tui.screens.operator_list import OperatorListScreen
 LAUNCH_LIMIT = 2.0
 KEYSTROKE_LIMIT_MS = 50
 SIZE = (160, 48)
+BARE_ROWS = 50
 AppT = TypeVar("AppT", bound=App[Any])
 TERMS = ("royal", "lucky", "gold", "neon", "spins", "club", "star", "wild", "red", "arena")
-
-
-class BareTable(App[None]):
-    """The reference: one DataTable with a page of rows, nothing else."""
-
-    def compose(self) -> ComposeResult:
-        yield DataTable()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*(f"Column {n}" for n in range(9)))
-        self.fill(0)
-
-    def fill(self, page: int) -> None:
-        """Replace the rows with another page of 50."""
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in range(50):
-            table.add_row(*(f"cell {page}.{row}.{n}" for n in range(9)))
 
 
 async def _painted(app: App[Any]) -> None:
@@ -64,7 +47,7 @@ async def _painted(app: App[Any]) -> None:
 
 async def _bare_refill_ms(samples: int) -> list[float]:
     """The floor under a keystroke: a bare DataTable given a new page and repainted."""
-    app = BareTable()
+    app = BareTable(BARE_ROWS)
     times = []
     async with app.run_test(size=SIZE):
         await _painted(app)
@@ -147,7 +130,7 @@ def run(home: Path, runs: int = 7) -> list[Row]:
     ours, bare = [], []
     for _ in range(runs):  # interleaved, so both see the same machine
         ours.append(asyncio.run(_launch_ms(console, _console_rows)))
-        bare.append(asyncio.run(_launch_ms(BareTable, _bare_rows)))
+        bare.append(asyncio.run(_launch_ms(lambda: BareTable(BARE_ROWS), _bare_rows)))
     filled, painted = zip(*asyncio.run(_keystroke_ms(console)), strict=True)
     refills = asyncio.run(_bare_refill_ms(len(painted)))
     typed, floor = statistics.median(painted), statistics.median(refills)

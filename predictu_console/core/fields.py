@@ -17,12 +17,12 @@ import idna
 from pydantic import (
     AfterValidator,
     BeforeValidator,
-    EmailStr,
     Field,
     PlainSerializer,
     StrictInt,
     WithJsonSchema,
 )
+from pydantic.networks import validate_email
 
 Category = Literal["politics", "sports", "crypto", "entertainment"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
@@ -59,6 +59,13 @@ def _no_control_characters(value: str) -> str:
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+def _email(value: str) -> str:
+    # pydantic's EmailStr check, as a plain validator: EmailStr imports email-validator when
+    # a model using it is defined, which every command and the console paid on start-up;
+    # here it is imported with the first address checked (issue 21).
+    return validate_email(value)[1]
 
 
 def _name(value: str) -> str:
@@ -227,7 +234,12 @@ Domain = Annotated[
     AfterValidator(_domain),
     WithJsonSchema({"type": "string", "pattern": f"^{_HOST_PATTERN}$", "maxLength": 253}),
 ]
-Email = Annotated[EmailStr, Field(max_length=254)]
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    Field(max_length=254),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+]
 HttpsUrl = Annotated[str, AfterValidator(_https_url), WithJsonSchema(_HTTPS_SCHEMA)]
 CallbackTestUrl = Annotated[
     str,

@@ -2,67 +2,59 @@
 
 Every method blocks on the database, so screens call them only from thread workers. Each
 call opens its own session: sessions are not shared between threads. A backend is only
-built for a God Mode admin, as the console opens for no one else.
+built for a God Mode admin, as the console opens for no one else. The core modules that only
+other screens use are imported by their methods, after the first page (issue 21).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from predictu_console.core import (
-    admins,
-    audit,
-    change_marker,
-    keys,
-    markets,
-    notifications,
-    operator_export,
-    operator_view,
-    operators,
-    players,
-    trends,
-)
-from predictu_console.core.audit import AuditRecord
-from predictu_console.core.callbacks import backlog, delivery_log, ping
-from predictu_console.core.callbacks.backlog import DeliveryBacklog
-from predictu_console.core.callbacks.delivery_log import (
-    DeliveryDetail,
-    DeliveryListQuery,
-    DeliveryOut,
-)
-from predictu_console.core.callbacks.ping import PingRequest, PingResult
-from predictu_console.core.callbacks.sender import CallbackSender
-from predictu_console.core.change_marker import ChangeMarker
+from predictu_console.core import admins, change_marker, operators
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
-from predictu_console.core.crypto import SecretBox
 from predictu_console.core.database import transaction
-from predictu_console.core.keys import KeyCreate, KeysGenerated
-from predictu_console.core.markets import (
-    MarketActivity,
-    MarketListQuery,
-    MarketOut,
-    MarketPage,
-    MarketResolve,
-    Resolution,
-    ResolutionPreview,
-)
-from predictu_console.core.models import (
-    Actor,
-    FieldChange,
-    OperatorCreate,
-    OperatorDetail,
-    OperatorListQuery,
-    OperatorOut,
-    OperatorPage,
-    OperatorUpdate,
-    OperatorUpdated,
-)
-from predictu_console.core.notifications import NotificationOut
-from predictu_console.core.operator_view import OperatorView
-from predictu_console.core.platform import MarketCreate
-from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerPage, PlayerRestrict
-from predictu_console.db.session import SessionFactory
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from predictu_console.core.audit import AuditRecord
+    from predictu_console.core.callbacks.backlog import DeliveryBacklog
+    from predictu_console.core.callbacks.delivery_log import (
+        DeliveryDetail,
+        DeliveryListQuery,
+        DeliveryOut,
+    )
+    from predictu_console.core.callbacks.ping import PingRequest, PingResult
+    from predictu_console.core.callbacks.sender import CallbackSender
+    from predictu_console.core.change_marker import ChangeMarker
+    from predictu_console.core.crypto import SecretBox
+    from predictu_console.core.keys import KeyCreate, KeysGenerated
+    from predictu_console.core.markets import (
+        MarketActivity,
+        MarketListQuery,
+        MarketOut,
+        MarketPage,
+        MarketResolve,
+        Resolution,
+        ResolutionPreview,
+    )
+    from predictu_console.core.models import (
+        Actor,
+        FieldChange,
+        OperatorCreate,
+        OperatorDetail,
+        OperatorListQuery,
+        OperatorOut,
+        OperatorPage,
+        OperatorUpdate,
+        OperatorUpdated,
+    )
+    from predictu_console.core.notifications import NotificationOut
+    from predictu_console.core.operator_view import OperatorView
+    from predictu_console.core.platform import MarketCreate
+    from predictu_console.core.players import PlayerListQuery, PlayerOut, PlayerPage, PlayerRestrict
+    from predictu_console.db.session import SessionFactory
 
 
 @dataclass(frozen=True)
@@ -85,6 +77,8 @@ class Backend:
 
     def export_operators(self, query: OperatorListQuery, export_format: str) -> str:
         """Every operator the list's filters select, as CSV or JSON text."""
+        from predictu_console.core import operator_export
+
         with transaction(self.factory, write=False) as session:
             return operator_export.export_operators(
                 session=session, query=query, export_format=export_format, clock=self.clock
@@ -92,6 +86,8 @@ class Backend:
 
     def recent_volumes(self, operator_ids: list[str]) -> dict[str, list[Decimal]]:
         """Each operator's daily volume over the last 30 days, for the list's sparklines."""
+        from predictu_console.core import trends
+
         with transaction(self.factory, write=False) as session:
             return trends.recent_volumes(
                 session=session, operator_ids=operator_ids, now=self.clock.now()
@@ -111,6 +107,8 @@ class Backend:
 
     def generate_keys(self, operator_id: str, data: KeyCreate) -> KeysGenerated:
         """A new key pair; its secret is in the result and nowhere else."""
+        from predictu_console.core import keys
+
         with transaction(self.factory) as session:
             return keys.generate_keys(
                 session=session,
@@ -123,6 +121,8 @@ class Backend:
 
     def test_callback(self, operator_id: str, data: PingRequest) -> PingResult:
         """Send a signed PING and record it; no transaction is open while it is in flight."""
+        from predictu_console.core.callbacks import ping
+
         return ping.test_callback(
             factory=self.factory,
             actor=self.actor,
@@ -138,6 +138,8 @@ class Backend:
     ) -> OperatorView:
         """The detail, its audit trail and pages of its deliveries and players, in one
         transaction."""
+        from predictu_console.core import operator_view
+
         with transaction(self.factory, write=False) as session:
             return operator_view.read_view(
                 session=session,
@@ -149,16 +151,22 @@ class Backend:
 
     def get_delivery(self, delivery_id: str) -> DeliveryDetail:
         """One delivery with its request body and every response."""
+        from predictu_console.core.callbacks import delivery_log
+
         with transaction(self.factory, write=False) as session:
             return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
     def delivery_backlog(self) -> DeliveryBacklog:
         """The due deliveries of every operator, and whether a worker is sending them."""
+        from predictu_console.core.callbacks import backlog
+
         with transaction(self.factory, write=False) as session:
             return backlog.read_backlog(session, now=self.clock.now())
 
     def redeliver(self, delivery_id: str) -> DeliveryOut:
         """Queue the delivery again now; audited as the acting admin."""
+        from predictu_console.core.callbacks import delivery_log
+
         with transaction(self.factory) as session:
             return delivery_log.redeliver(
                 session=session, actor=self.actor, delivery_id=delivery_id, now=self.clock.now()
@@ -166,6 +174,8 @@ class Backend:
 
     def notifications(self, limit: int) -> list[NotificationOut]:
         """The acting admin's latest notifications, newest first."""
+        from predictu_console.core import notifications
+
         with transaction(self.factory, write=False) as session:
             return notifications.list_notifications(
                 session, admin_id=self.actor.admin_id, limit=limit
@@ -173,16 +183,22 @@ class Backend:
 
     def unread_notifications(self) -> int:
         """How many of the acting admin's notifications are unread."""
+        from predictu_console.core import notifications
+
         with transaction(self.factory, write=False) as session:
             return notifications.unread_count(session, admin_id=self.actor.admin_id)
 
     def mark_notifications_read(self) -> int:
         """Mark every unread notification read, audited as the API's; returns how many."""
+        from predictu_console.core import notifications
+
         with transaction(self.factory) as session:
             return notifications.mark_read(session, actor=self.actor, at=self.clock.now())
 
     def history(self, operator_id: str) -> list[AuditRecord]:
         """The operator's audit rows, newest first."""
+        from predictu_console.core import audit
+
         with transaction(self.factory, write=False) as session:
             return audit.history(session, operator_id=operator_id)
 
@@ -221,6 +237,8 @@ class Backend:
 
     def list_players(self, operator_id: str, query: PlayerListQuery) -> PlayerPage:
         """One page of the operator's players, newest first, with their activity."""
+        from predictu_console.core import players
+
         with transaction(self.factory, write=False) as session:
             return players.list_players(session=session, operator_id=operator_id, query=query)
 
@@ -228,6 +246,8 @@ class Backend:
         self, operator_id: str, external_player_id: str, data: PlayerRestrict
     ) -> PlayerOut:
         """Restrict the player; their operator is sent USER_RESTRICTED in the same commit."""
+        from predictu_console.core import players
+
         with transaction(self.factory) as session:
             return players.restrict_player(
                 session=session,
@@ -240,6 +260,8 @@ class Backend:
 
     def list_markets(self, query: MarketListQuery) -> tuple[MarketPage, dict[str, MarketActivity]]:
         """One page of markets and what is riding on each, read together."""
+        from predictu_console.core import markets
+
         with transaction(self.factory, write=False) as session:
             page = markets.list_markets(session=session, query=query)
             ids = [market.id for market in page.markets]
@@ -247,6 +269,8 @@ class Backend:
 
     def create_market(self, data: MarketCreate) -> MarketOut:
         """Open a market and commit."""
+        from predictu_console.core import markets
+
         with transaction(self.factory) as session:
             return markets.create_market(
                 session=session, actor=self.actor, data=data, clock=self.clock
@@ -254,11 +278,15 @@ class Backend:
 
     def preview_resolution(self, market_id: str) -> ResolutionPreview:
         """What resolving the market now would settle."""
+        from predictu_console.core import markets
+
         with transaction(self.factory, write=False) as session:
             return markets.preview_resolution(session=session, market_id=market_id)
 
     def resolve_market(self, market_id: str, data: MarketResolve) -> Resolution:
         """Resolve, settle and pay out; the events go out with the commit."""
+        from predictu_console.core import markets
+
         with transaction(self.factory) as session:
             return markets.resolve_market(
                 session=session,

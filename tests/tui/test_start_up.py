@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -52,3 +55,62 @@ def test_the_console_the_cli_starts_is_the_one_that_freezes(database_url, tmp_pa
     monkeypatch.setenv("PREDICTU_DATABASE_URL", database_url)
     assert cli.main([]) == 0
     assert started == [True]
+
+
+# The real `main`, running the console headless until its first page is shown, then naming
+# every module the process imported.
+_FIRST_PAGE_THEN_MODULES = """
+import asyncio
+import sys
+
+from predictu_console import cli
+from predictu_console.tui.app import PredictuApp
+
+
+def run(app):
+    async def first_page():
+        async with app.run_test(size=(160, 48)) as pilot:
+            while app.screen.page is None:
+                await pilot.pause(0.01)
+
+    asyncio.run(first_page())
+
+
+PredictuApp.run = run
+assert cli.main([]) == 0
+print(*sorted(sys.modules), sep="\\n")
+"""
+
+# What the console's first page never needs: the API, Alembic on a current database, the
+# HTTP client (until something is sent) and the email validator (until an address is typed).
+_NOT_FOR_THE_FIRST_PAGE = {
+    "alembic",
+    "email_validator",
+    "fastapi",
+    "httpcore",
+    "httpx",
+    "starlette",
+    "uvicorn",
+}
+
+
+def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(database_url, tmp_path):
+    env = {
+        **os.environ,
+        "PREDICTU_HOME": str(tmp_path / "home"),
+        "PREDICTU_DATABASE_URL": database_url,
+    }
+    # The first start creates the OS user's admin, checking its address; later starts read it.
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", _FIRST_PAGE_THEN_MODULES],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+
+    imported = {name.partition(".")[0] for name in result.stdout.split()}
+    assert imported & _NOT_FOR_THE_FIRST_PAGE == set()
+    assert "predictu_console.tui.screens.operator_detail" not in result.stdout.split()

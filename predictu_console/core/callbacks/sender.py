@@ -6,6 +6,8 @@ actually connected to checked against every special-purpose range of IANA's regi
 is not globally reachable, plus multicast and IPv6 outside global unicast (IPv4-mapped, 6to4
 and NAT64 forms unwrapped) — resolved by us, connected to by us, so DNS rebinding cannot
 slip past the check. A URL the sender cannot use is an INVALID_URL failure, never a crash.
+The HTTP side (httpcore, the checked connections, the deadline) is `transport.py`, imported
+on the first send.
 
 Deliveries reuse kept-alive connections, as webhook senders at scale do: a connection is
 checked when it is opened, and stays bound to the address that passed. A PING always opens
@@ -21,19 +23,18 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
-import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-
-import httpcore
+from typing import TYPE_CHECKING
 
 from predictu_console.settings import Settings
+
+if TYPE_CHECKING:
+    import httpcore
 
 log = logging.getLogger(__name__)
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -161,100 +162,6 @@ def is_public(address: IPAddress) -> bool:
     return address.version == 4 or address in _IPV6_GLOBAL_UNICAST
 
 
-class _Deadline(threading.local):
-    """When the request this thread is sending must be done by (`time.monotonic()`).
-
-    Per thread, not per connection: a kept-alive connection serves many requests, each with
-    its own deadline, and httpcore's sync pool does all of a request's I/O on its thread.
-    """
-
-    at = math.inf
-
-    def left(self, timeout: float | None = None) -> float:
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise httpcore.ReadTimeout("deadline passed")
-        return left if timeout is None else min(timeout, left)
-
-
-_deadline = _Deadline()
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A stream whose every read, write and TLS handshake gets only the time left."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _deadline.left(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _deadline.left(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        secured = self._inner.start_tls(ssl_context, server_hostname, _deadline.left(timeout))
-        return _DeadlineStream(secured)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class GuardedBackend(httpcore.SyncBackend):
-    """Resolves the host itself, refuses blocked addresses, connects to the checked one."""
-
-    def __init__(self, *, allow_private: bool) -> None:
-        self.allow_private = allow_private
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror:
-            raise CallbackFailure(
-                "DNS_RESOLUTION_FAILED", f"Could not resolve {host}: no DNS record answers for it"
-            ) from None
-        except UnicodeError:
-            # The resolver's IDNA step refuses empty labels and labels over 63 characters.
-            raise CallbackFailure("INVALID_URL", f"{host} is not a valid host name") from None
-        refused: httpcore.ConnectError | None = None
-        for *_, sockaddr in infos:
-            ip = str(sockaddr[0])
-            if not self.allow_private and not is_public(ipaddress.ip_address(ip)):
-                raise CallbackFailure(
-                    "BLOCKED_ADDRESS",
-                    f"{host} resolves to {ip}, which callbacks may not reach",
-                    ip=ip,
-                )
-            try:
-                # TLS still verifies and sends SNI for `host`: only the TCP peer is pinned.
-                stream = super().connect_tcp(
-                    ip,
-                    port,
-                    timeout=_deadline.left(),
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-                return _DeadlineStream(stream)
-            except httpcore.ConnectError as error:
-                refused = error
-        raise refused or httpcore.ConnectError(f"no address for {host}")
-
-
 class CallbackSender:
     """POSTs signed bodies to operators; one instance per process, shared by its threads."""
 
@@ -269,8 +176,7 @@ class CallbackSender:
         """`network` replaces the guarded internet (the demo's simulated servers), and
         `timer` is the clock that network's latencies are measured on."""
         self.ca_bundle, self.allow_private = ca_bundle, allow_private
-        self.network = network or GuardedBackend(allow_private=allow_private)
-        self.timer = timer
+        self.network, self.timer = network, timer
         self._made = threading.Lock()
         self._context: ssl.SSLContext | None = None
         self._pool: httpcore.ConnectionPool | None = None
@@ -278,6 +184,7 @@ class CallbackSender:
     def _ready(self) -> tuple[ssl.SSLContext, httpcore.ConnectionPool]:
         """The TLS context and the shared pool, made on first use: loading the system's CA
         certificates took a fifth of the console's launch, and most sessions send nothing."""
+
         with self._made:
             if self._context is None:
                 self._context = ssl.create_default_context()
@@ -288,12 +195,10 @@ class CallbackSender:
             return self._context, self._pool
 
     def _new_pool(self, context: ssl.SSLContext, size: int) -> httpcore.ConnectionPool:
-        return httpcore.ConnectionPool(
-            ssl_context=context,
-            network_backend=self.network,
-            retries=0,
-            max_connections=size,
-            keepalive_expiry=KEEPALIVE_SECONDS,
+        from predictu_console.core.callbacks import transport
+
+        return transport.new_pool(
+            context, size, allow_private=self.allow_private, network=self.network
         )
 
     def post(
@@ -309,14 +214,16 @@ class CallbackSender:
 
         Anything else it raises is a bug: `exchange` turns it into a failure with `failure_of`.
         """
-        target = _usable(url)
-        _deadline.at = time.monotonic() + timeout_ms / 1000
+        from predictu_console.core.callbacks import transport
+
+        target = transport.target(url)
+        transport.deadline.at = time.monotonic() + timeout_ms / 1000
         context, shared = self._ready()
         pool = self._new_pool(context, 1) if fresh else shared
         try:
-            return self._exchange(pool, target, body, headers, timeout_ms)
+            return transport.exchange(pool, target, body, headers, timeout_ms)
         finally:
-            _deadline.at = math.inf
+            transport.deadline.at = math.inf
             if fresh:
                 pool.close()
 
@@ -341,53 +248,6 @@ class CallbackSender:
     def _milliseconds_since(self, started: float) -> int:
         return round((self.timer() - started) * 1000)
 
-    def _exchange(
-        self,
-        pool: httpcore.ConnectionPool,
-        url: httpcore.URL,
-        body: bytes,
-        headers: dict[str, str],
-        timeout_ms: int,
-    ) -> Response:
-        remaining = timeout_ms / 1000
-        timeouts = {"connect": remaining, "read": remaining, "write": remaining, "pool": remaining}
-        try:
-            with pool.stream(
-                "POST",
-                url,
-                headers=list(headers.items()),
-                content=body,
-                extensions={"timeout": timeouts},
-            ) as response:
-                stream = response.extensions.get("network_stream")
-                ssl_object = stream.get_extra_info("ssl_object") if stream else None
-                server = stream.get_extra_info("server_addr") if stream else None
-                received = b""
-                for chunk in response.iter_stream():
-                    received += chunk
-                    if len(received) > MAX_RESPONSE_BYTES:
-                        raise CallbackFailure(
-                            "INVALID_RESPONSE",
-                            f"Response body exceeded {MAX_RESPONSE_BYTES // 1024} KiB",
-                        )
-                    _deadline.left()
-                return Response(
-                    status=response.status,
-                    body=received,
-                    tls_version=ssl_object.version() if ssl_object else None,
-                    ip=server[0] if server else None,
-                )
-        except CallbackFailure:
-            raise
-        except (httpcore.TimeoutException, TimeoutError):
-            raise CallbackFailure(
-                "TIMEOUT", f"Callback did not respond within {timeout_ms}ms"
-            ) from None
-        except (httpcore.ConnectError, OSError, ssl.SSLError) as error:
-            raise _classify(error) from None
-        except httpcore.ProtocolError as error:
-            raise CallbackFailure("INVALID_RESPONSE", f"Malformed HTTP response: {error}") from None
-
 
 def failure_of(error: Exception, url: str) -> CallbackFailure:
     """What a send that raised `error` failed with: an unforeseen error is logged and becomes
@@ -400,42 +260,6 @@ def failure_of(error: Exception, url: str) -> CallbackFailure:
         "The callback could not be sent because of an internal error; "
         "the details are in the server log",
     )
-
-
-def _usable(url: str) -> httpcore.URL:
-    """`url` as it will be sent. Raises CallbackFailure (NOT_HTTPS, INVALID_URL).
-
-    Validation refuses such URLs when they are saved; this catches what came another way.
-    """
-    invalid = CallbackFailure(
-        "INVALID_URL", "Callback URL is not a valid URL (check its host, port and characters)"
-    )
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        raise invalid from None
-    if scheme != "https":
-        raise CallbackFailure("NOT_HTTPS", "Callback URL does not use HTTPS")
-    try:
-        return httpcore.URL(url)
-    except (ValueError, TypeError):
-        # httpcore refuses non-ASCII text (TypeError) and malformed ports (ValueError).
-        raise invalid from None
-
-
-def _classify(error: BaseException) -> CallbackFailure:
-    text = str(error)
-    cause = error.__cause__ or error.__context__
-    if (
-        isinstance(error, ssl.SSLError)
-        or isinstance(cause, ssl.SSLError)
-        or "SSL" in text
-        or "certificate" in text
-    ):
-        return CallbackFailure("TLS_ERROR", f"TLS handshake failed: {text}")
-    if isinstance(cause, ConnectionRefusedError) or "refused" in text.lower():
-        return CallbackFailure("CONNECTION_REFUSED", "TCP connection was refused")
-    return CallbackFailure("CONNECTION_REFUSED", f"Could not connect: {text}")
 
 
 def sender_for(settings: Settings) -> CallbackSender:

@@ -32,8 +32,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from predictu_console.core.callbacks.outbox import MAX_SIGNING_KEYS
-from predictu_console.core.callbacks.sender import CallbackSender, GuardedBackend
+from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.signing import sign
+from predictu_console.core.callbacks.transport import GuardedBackend
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, GENERATED_SUFFIX
 from predictu_console.core.keys import NEWEST_FIRST

@@ -1,10 +1,14 @@
-"""The operator list: search, filter, sort and page through every operator."""
+"""The operator list: search, filter, sort and page through every operator.
+
+The list is the console's first screen, so it imports only what the first page needs: the
+detail, the wizard and the creation dialog (and through them the keys, the callbacks and
+their forms) are imported when an admin first opens one (issue 21).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -25,18 +29,10 @@ from predictu_console.tui.formatting import (
     page_position,
     status_text,
 )
-from predictu_console.tui.modals.operator_create import OperatorCreateModal
-from predictu_console.tui.modals.operator_export import OperatorExportModal
 from predictu_console.tui.preferences import KEPT_LIST_FIELDS
-from predictu_console.tui.screens.markets import MarketsScreen
-from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
-from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 from predictu_console.tui.widgets.trend_chart import sparkline_text
-
-if TYPE_CHECKING:
-    pass
 
 PAGE_SIZE = 50
 STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
@@ -145,6 +141,8 @@ class OperatorListScreen(ConsoleScreen):
 
     @on(DataTable.RowSelected, "#operators")
     def row_selected(self, event: DataTable.RowSelected) -> None:
+        from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
         if event.row_key.value:
             self.app.push_screen(OperatorDetailScreen(event.row_key.value))
 
@@ -173,6 +171,8 @@ class OperatorListScreen(ConsoleScreen):
         self.query_one("#operators", DataTable).action_select_cursor()
 
     def action_onboard_operator(self) -> None:
+        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+
         operator_id = highlighted_key(self.query_one("#operators", DataTable))
         if operator_id:
             self.app.push_screen(OnboardingWizardScreen(operator_id))
@@ -183,6 +183,9 @@ class OperatorListScreen(ConsoleScreen):
             copy_value(self.app, "operator id", operator_id)
 
     def action_new_operator(self) -> None:
+        from predictu_console.tui.modals.operator_create import OperatorCreateModal
+        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+
         def opened(created: OperatorOut | None) -> None:
             if created is not None:
                 self.app.push_screen(OnboardingWizardScreen(created.id))
@@ -190,9 +193,13 @@ class OperatorListScreen(ConsoleScreen):
         self.app.push_screen(OperatorCreateModal(), opened)
 
     def action_markets(self) -> None:
+        from predictu_console.tui.screens.markets import MarketsScreen
+
         self.app.push_screen(MarketsScreen())
 
     def action_export_list(self) -> None:
+        from predictu_console.tui.modals.operator_export import OperatorExportModal
+
         total = self.page.total if self.page else 0
         noun = "operator" if total == 1 else "operators"
         selected = f"{total:,} {noun} ({state_line(self.listing)})"

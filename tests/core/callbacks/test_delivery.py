@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from predictu_console.core import audit, notifications, platform
-from predictu_console.core.callbacks import delivery, delivery_log
+from predictu_console.core.callbacks import delivery, delivery_log, transport
 from predictu_console.core.callbacks.delivery import RETRY_DELAYS
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.callbacks.outbox import NO_CALLBACK_URL
@@ -438,7 +438,7 @@ def test_an_unexpected_sender_error_is_a_logged_send_failure(
     def broken_exchange(*_args, **_kwargs):
         raise RuntimeError("internal detail 0xdeadbeef")
 
-    monkeypatch.setattr(CallbackSender, "_exchange", broken_exchange)
+    monkeypatch.setattr(transport, "exchange", broken_exchange)
     [outcome] = worker.run_once()
 
     assert outcome.error == "SEND_FAILED"

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from predictu_console.core import audit, keys, operators
-from predictu_console.core.callbacks import events, ping
+from predictu_console.core.callbacks import events, ping, transport
 from predictu_console.core.callbacks.ping import PingRequest
 from predictu_console.core.callbacks.sender import CallbackSender, is_public
 from predictu_console.core.errors import PingWithoutKey, ValidationFailed
@@ -353,7 +353,7 @@ def test_an_unexpected_sender_error_is_a_send_failed_result(
     def broken_exchange(*_args, **_kwargs):
         raise RuntimeError("internal detail 0xdeadbeef")
 
-    monkeypatch.setattr(CallbackSender, "_exchange", broken_exchange)
+    monkeypatch.setattr(transport, "exchange", broken_exchange)
     result = _ping(session_factory, god, clock, sender, keyed[0])
 
     assert (result.success, result.test_result.error) == (False, "SEND_FAILED")
