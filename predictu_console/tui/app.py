@@ -27,7 +27,6 @@ from predictu_console.tui.preferences import (
     load_preferences,
     save_preferences,
 )
-from predictu_console.tui.screens.notifications import NotificationsScreen
 from predictu_console.tui.screens.operator_list import OperatorListScreen
 
 log = logging.getLogger(__name__)
@@ -151,6 +150,8 @@ class PredictuApp(App[None]):
 
     def action_open_notifications(self) -> None:
         """The acting admin's notifications and the session's messages."""
+        from predictu_console.tui.screens.notifications import NotificationsScreen
+
         if not isinstance(self.screen, NotificationsScreen):
             self.push_screen(NotificationsScreen())
 

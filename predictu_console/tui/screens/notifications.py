@@ -7,12 +7,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from predictu_console.core.notifications import NotificationOut
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import to_second
-from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, refill
 
 SHOWN = 200
@@ -44,7 +44,7 @@ class NotificationsScreen(ConsoleScreen):
         yield Label("Messages shown this session, newest first", classes="section")
         yield Static(id="messages-caption", classes="muted")
         yield TextTable(id="messages-table", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#notifications-table", DataTable).add_columns(
@@ -64,6 +64,8 @@ class NotificationsScreen(ConsoleScreen):
 
     @on(DataTable.RowSelected, "#notifications-table")
     def _open_operator(self, event: DataTable.RowSelected) -> None:
+        from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+
         operator_id = str(event.row_key.value).partition(" ")[2]
         if operator_id:
             self.app.push_screen(OperatorDetailScreen(operator_id))
