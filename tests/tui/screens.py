@@ -139,6 +139,7 @@ SHOTS = [
         Shot(f"onboarding-step-{step}", _keys("o", *_pages(step), operator="luckyspin"))
         for step in range(1, 9)
     ),
+    Shot("onboarding-step-7-80x24", _keys("o", *_pages(7), operator="luckyspin"), size=(80, 24)),
 ]
 
 

@@ -319,12 +319,22 @@ class OnboardingWizardScreen(ConsoleScreen):
         if changed or self.focused is None:
             inputs = self.query_one(f"#step-{page}").query("Input, Select")
             (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
-        self.query_one("#wizard-steps", Static).update(step_indicator(self.detail, page))
+        self._show_steps()
         step = STEPS[page - 1]
         done = "  (done)" if self.detail.onboarding_checklist[step.id].complete else ""
         self.query_one("#wizard-hint", Static).update(
             f"Step {page}: {step.label}{done}. {HINTS[page]}"
         )
+
+    def on_resize(self) -> None:
+        if self.detail is not None:
+            self._show_steps()
+
+    def _show_steps(self) -> None:
+        """The step strip, as wide as the screen allows (less its padding)."""
+        assert self.detail is not None
+        strip = step_indicator(self.detail, self.current, self.size.width - 2)
+        self.query_one("#wizard-steps", Static).update(strip)
 
     def _show_origins(self) -> None:
         listing = self.query_one("#origin-list", ListView)
