@@ -7,20 +7,42 @@ from decimal import Decimal
 
 from rich.text import Text
 
-STATUS_STYLE = {"active": "green", "inactive": "red", "onboarding": "yellow"}
+SEVERITY_STYLE = {
+    "ok": "#4ebf71",
+    "progress": "#4fa3e0",
+    "warning": "#e6b422",
+    "alarm": "bold #e5484d",
+    "muted": "#8a8a8a",
+}
+"""One colour per severity, picked to keep its meaning in a 16-colour terminal.
+
+Named ANSI colours are the terminal's own, and Textual first maps them to its theme's RGB:
+under TERM=screen its yellow came back as bright red and its red as magenta, so onboarding
+read as an alarm and failing did not. These RGB values fall, in 16 colours, on bright
+green, cyan, bright yellow, bright red and light grey. The alarm is also bold, which
+NO_COLOR keeps; the words and symbols carry the meaning either way.
+"""
+STATUS_SEVERITY = {"active": "ok", "onboarding": "progress", "inactive": "muted"}
 STATUS_SYMBOL = {"active": "●", "inactive": "■", "onboarding": "◐"}
-HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "failing": "red", "unknown": "dim"}
+HEALTH_SEVERITY = {"healthy": "ok", "degraded": "warning", "failing": "alarm", "unknown": "muted"}
 HEALTH_SYMBOL = {"healthy": "✓", "degraded": "!", "failing": "✗", "unknown": "?"}
 
 
+def severity(name: str) -> str:
+    """The style of a severity (`ok`, `progress`, `warning`, `alarm`, `muted`)."""
+    return SEVERITY_STYLE[name]
+
+
 def status_text(status: str) -> Text:
-    """`● active` in green: the word carries the meaning, the colour only helps."""
-    return Text(f"{STATUS_SYMBOL.get(status, '')} {status}", style=STATUS_STYLE.get(status, ""))
+    """`● active` in the colour of its severity: the word carries the meaning, colour helps."""
+    style = severity(STATUS_SEVERITY[status]) if status in STATUS_SEVERITY else ""
+    return Text(f"{STATUS_SYMBOL.get(status, '')} {status}", style=style)
 
 
 def health_text(health: str) -> Text:
     """`✓ healthy`, `! degraded`, `✗ failing`, `? unknown`."""
-    return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=HEALTH_STYLE.get(health, ""))
+    style = severity(HEALTH_SEVERITY[health]) if health in HEALTH_SEVERITY else ""
+    return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=style)
 
 
 def money(amount: Decimal) -> str:
@@ -74,10 +96,15 @@ def due(moment: datetime | None, now: datetime) -> str:
     return f"in {span(seconds)}" if seconds > 0 else "now"
 
 
-DELIVERY_STYLE = {"delivered": "green", "pending": "yellow", "failed": "red", "skipped": "dim"}
+DELIVERY_SEVERITY = {
+    "delivered": "ok",
+    "pending": "progress",
+    "failed": "alarm",
+    "skipped": "muted",
+}
 DELIVERY_SYMBOL = {"delivered": "✓", "pending": "⟳", "failed": "✗", "skipped": "–"}
 
 
 def delivery_status_text(status: str) -> Text:
     """`✓ delivered`, `⟳ pending`, `✗ failed`, `– skipped`."""
-    return Text(f"{DELIVERY_SYMBOL[status]} {status}", style=DELIVERY_STYLE[status])
+    return Text(f"{DELIVERY_SYMBOL[status]} {status}", style=severity(DELIVERY_SEVERITY[status]))

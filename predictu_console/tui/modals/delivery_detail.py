@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Label, Static
 
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
 from predictu_console.tui.base import ConsoleModal
-from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.formatting import delivery_status_text, due, severity, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import refill
@@ -49,9 +49,9 @@ def attempt_view(attempt: AttemptDetail) -> RenderableType:
     table.add_column(style="dim")
     table.add_column()
     outcome = (
-        Text(f"✓ HTTP {attempt.http_status}", style="green")
+        Text(f"✓ HTTP {attempt.http_status}", style=severity("ok"))
         if attempt.error is None
-        else Text(f"✗ {attempt.error}: {attempt.error_message}", style="red")
+        else Text(f"✗ {attempt.error}: {attempt.error_message}", style=severity("alarm"))
     )
     table.add_row(f"Attempt {attempt.number}", outcome)
     table.add_row("URL", attempt.url)

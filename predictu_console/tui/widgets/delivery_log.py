@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from predictu_console.core.callbacks.delivery_log import DeliveryOut, DeliveryPage
-from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.formatting import delivery_status_text, due, severity, to_second
 from predictu_console.tui.widgets.tables import refill
 
 FILTERS = ("all", "pending", "failed", "delivered", "skipped")
@@ -23,7 +23,7 @@ def last_result(row: DeliveryOut) -> str | Text:
     attempt = row.attempts[-1]
     if attempt.error is None:
         return f"HTTP {attempt.http_status} in {attempt.latency_ms} ms"
-    return Text(attempt.error, style="red")
+    return Text(attempt.error, style=severity("alarm"))
 
 
 class DeliveryLog(Vertical):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from predictu_console.core.models import STEPS, OperatorDetail
+from predictu_console.tui.formatting import severity
 
 LAYOUTS = (
     (True, " {mark} {number}{label} "),
@@ -25,7 +26,7 @@ def step_indicator(detail: OperatorDetail, current: int, width: int) -> Text:
         text = Text()
         for number, step in enumerate(STEPS, start=1):
             done = detail.onboarding_checklist[step.id].complete
-            mark, style = ("✓", "green") if done else ("○", "dim")
+            mark, style = ("✓", severity("ok")) if done else ("○", "dim")
             if number == current:
                 mark, style = "▶", "bold reverse"
             label = f" {step.short_label}" if every_label or number == current else ""
