@@ -126,7 +126,7 @@ SHOTS = [
     Shot("operator-create", _keys("n")),
     Shot("operator-create-80x24", _keys("n"), size=(80, 24)),
     Shot("operator-deactivate", _keys("a", operator="example")),
-    Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
+    Shot("operator-keys-dialog", _keys("K", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),
     Shot("operator-callback-test-80x24", _keys("t", operator="example"), size=(80, 24)),
     # Tab from the URL to the event picker, open it, two down from PING to TRADE_PLACED.

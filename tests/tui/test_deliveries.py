@@ -95,7 +95,7 @@ async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(con
         assert retrying[6] in shown_text(console, "#request-body")
         assert "in 5 h" in shown_text(console, "#delivery-summary")
 
-        await pilot.press("r")
+        await pilot.press("d")
         await settle(pilot)
         assert "Send " in str(console.screen.query_one("#confirm-title").content)  # asks first
         await pilot.press("y")

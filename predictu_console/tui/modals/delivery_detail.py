@@ -1,4 +1,4 @@
-"""One delivery (Enter on the Deliveries tab): the body sent, every attempt, redeliver (`r`).
+"""One delivery (Enter on the Deliveries tab): the body sent, every attempt, redeliver (`d`).
 
 Live like the tab behind it: a redelivery shows up here as it happens.
 """
@@ -68,11 +68,11 @@ def attempt_view(attempt: AttemptDetail) -> RenderableType:
 
 
 class DeliveryDetailModal(ConsoleModal[None]):
-    """A delivery in full; `r` queues it again with the same id and body."""
+    """A delivery in full; `d` delivers it again with the same id and body."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
-        Binding("r", "redeliver", "Redeliver", id="redeliver"),
+        Binding("d", "redeliver", "Deliver again", id="redeliver"),
     ]
     DEFAULT_CSS = """
     DeliveryDetailModal {

@@ -59,12 +59,18 @@ class OperatorListScreen(ConsoleScreen):
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
         Binding("o", "onboard_operator", "Onboard", id="onboard-operator"),
         Binding("s", "cycle_sort", "Sort", id="cycle-sort"),
-        Binding("r", "reverse_sort", "Reverse", id="reverse-sort"),
+        Binding("S", "reverse_sort", "Reverse", id="reverse-sort"),
         Binding("right_square_bracket", "page(1)", "Next page", id="next-page"),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="previous-page"),
+        # Movement only: the cursor flows across pages, so the list reads as one.
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True, id="arrow-down"),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True, id="arrow-up"),
+        Binding("g", "jump('first')", "First row", show=False, id="first-row"),
+        Binding("G", "jump('last')", "Last row", show=False, id="last-row"),
     ]
+    """Most important first: a narrow footer leaves out the last ones."""
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
     footer's keys, a tenth of the launch."""
@@ -76,6 +82,8 @@ class OperatorListScreen(ConsoleScreen):
         self.page: OperatorPage | None = None
         self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
+        self._landing: str | None = None
+        """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,15 +179,33 @@ class OperatorListScreen(ConsoleScreen):
     def action_reverse_sort(self) -> None:
         self._requery(order="asc" if self.listing.order == "desc" else "desc", offset=0)
 
-    def action_page(self, step: int) -> None:
+    def action_page(self, step: int, landing: str | None = None) -> None:
+        """Turn `step` pages, if there are so many; the cursor lands on `landing` row, if given."""
         total = self.page.total if self.page else 0
         offset = self.listing.offset + step * PAGE_SIZE
         if 0 <= offset < max(total, 1):
+            self._landing = landing
             self._requery(offset=offset)
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one("#operators", DataTable)
-        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+        if step > 0 and table.cursor_row >= table.row_count - 1:
+            self.action_page(1, "first")
+        elif step < 0 and table.cursor_row <= 0:
+            self.action_page(-1, "last")
+        else:
+            table.move_cursor(row=table.cursor_row + step, animate=False)
+
+    def action_jump(self, end: str) -> None:
+        """`g`: the first row of the first page; `G`: the last row of the last page."""
+        total = self.page.total if self.page else 0
+        offset = 0 if end == "first" else max(total - 1, 0) // PAGE_SIZE * PAGE_SIZE
+        if offset == self.listing.offset:
+            table = self.query_one("#operators", DataTable)
+            table.move_cursor(row=0 if end == "first" else table.row_count - 1, animate=False)
+        else:
+            self._landing = end
+            self._requery(offset=offset)
 
     def _requery(self, **changes: object) -> None:
         self.listing = self.listing.model_copy(update=changes)
@@ -212,6 +238,9 @@ class OperatorListScreen(ConsoleScreen):
             }
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
+        if self._landing is not None and rows:
+            table.move_cursor(row=0 if self._landing == "first" else len(rows) - 1, animate=False)
+            self._landing = None
         self.query_one("#list-count", Static).update(count_line(page, self.listing))
         arrow = "↑" if self.listing.order == "asc" else "↓"
         searched = f" · search: {self.listing.search!r}" if self.listing.search else ""
