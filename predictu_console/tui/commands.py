@@ -1,8 +1,13 @@
-"""Command palette provider: "Go to operator…" by name or domain."""
+"""Command palette provider: "Go to operator…" by name, domain or id.
+
+Typed as the hit reads works too: `go to lucky`, `operator: lucky` and `lucky` all search
+for `lucky`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from functools import partial
 from typing import cast
 
@@ -11,13 +16,16 @@ from textual.command import Hit, Hits, Provider
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.base import Console
 
+COMMAND_WORDS = re.compile(r"^\s*(go(\s+to)?\s+)?(operators?\b)?\s*:?\s*", re.IGNORECASE)
+"""The words of the hits' own text, left out of what is searched for."""
+
 
 class OperatorCommands(Provider):
     """Finds operators as you type and opens the chosen one."""
 
     async def search(self, query: str) -> Hits:
         app = cast(Console, self.app)
-        term = query.strip()
+        term = COMMAND_WORDS.sub("", query).strip()
         if len(term) < 2:
             return
         page = await asyncio.to_thread(

@@ -157,17 +157,6 @@ async def test_the_command_palette_goes_to_an_operator_by_name(console):
         assert "royalflush.bet" in str(console.screen.query_one("#detail-header").content)
 
 
-async def test_question_mark_toggles_the_key_help(console):
-    async with console.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert console.screen.query("HelpPanel")
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert not console.screen.query("HelpPanel")
-
-
 async def test_the_cursor_flows_across_pages_and_g_and_shift_g_jump_to_the_ends(
     console, monkeypatch
 ):

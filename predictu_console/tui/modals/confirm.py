@@ -26,6 +26,7 @@ class ConfirmModal(ConsoleModal[bool]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("y", "confirm", "Confirm", id="confirm"),
     ]
+    HELP_TITLE = "Confirmation"
 
     def __init__(self, title: str, body: RenderableType, *, confirm_label: str = "Confirm") -> None:
         super().__init__()

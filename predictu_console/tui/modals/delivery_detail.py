@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.formatting import delivery_status_text, due, severity, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
@@ -74,6 +75,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
         Binding("escape", "close", "Close", id="close"),
         Binding("d", "redeliver", "Deliver again", id="redeliver"),
     ]
+    HELP_TITLE = "Delivery"
+    LEGEND = (legend.DELIVERY, legend.ATTEMPT_COLUMNS)
     DEFAULT_CSS = """
     DeliveryDetailModal {
         #delivery-scroll { height: 1fr; }

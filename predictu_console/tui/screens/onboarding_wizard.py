@@ -32,6 +32,7 @@ from predictu_console.core.errors import Conflict, StaleVersion, ValidationFaile
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.validation import parse
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
 from predictu_console.tui.formatting import percent
@@ -70,6 +71,8 @@ class OnboardingWizardScreen(ConsoleScreen):
         Binding("pagedown", "page(1)", "Next step", id="next-step"),
         Binding("delete", "remove_origin", "Remove origin", show=False, id="remove-origin"),
     ]
+    HELP_TITLE = "Onboarding wizard"
+    LEGEND = (legend.STEPS,)
     QUITS = False
     CSS_PATH = "onboarding_wizard.tcss"
 

@@ -14,6 +14,7 @@ from predictu_console.core.audit import AuditRecord
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery, DeliveryPage
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
 from predictu_console.tui.modals.callback_test import CallbackTestModal
@@ -63,6 +64,8 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("G", "jump('last')", "Last row", show=False, id="last-row"),
     ]
     """Most important first: a narrow footer leaves out the last ones."""
+    HELP_TITLE = "Operator detail"
+    LEGEND = (legend.STATUS, legend.HEALTH, legend.DELIVERY, legend.DETAIL_COLUMNS)
     CSS_PATH = "operator_detail.tcss"
 
     def __init__(self, operator_id: str) -> None:

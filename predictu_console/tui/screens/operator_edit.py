@@ -144,6 +144,7 @@ class OperatorEditScreen(ConsoleScreen):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
     ]
+    HELP_TITLE = "Edit operator"
     QUITS = False
     CSS_PATH = "operator_edit.tcss"
 

@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
-from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.core.models import OperatorListQuery, OperatorPage
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import day, health_text, money, status_text
-from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -55,7 +55,7 @@ class OperatorListScreen(ConsoleScreen):
         Binding("slash", "focus_search", "Search", id="focus-search"),
         Binding("escape", "leave_search", "Clear search", show=False, id="leave-search"),
         Binding("enter", "open_operator", "Open", id="open-operator"),
-        Binding("n", "new_operator", "New", id="new-operator"),
+        Binding("n", "app.new_operator", "New", id="new-operator"),
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
         Binding("o", "onboard_operator", "Onboard", id="onboard-operator"),
         Binding("s", "cycle_sort", "Sort", id="cycle-sort"),
@@ -71,6 +71,8 @@ class OperatorListScreen(ConsoleScreen):
         Binding("G", "jump('last')", "Last row", show=False, id="last-row"),
     ]
     """Most important first: a narrow footer leaves out the last ones."""
+    HELP_TITLE = "Operator list"
+    LEGEND = (legend.STATUS, legend.HEALTH, legend.LIST_COLUMNS)
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
     footer's keys, a tenth of the launch."""
@@ -160,13 +162,6 @@ class OperatorListScreen(ConsoleScreen):
             row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if row_key:
                 self.app.push_screen(OnboardingWizardScreen(row_key))
-
-    def action_new_operator(self) -> None:
-        def opened(created: OperatorOut | None) -> None:
-            if created is not None:
-                self.app.push_screen(OnboardingWizardScreen(created.id))
-
-        self.app.push_screen(OperatorCreateModal(), opened)
 
     def action_cycle_status(self) -> None:
         following = STATUS_FILTERS[(STATUS_FILTERS.index(self.listing.status) + 1) % 4]
