@@ -45,6 +45,11 @@ def health_text(health: str) -> Text:
     return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=style)
 
 
+def count(number: int, noun: str, plural: str = "") -> str:
+    """`1 operator`, `2 operators`, `1,204 deliveries` (`plural` when adding an s is wrong)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def money(amount: Decimal) -> str:
     """`245,000.00`."""
     return f"{amount:,.2f}"

@@ -112,6 +112,7 @@ SHOTS = [
     Shot("operator-list", _keys()),
     Shot("operator-list-search", _keys("slash", *"lucky")),
     Shot("operator-list-80x24", _keys(), size=(80, 24)),
+    Shot("operator-list-empty-80x24", _keys("slash", *"xyz"), size=(80, 24)),
     Shot("help", _keys("question_mark")),
     Shot("help-80x24", _keys("question_mark"), size=(80, 24)),
     Shot("operator-detail-overview", _keys("1", operator="example")),

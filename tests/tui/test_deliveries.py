@@ -150,3 +150,12 @@ async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(backe
             if "degraded" in str(table.get_row_at(row)[health]):
                 break
         assert "degraded" in str(table.get_row_at(row)[health])
+
+
+async def test_a_filter_that_matches_no_delivery_says_so_and_how_to_see_the_others(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8", "f", "f")  # all → pending → failed
+        await settle(pilot)
+        caption = shown_text(console, "#deliveries-caption")
+        assert "No failed deliveries — f shows the others." in caption

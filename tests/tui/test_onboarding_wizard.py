@@ -225,3 +225,15 @@ async def test_the_step_strip_keeps_the_current_step_in_view_when_narrow(console
         drawn = steps.render_lines(Region(0, 0, steps.size.width, 1))[0].text
         assert strip in drawn
         assert "✓ 1" in drawn  # and the steps before it, done or not, as marks
+
+
+async def test_one_key_pair_is_counted_in_the_singular(console, backend):
+    [lucky] = backend.list_operators(OperatorListQuery(search="luckyspin")).operators
+    backend.generate_keys(lucky.id, KeyCreate())
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("pageup")  # the wizard resumes at step 4; the keys are step 3
+        await settle(pilot)
+        assert "1 key pair; the current one is key_" in shown_text(console, "#keys-state")

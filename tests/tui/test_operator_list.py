@@ -46,8 +46,10 @@ async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console
 
         assert table_names(console) == []
         assert "No operators match 'xyz' — Esc clears the search" in shown_text(
-            console, "#list-count"
+            console, "#list-empty"
         )
+        assert console.screen.query_one("#list-empty").region.height  # where the rows would be
+        assert shown_text(console, "#list-count").strip() == "0 operators"
 
 
 async def test_an_operator_id_typed_in_the_search_finds_it(console, backend):

@@ -35,7 +35,7 @@ from predictu_console.core.validation import parse
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
-from predictu_console.tui.formatting import percent
+from predictu_console.tui.formatting import count, percent
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
@@ -277,9 +277,10 @@ class OnboardingWizardScreen(ConsoleScreen):
         share = self.query_one("#input-revenue_share_predictu", Input)
         share.value = percent(detail.revenue_share_predictu).rstrip("%")
         self.query_one("#keys-state", Static).update(
-            f"{len(detail.api_keys)} key pair(s); the current one is {detail.api_keys[0].key_id}."
+            f"{count(len(detail.api_keys), 'key pair')}; the current one is "
+            f"{detail.api_keys[0].key_id}."
             if detail.api_keys
-            else "No keys yet."
+            else "No keys yet: Ctrl+S opens the key dialog."
         )
         self.query_one("#input-callback_url", Input).value = detail.callback_url or ""
         self.query_one("#ping-target", Static).update(

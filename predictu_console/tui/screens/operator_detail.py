@@ -239,7 +239,9 @@ class OperatorDetailScreen(ConsoleScreen):
                 for api_key in detail.api_keys
             ),
         )
-        self.query_one("#keys-empty", Static).update("" if detail.api_keys else "No API keys yet.")
+        self.query_one("#keys-empty", Static).update(
+            "" if detail.api_keys else "No API keys yet — K generates the first pair."
+        )
         refill(
             self.query_one("#invoices-table", DataTable),
             (

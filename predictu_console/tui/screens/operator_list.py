@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from predictu_console.core.models import OperatorListQuery, OperatorPage
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
-from predictu_console.tui.formatting import day, health_text, money, status_text
+from predictu_console.tui.formatting import count, day, health_text, money, status_text
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -93,6 +93,7 @@ class OperatorListScreen(ConsoleScreen):
             yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
         yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
+        yield Static(id="list-empty")
         yield Static(id="list-count")
         yield KeyFooter()
 
@@ -236,7 +237,9 @@ class OperatorListScreen(ConsoleScreen):
         if self._landing is not None and rows:
             table.move_cursor(row=0 if self._landing == "first" else len(rows) - 1, animate=False)
             self._landing = None
-        self.query_one("#list-count", Static).update(count_line(page, self.listing))
+        self.query_one("#list-count", Static).update(count_line(page))
+        self.set_class(page.total == 0, "-empty")
+        self.query_one("#list-empty", Static).update(empty_reason(self.listing))
         arrow = "↑" if self.listing.order == "asc" else "↓"
         searched = f" · search: {self.listing.search!r}" if self.listing.search else ""
         self.query_one("#list-state", Static).update(
@@ -274,18 +277,23 @@ class OperatorListScreen(ConsoleScreen):
         self.reload()
 
 
-def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:
-    """Where the page is in the list; for an empty one, why it is empty and what to do."""
+def count_line(page: OperatorPage) -> str:
+    """Where the page is in the list: `1–50 of 10,000 operators · page 1 of 200`."""
+    total = count(page.total, "operator")
     if page.total == 0:
-        if listing.search:
-            return f"No operators match {listing.search!r} — Esc clears the search"
-        if listing.status != "all":
-            return f"No {listing.status} operators — f changes the status filter"
-        return "No operators yet — n creates one"
-    noun = "operator" if page.total == 1 else "operators"
+        return total
     if not page.operators:
-        return f"Past the end of {page.total:,} {noun} — [ goes back a page"
+        return f"Past the end of {total} — [ goes back a page"
     first, last = page.offset + 1, page.offset + len(page.operators)
     pages = -(-page.total // PAGE_SIZE)
     shown = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-    return f"{shown} of {page.total:,} {noun} · page {page.offset // PAGE_SIZE + 1} of {pages}"
+    return f"{shown} of {total} · page {page.offset // PAGE_SIZE + 1} of {pages}"
+
+
+def empty_reason(listing: OperatorListQuery) -> str:
+    """Why the list is empty, and what to do about it."""
+    if listing.search:
+        return f"No operators match {listing.search!r} — Esc clears the search"
+    if listing.status != "all":
+        return f"No {listing.status} operators — f changes the status filter"
+    return "No operators yet — n creates one"

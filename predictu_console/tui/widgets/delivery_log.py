@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from predictu_console.core.callbacks.delivery_log import DeliveryOut, DeliveryPage
-from predictu_console.tui.formatting import delivery_status_text, due, severity, to_second
+from predictu_console.tui.formatting import count, delivery_status_text, due, severity, to_second
 from predictu_console.tui.widgets.tables import refill
 
 FILTERS = ("all", "pending", "failed", "delivered", "skipped")
@@ -46,13 +46,15 @@ class DeliveryLog(Vertical):
     def show(self, page: DeliveryPage, status: str, now: datetime) -> None:
         """Redraw from a fresh page, keeping the highlighted delivery."""
         shown = len(page.deliveries)
-        caption = (
-            f"{shown} of {page.total:,} deliveries · showing {status} "
-            "· f: filter · Enter: attempts and bodies"
-            if page.total
-            else f"No {'' if status == 'all' else status + ' '}deliveries yet. "
-            "Events are queued here as they happen · f: filter"
-        )
+        if page.total:
+            caption = (
+                f"{shown:,} of {count(page.total, 'delivery', 'deliveries')} · showing {status} "
+                "· f: filter · Enter: attempts and bodies"
+            )
+        elif status == "all":
+            caption = "No deliveries yet: events are queued here as they happen."
+        else:
+            caption = f"No {status} deliveries — f shows the others."
         self.query_one("#deliveries-caption", Static).update(caption)
         refill(
             self.query_one(DataTable),
