@@ -102,7 +102,7 @@ class PredictuApp(App[None]):
                 )
         if "app.new_operator" not in offered:
             yield SystemCommand(
-                "New operator", "Create an operator, then onboard it", self.action_new_operator
+                "New operator", "Create an operator, then onboard it · n", self.action_new_operator
             )
         yield SystemCommand(
             "Help", "The keys of this screen and what it shows · ?", self.action_show_help
