@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -17,7 +19,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
-from predictu_console.core.models import OperatorListQuery
+from predictu_console.core.models import OperatorListQuery, OperatorOut
 from predictu_console.tui.backend import Backend
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
 from predictu_console.tui.message_log import LoggedMessage, MessageLog
@@ -31,6 +33,9 @@ from predictu_console.tui.screens.operator_list import OperatorListScreen
 
 log = logging.getLogger(__name__)
 
+MOVES = ("cursor(", "jump(", "scroll(")
+"""Actions that only move: keys, not commands worth a line in the palette."""
+
 
 class PredictuApp(App[None]):
     """The God Mode console: operators, their onboarding, keys and callbacks."""
@@ -40,7 +45,8 @@ class PredictuApp(App[None]):
     COMMANDS = App.COMMANDS | {OperatorCommands, ScreenCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "toggle_help", "Help", id="help"),
+        # F1 as well: in a text field `?` is typed, not a key.
+        Binding("question_mark,f1", "show_help", "Help", id="help"),
         # Hidden from the footer, which every screen shares: the header names the key
         # whenever something is unread.
         Binding("N", "open_notifications", "Notifications", show=False, id="notifications"),
@@ -180,12 +186,59 @@ class PredictuApp(App[None]):
                 severity="warning",
             )
 
-    def action_toggle_help(self) -> None:
-        """Show or hide the key panel for the focused screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers what the screen does (its keys' actions but movement and the
+        app's), then what works anywhere: a new operator, help, the theme; quitting only where
+        `q` does."""
+        name = getattr(screen, "HELP_TITLE", "") or "this screen"
+        offered = set()
+        for binding in Binding.make_bindings(screen.BINDINGS):
+            action = binding.action
+            if (
+                binding.description
+                and action not in offered
+                and not action.startswith((*MOVES, "app."))
+                and screen.check_action(action, ()) is not False
+            ):
+                offered.add(action)
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    binding.description, f"{name} · {key}", partial(screen.run_action, action)
+                )
+        if "app.new_operator" not in offered:
+            yield SystemCommand(
+                "New operator", "Create an operator, then onboard it · n", self.action_new_operator
+            )
+        yield SystemCommand(
+            "Help", "The keys of this screen and what it shows · ?", self.action_show_help
+        )
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # Textual's key panel: the help above replaces it
+                continue
+            if command.title == "Quit" and not getattr(screen, "QUITS", True):
+                continue
+            yield command
+
+    def action_new_operator(self) -> None:
+        """The create form; the new operator then opens in the onboarding wizard."""
+        from predictu_console.tui.modals.operator_create import OperatorCreateModal
+        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+
+        def created(operator: OperatorOut | None) -> None:
+            if operator is not None:
+                self.push_screen(OnboardingWizardScreen(operator.id))
+
+        self.push_screen(OperatorCreateModal(), created)
+
+    def action_show_help(self) -> None:
+        """The help of the screen on top: its keys and what its symbols and columns mean;
+        asked for again, it closes."""
+        from predictu_console.tui.modals.help import HelpModal
+
+        if isinstance(self.screen, HelpModal):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpModal(self.screen))
 
 
 def make_tui(

@@ -11,14 +11,16 @@ the app imports the screens, never the other way round.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.backend import Backend
+from predictu_console.tui.legend import Legend
 from predictu_console.tui.message_log import MessageLog
 from predictu_console.tui.preferences import Preferences
 from predictu_console.tui.widgets.form_field import FormField, show_form_errors
@@ -61,6 +63,10 @@ class ConsoleScreen(Screen[None]):
 
     QUITS: bool = True
     """Whether `q` quits the console here; not on a form, where work would be lost."""
+    HELP_TITLE: ClassVar[str] = ""
+    """The screen's name in its `?` help."""
+    LEGEND: ClassVar[tuple[Legend, ...]] = ()
+    """What the screen's symbols and columns mean, for its `?` help."""
 
     @property
     def console(self) -> Console:
@@ -74,7 +80,13 @@ class ConsoleScreen(Screen[None]):
 class ConsoleModal(ModalScreen[ResultT]):
     """A dialog of the console; `q` never quits from one."""
 
+    BINDINGS = [Binding("question_mark,f1", "app.show_help", "Help", id="help")]
+    """Dialogs do not inherit the app's keys: help is asked for here too."""
     QUITS: bool = False
+    HELP_TITLE: ClassVar[str] = ""
+    """The dialog's name in its `?` help."""
+    LEGEND: ClassVar[tuple[Legend, ...]] = ()
+    """What the dialog's symbols and columns mean, for its `?` help."""
 
     @property
     def console(self) -> Console:

@@ -1,9 +1,14 @@
-"""Command palette providers: "Go to operator…" by name or domain, and the console's other
-screens by name."""
+"""Command palette providers: "Go to operator…" by name, domain or id, and the console's
+other screens by name.
+
+Typed as the hit reads works too: `go to lucky`, `operator: lucky` and `lucky` all search
+for `lucky`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from functools import partial
 from typing import cast
 
@@ -12,13 +17,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.base import Console
 
+COMMAND_WORDS = re.compile(r"^\s*(go(\s+to)?\s+)?(operators?\b)?\s*:?\s*", re.IGNORECASE)
+"""The words of the hits' own text, left out of what is searched for."""
+
 
 class OperatorCommands(Provider):
     """Finds operators as you type and opens the chosen one."""
 
     async def search(self, query: str) -> Hits:
         app = cast(Console, self.app)
-        term = query.strip()
+        term = COMMAND_WORDS.sub("", query).strip()
         if len(term) < 2:
             return
         page = await asyncio.to_thread(

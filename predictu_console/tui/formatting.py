@@ -9,13 +9,28 @@ from typing import Any
 
 from rich.text import Text
 
-STATUS_STYLE = {
-    "active": "green",
-    "inactive": "red",
-    "onboarding": "yellow",
-    "restricted": "red",
-    "open": "green",
-    "resolved": "dim",
+SEVERITY_STYLE = {
+    "ok": "#4ebf71",
+    "progress": "#4fa3e0",
+    "warning": "#e6b422",
+    "alarm": "bold #e5484d",
+    "muted": "#8a8a8a",
+}
+"""One colour per severity, picked to keep its meaning in a 16-colour terminal.
+
+Named ANSI colours are the terminal's own, and Textual first maps them to its theme's RGB:
+under TERM=screen its yellow came back as bright red and its red as magenta, so onboarding
+read as an alarm and failing did not. These RGB values fall, in 16 colours, on bright
+green, cyan, bright yellow, bright red and light grey. The alarm is also bold, which
+NO_COLOR keeps; the words and symbols carry the meaning either way.
+"""
+STATUS_SEVERITY = {
+    "active": "ok",
+    "onboarding": "progress",
+    "inactive": "muted",
+    "restricted": "alarm",
+    "open": "ok",
+    "resolved": "muted",
 }
 STATUS_SYMBOL = {
     "active": "●",
@@ -25,18 +40,30 @@ STATUS_SYMBOL = {
     "open": "●",
     "resolved": "✓",
 }
-HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "failing": "red", "unknown": "dim"}
+HEALTH_SEVERITY = {"healthy": "ok", "degraded": "warning", "failing": "alarm", "unknown": "muted"}
 HEALTH_SYMBOL = {"healthy": "✓", "degraded": "!", "failing": "✗", "unknown": "?"}
 
 
+def severity(name: str) -> str:
+    """The style of a severity (`ok`, `progress`, `warning`, `alarm`, `muted`)."""
+    return SEVERITY_STYLE[name]
+
+
 def status_text(status: str) -> Text:
-    """`● active` in green: the word carries the meaning, the colour only helps."""
-    return Text(f"{STATUS_SYMBOL.get(status, '')} {status}", style=STATUS_STYLE.get(status, ""))
+    """`● active` in the colour of its severity: the word carries the meaning, colour helps."""
+    style = severity(STATUS_SEVERITY[status]) if status in STATUS_SEVERITY else ""
+    return Text(f"{STATUS_SYMBOL.get(status, '')} {status}", style=style)
 
 
 def health_text(health: str) -> Text:
     """`✓ healthy`, `! degraded`, `✗ failing`, `? unknown`."""
-    return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=HEALTH_STYLE.get(health, ""))
+    style = severity(HEALTH_SEVERITY[health]) if health in HEALTH_SEVERITY else ""
+    return Text(f"{HEALTH_SYMBOL.get(health, '')} {health}", style=style)
+
+
+def count(number: int, noun: str, plural: str = "") -> str:
+    """`1 operator`, `2 operators`, `1,204 deliveries` (`plural` when adding an s is wrong)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def shown(value: Any) -> str:
@@ -60,17 +87,12 @@ def money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def counted(count: int, noun: str) -> str:
-    """`1 position`, `4 positions`, `1,204 positions`."""
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
 def page_position(offset: int, shown: int, total: int, page_size: int, noun: str) -> str:
     """`1–50 of 10,000 operators · page 1 of 200`, for a page holding at least one row."""
     first, last = offset + 1, offset + shown
     pages = -(-total // page_size)
     rows = f"{first:,}" if first == last else f"{first:,}–{last:,}"
-    return f"{rows} of {counted(total, noun)} · page {offset // page_size + 1} of {pages}"
+    return f"{rows} of {count(total, noun)} · page {offset // page_size + 1} of {pages}"
 
 
 def percent(value: Decimal) -> str:
@@ -126,10 +148,15 @@ def due(moment: datetime | None, now: datetime) -> str:
     return "now" if seconds > -OVERDUE_AFTER_SECONDS else f"overdue {span(seconds)}"
 
 
-DELIVERY_STYLE = {"delivered": "green", "pending": "yellow", "failed": "red", "skipped": "dim"}
+DELIVERY_SEVERITY = {
+    "delivered": "ok",
+    "pending": "progress",
+    "failed": "alarm",
+    "skipped": "muted",
+}
 DELIVERY_SYMBOL = {"delivered": "✓", "pending": "⟳", "failed": "✗", "skipped": "–"}
 
 
 def delivery_status_text(status: str) -> Text:
     """`✓ delivered`, `⟳ pending`, `✗ failed`, `– skipped`."""
-    return Text(f"{DELIVERY_SYMBOL[status]} {status}", style=DELIVERY_STYLE[status])
+    return Text(f"{DELIVERY_SYMBOL[status]} {status}", style=severity(DELIVERY_SEVERITY[status]))

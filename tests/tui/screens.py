@@ -108,7 +108,7 @@ def _edit(**typed: str) -> Steps:
 async def _no_worker(pilot: Pilot[None]) -> None:
     """Redeliver Midnight's retrying delivery, then let two minutes pass with no worker."""
     await open_operator(pilot, "midnight")
-    await pilot.press("8", "enter", "r", "y")
+    await pilot.press("8", "enter", "d", "y")
     await settle(pilot)
     pilot.app.backend.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
     await pilot.press("escape", "r")
@@ -149,6 +149,9 @@ SHOTS = [
     Shot("operator-list-search", _keys("slash", *"lucky")),
     Shot("operator-list-80x24", _keys(), size=(80, 24)),
     Shot("operator-list-160x30", _keys(), size=(160, 30)),
+    Shot("operator-list-empty-80x24", _keys("slash", *"xyz"), size=(80, 24)),
+    Shot("help", _keys("question_mark")),
+    Shot("help-80x24", _keys("question_mark"), size=(80, 24)),
     Shot("operator-detail-overview", _keys("1", operator="example")),
     Shot("operator-detail-charts", _keys("1", "tab", "tab", operator="example")),
     Shot("operator-detail-branding", _keys("2", operator="example")),
@@ -169,7 +172,7 @@ SHOTS = [
     Shot("operator-export", _keys("f", "x")),
     Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
-    Shot("operator-keys-dialog", _keys("k", operator="luckyspin")),
+    Shot("operator-keys-dialog", _keys("K", operator="luckyspin")),
     Shot("operator-callback-test", _keys("t", operator="example")),
     Shot("operator-callback-test-80x24", _keys("t", operator="example"), size=(80, 24)),
     # Tab from the URL to the event picker, open it, two down from PING to TRADE_PLACED.
@@ -194,6 +197,7 @@ SHOTS = [
         Shot(f"onboarding-step-{step}", _keys("o", *_pages(step), operator="luckyspin"))
         for step in range(1, 9)
     ),
+    Shot("onboarding-step-7-80x24", _keys("o", *_pages(7), operator="luckyspin"), size=(80, 24)),
 ]
 
 

@@ -99,7 +99,7 @@ async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(con
         assert retrying[6] in shown_text(console, "#request-body")
         assert "in 5 h" in shown_text(console, "#delivery-summary")
 
-        await pilot.press("r")
+        await pilot.press("d")
         await settle(pilot)
         assert "Send " in str(console.screen.query_one("#confirm-title").content)  # asks first
         await pilot.press("y")
@@ -185,3 +185,12 @@ async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(backe
             if "degraded" in str(table.get_row_at(row)[health]):
                 break
         assert "degraded" in str(table.get_row_at(row)[health])
+
+
+async def test_a_filter_that_matches_no_delivery_says_so_and_how_to_see_the_others(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8", "f", "f")  # all → pending → failed
+        await settle(pilot)
+        caption = shown_text(console, "#deliveries-caption")
+        assert "No failed deliveries — f shows the others." in caption

@@ -27,7 +27,7 @@ def footer_descriptions(app) -> list[str]:
 # The dialog each key opens, from the operator it is opened on (None: from the list).
 DIALOGS = [
     pytest.param(None, ["n"], ["Cancel (Esc)", "Create (Ctrl+S)"], "Create", id="create"),
-    pytest.param("luckyspin", ["k"], ["Cancel (Esc)", "Generate (Ctrl+S)"], "Generate", id="keys"),
+    pytest.param("luckyspin", ["K"], ["Cancel (Esc)", "Generate (Ctrl+S)"], "Generate", id="keys"),
     pytest.param("example", ["a"], ["Cancel (Esc)", "Deactivate (y)"], "Confirm", id="confirm"),
     pytest.param(
         "example", ["t"], ["Close (Esc)", "Send PING (Ctrl+S)"], "Send the event", id="test"

@@ -16,7 +16,7 @@ async def test_generate_then_rotate_with_a_one_hour_grace(console, backend):
     console.copy_to_clipboard = copied.append
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "luckyspin")
-        await pilot.press("k")
+        await pilot.press("K")
         await settle(pilot)
         assert isinstance(console.screen, KeyRotationModal)
 
@@ -46,7 +46,7 @@ async def test_generate_then_rotate_with_a_one_hour_grace(console, backend):
         assert [str(first.get_row_at(0)[3])] == ["active"]
         assert "onboarding 2/8" in str(console.screen.query_one("#detail-header").content)
 
-        await pilot.press("k")
+        await pilot.press("K")
         await settle(pilot)
         console.screen.query_one("#input-grace_period_hours").value = "1"
         await pilot.press("ctrl+s")

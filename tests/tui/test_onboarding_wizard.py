@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from textual.geometry import Region
 
 from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.confirm import ConfirmModal
@@ -199,3 +201,34 @@ async def test_only_a_ping_completes_step_5_other_events_try_the_handler(
         assert "5 of 8 steps done" in _title(app)
     sent = [request["headers"]["X-Predictu-Event"] for request in receiver.requests]
     assert sent == ["TRADE_PLACED", "PING"]
+
+
+@pytest.mark.parametrize(
+    ("size", "strip"),
+    [((80, 24), "○ 6   ▶ 7 Origins   ○ 8"), ((60, 20), "▶ 7 Origins")],
+    ids=["80x24", "60x20"],
+)
+async def test_the_step_strip_keeps_the_current_step_in_view_when_narrow(console, size, strip):
+    async with console.run_test(size=size) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*["pagedown"] * 5)  # from step 2 to step 7, near the end of the strip
+        await settle(pilot)
+
+        steps = console.screen.query_one("#wizard-steps")
+        drawn = steps.render_lines(Region(0, 0, steps.size.width, 1))[0].text
+        assert strip in drawn
+        assert "✓ 1" in drawn  # and the steps before it, done or not, as marks
+
+
+async def test_one_key_pair_is_counted_in_the_singular(console, backend):
+    [lucky] = backend.list_operators(OperatorListQuery(search="luckyspin")).operators
+    backend.generate_keys(lucky.id, KeyCreate())
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("pageup")  # the wizard resumes at step 4; the keys are step 3
+        await settle(pilot)
+        assert "1 key pair; the current one is key_" in shown_text(console, "#keys-state")

@@ -6,7 +6,10 @@ import time
 
 from predictu_console.core.models import OperatorCreate, OperatorListQuery
 from predictu_console.tui.backend import Backend
-from tests.tui.screens import SIZE, settle, shown_text, table_names
+from predictu_console.tui.modals.key_rotation import KeyRotationModal
+from predictu_console.tui.screens import operator_list
+from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
+from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
 
 
 async def test_it_opens_on_every_operator_with_a_count(console):
@@ -43,8 +46,10 @@ async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console
 
         assert table_names(console) == []
         assert "No operators match 'xyz' — Esc clears the search" in shown_text(
-            console, "#list-count"
+            console, "#list-empty"
         )
+        assert console.screen.query_one("#list-empty").region.height  # where the rows would be
+        assert shown_text(console, "#list-count").strip() == "0 operators"
 
 
 async def test_an_operator_id_typed_in_the_search_finds_it(console, backend):
@@ -84,7 +89,7 @@ async def test_status_filter_and_sort_keys(console):
         await pilot.press("s", "s")  # created → name → volume
         await settle(pilot)
         assert table_names(console)[0] == "Example Casino"
-        await pilot.press("r")  # least volume first
+        await pilot.press("S")  # least volume first
         await settle(pilot)
         assert table_names(console)[-1] == "Example Casino"
 
@@ -154,12 +159,43 @@ async def test_the_command_palette_goes_to_an_operator_by_name(console):
         assert "royalflush.bet" in str(console.screen.query_one("#detail-header").content)
 
 
-async def test_question_mark_toggles_the_key_help(console):
+async def test_the_cursor_flows_across_pages_and_g_and_shift_g_jump_to_the_ends(
+    console, monkeypatch
+):
+    monkeypatch.setattr(operator_list, "PAGE_SIZE", 5)  # 12 operators: pages of 5, 5 and 2
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert console.screen.query("HelpPanel")
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert not console.screen.query("HelpPanel")
+        table = console.screen.query_one("#operators")
+        first_page = table_names(console)
+
+        await pilot.press("G")
+        await settle(pilot)
+        assert "page 3 of 3" in shown_text(console, "#list-count")
+        assert table.cursor_row == 1  # the last of the 12
+
+        await pilot.press("g")
+        await settle(pilot)
+        assert "page 1 of 3" in shown_text(console, "#list-count")
+        assert table.cursor_row == 0
+
+        await pilot.press(*"jjjjj")  # past the fifth row: onto the next page
+        await settle(pilot)
+        assert "page 2 of 3" in shown_text(console, "#list-count")
+        assert table.cursor_row == 0
+
+        await pilot.press("up")  # back over the edge, arrows as well as k
+        await settle(pilot)
+        assert table_names(console) == first_page
+        assert table.cursor_row == 4
+
+
+async def test_k_only_moves_in_the_detail_and_shift_k_opens_the_keys(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(console.screen, OperatorDetailScreen)
+
+        await pilot.press("K")
+        await settle(pilot)
+        assert isinstance(console.screen, KeyRotationModal)

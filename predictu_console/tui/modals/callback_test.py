@@ -26,6 +26,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         Binding("escape", "close", "Close", id="close"),
         Binding("ctrl+s", "send", "Send the event", id="send"),
     ]
+    HELP_TITLE = "Test the callback"
     DEFAULT_CSS = """
     CallbackTestModal {
         #ping-options { height: auto; }

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from predictu_console.tui.base import ConsoleModal
+from predictu_console.tui.formatting import count
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import changed_fields
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -26,6 +27,7 @@ class ConfirmModal(ConsoleModal[bool]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("y", "confirm", "Confirm", id="confirm"),
     ]
+    HELP_TITLE = "Confirmation"
 
     def __init__(self, title: str, body: RenderableType, *, confirm_label: str = "Confirm") -> None:
         super().__init__()
@@ -58,14 +60,13 @@ def leave_form(form: Screen[Any], leave: Callable[[], object]) -> None:
         leave()
         return
     one = len(changed) == 1
-    count = f"{len(changed)} field" + ("" if one else "s")
 
     def answered(discard: bool | None) -> None:
         if discard:
             leave()
 
     question = ConfirmModal(
-        f"Discard changes to {count}?",
+        f"Discard changes to {count(len(changed), 'field')}?",
         "Changed: "
         + ", ".join(changed)
         + f".\nEsc goes back to the form; y discards {'it' if one else 'them'}.",

@@ -1,4 +1,4 @@
-"""One delivery (Enter on the Deliveries tab): the body sent, every attempt, redeliver (`r`).
+"""One delivery (Enter on the Deliveries tab): the body sent, every attempt, redeliver (`d`).
 
 Live like the tab behind it: a redelivery shows up here as it happens.
 """
@@ -20,9 +20,10 @@ from textual.widgets import DataTable, Label, Static
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail, DeliveryOut
 from predictu_console.core.callbacks.signing import encode_body
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.clipboard import copy_value
-from predictu_console.tui.formatting import delivery_status_text, due, to_second
+from predictu_console.tui.formatting import delivery_status_text, due, severity, to_second
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.widgets.delivery_log import NO_WORKER, worker_warning
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -53,9 +54,9 @@ def attempt_view(attempt: AttemptDetail) -> RenderableType:
     table.add_column(style="dim")
     table.add_column()
     outcome = (
-        Text(f"✓ HTTP {attempt.http_status}", style="green")
+        Text(f"✓ HTTP {attempt.http_status}", style=severity("ok"))
         if attempt.error is None
-        else Text(f"✗ {attempt.error}: {attempt.error_message}", style="red")
+        else Text(f"✗ {attempt.error}: {attempt.error_message}", style=severity("alarm"))
     )
     table.add_row(f"Attempt {attempt.number}", outcome)
     table.add_row("URL", attempt.url)
@@ -72,13 +73,15 @@ def attempt_view(attempt: AttemptDetail) -> RenderableType:
 
 
 class DeliveryDetailModal(ConsoleModal[None]):
-    """A delivery in full; `r` queues it again with the same id and body."""
+    """A delivery in full; `d` delivers it again with the same id and body."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
-        Binding("r", "redeliver", "Redeliver", id="redeliver"),
+        Binding("d", "redeliver", "Deliver again", id="redeliver"),
         Binding("y", "copy", "Copy", id="copy"),
     ]
+    HELP_TITLE = "Delivery"
+    LEGEND = (legend.DELIVERY, legend.ATTEMPT_COLUMNS)
     DEFAULT_CSS = """
     DeliveryDetailModal {
         #delivery-scroll { height: 1fr; }

@@ -29,6 +29,7 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
         Binding("ctrl+s", "generate", "Generate", id="generate"),
         Binding("c", "copy_secret", "Copy secret", id="copy-secret"),
     ]
+    HELP_TITLE = "API keys"
     DEFAULT_CSS = """
     KeyRotationModal {
         #request-view { height: auto; }

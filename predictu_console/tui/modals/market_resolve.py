@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.markets import MarketResolve, Resolution, ResolutionPreview
 from predictu_console.tui.base import ConsoleModal
-from predictu_console.tui.formatting import counted
+from predictu_console.tui.formatting import count
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -29,8 +29,8 @@ def consequence(preview: ResolutionPreview) -> str:
             "This cannot be undone."
         )
     return (
-        f"Settles {counted(preview.positions, 'open position')} of "
-        f"{counted(preview.players, 'player')} at {counted(preview.operators, 'operator')}. "
+        f"Settles {count(preview.positions, 'open position')} of "
+        f"{count(preview.players, 'player')} at {count(preview.operators, 'operator')}. "
         "Winning positions are paid at once; each operator is sent POSITION_RESOLVED for "
         "every position and one MARKET_RESOLVED, whether it is active or not. "
         "This cannot be undone."

@@ -27,6 +27,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Create", id="save"),
     ]
+    HELP_TITLE = "New operator"
 
     def compose(self) -> ComposeResult:
         with DialogBox(id="create-box", classes="dialog"):

@@ -17,7 +17,7 @@ from predictu_console.core.markets import (
 )
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import (
-    counted,
+    count,
     day,
     money,
     page_position,
@@ -138,8 +138,8 @@ class MarketsScreen(ConsoleScreen):
                 self.notify(
                     f"“{resolution.market.title}” resolved "
                     f"{(resolution.market.outcome or '').upper()}: "
-                    f"{counted(resolution.positions_settled, 'position')} settled at "
-                    f"{counted(resolution.operators_affected, 'operator')}.",
+                    f"{count(resolution.positions_settled, 'position')} settled at "
+                    f"{count(resolution.operators_affected, 'operator')}.",
                     title="Resolved",
                 )
                 self.reload()
@@ -216,6 +216,6 @@ def count_line(page: MarketPage, listing: MarketListQuery) -> str:
             return f"No {listing.status} markets — f changes the filter, n opens one"
         return "No markets yet — n opens one"
     if not page.markets:
-        return f"Past the end of {counted(page.total, 'market')} — [ goes back a page"
+        return f"Past the end of {count(page.total, 'market')} — [ goes back a page"
     position = page_position(page.offset, len(page.markets), page.total, PAGE_SIZE, "market")
     return f"{position} · v resolves the highlighted market"

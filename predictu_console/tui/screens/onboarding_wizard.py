@@ -32,9 +32,10 @@ from predictu_console.core.errors import StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.validation import parse
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
-from predictu_console.tui.formatting import percent
+from predictu_console.tui.formatting import count, percent
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
@@ -63,13 +64,16 @@ class OnboardingWizardScreen(ConsoleScreen):
     """One page per step; PgUp and PgDn move between pages, Ctrl+S does the page's step."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Leave (progress is kept)", id="leave"),
         Binding("ctrl+s", "do_step", "Do this step", id="do-step"),
+        Binding("escape", "app.pop_screen", "Leave (progress is kept)", id="leave"),
         # Page keys, not letters: most pages have an input that would swallow a typed key.
         Binding("pageup", "page(-1)", "Previous step", id="previous-step"),
         Binding("pagedown", "page(1)", "Next step", id="next-step"),
         Binding("delete", "remove_origin", "Remove origin", show=False, id="remove-origin"),
     ]
+    """Most important first: a narrow footer leaves out the last ones."""
+    HELP_TITLE = "Onboarding wizard"
+    LEGEND = (legend.STEPS,)
     QUITS = False
     CSS_PATH = "onboarding_wizard.tcss"
 
@@ -270,9 +274,10 @@ class OnboardingWizardScreen(ConsoleScreen):
         share = self.query_one("#input-revenue_share_predictu", Input)
         share.value = percent(detail.revenue_share_predictu).rstrip("%")
         self.query_one("#keys-state", Static).update(
-            f"{len(detail.api_keys)} key pair(s); the current one is {detail.api_keys[0].key_id}."
+            f"{count(len(detail.api_keys), 'key pair')}; the current one is "
+            f"{detail.api_keys[0].key_id}."
             if detail.api_keys
-            else "No keys yet."
+            else "No keys yet: Ctrl+S opens the key dialog."
         )
         self.query_one("#input-callback_url", Input).value = detail.callback_url or ""
         self.query_one("#ping-target", Static).update(
@@ -315,12 +320,22 @@ class OnboardingWizardScreen(ConsoleScreen):
         if changed or self.focused is None:
             inputs = self.query_one(f"#step-{page}").query("Input, Select")
             (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
-        self.query_one("#wizard-steps", Static).update(step_indicator(self.detail, page))
+        self._show_steps()
         step = STEPS[page - 1]
         done = "  (done)" if self.detail.onboarding_checklist[step.id].complete else ""
         self.query_one("#wizard-hint", Static).update(
             f"Step {page}: {step.label}{done}. {HINTS[page]}"
         )
+
+    def on_resize(self) -> None:
+        if self.detail is not None:
+            self._show_steps()
+
+    def _show_steps(self) -> None:
+        """The step strip, as wide as the screen allows (less its padding)."""
+        assert self.detail is not None
+        strip = step_indicator(self.detail, self.current, self.size.width - 2)
+        self.query_one("#wizard-steps", Static).update(strip)
 
     def _show_origins(self) -> None:
         listing = self.query_one("#origin-list", ListView)

@@ -15,6 +15,7 @@ from predictu_console.core.keys import KeysGenerated
 from predictu_console.core.models import OperatorDetail, OperatorUpdate
 from predictu_console.core.operator_view import OperatorView
 from predictu_console.core.players import PlayerListQuery, PlayerOut
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import expiry, health_text, money, status_text, when
@@ -54,7 +55,7 @@ class OperatorDetailScreen(ConsoleScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit_operator", "Edit", id="edit-operator"),
         Binding("a", "change_status", "Activate/deactivate", id="change-status"),
-        Binding("k", "rotate_keys", "Keys", id="rotate-keys"),
+        Binding("K", "rotate_keys", "Keys", id="rotate-keys"),
         Binding("t", "test_callback", "Test callback", id="test-callback"),
         Binding("o", "onboard", "Onboarding wizard", id="onboard"),
         Binding("r", "reload", "Reload", id="reload"),
@@ -72,7 +73,15 @@ class OperatorDetailScreen(ConsoleScreen):
             Binding(str(number), f"show_tab('{key}')", label, show=False, id=f"tab-{key}")
             for number, (key, label) in enumerate(TABS, start=1)
         ),
+        # Movement only, as in the list: `k` is up here too, so keys are Shift+K.
+        Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
+        Binding("g", "jump('first')", "First row", show=False, id="first-row"),
+        Binding("G", "jump('last')", "Last row", show=False, id="last-row"),
     ]
+    """Most important first: a narrow footer leaves out the last ones."""
+    HELP_TITLE = "Operator detail"
+    LEGEND = (legend.STATUS, legend.HEALTH, legend.DELIVERY, legend.DETAIL_COLUMNS)
     CSS_PATH = "operator_detail.tcss"
 
     def __init__(self, operator_id: str) -> None:
@@ -171,6 +180,31 @@ class OperatorDetailScreen(ConsoleScreen):
         tables = self.query_one(f"#{tab}", TabPane).query(DataTable)
         if tables:
             tables.first().focus()  # arrows and Enter work on the rows at once
+
+    def action_cursor(self, step: int) -> None:
+        """Down or up a row of the tab's table, or a line of its text."""
+        moving = self._moving()
+        if isinstance(moving, DataTable):
+            moving.move_cursor(row=moving.cursor_row + step, animate=False)
+        else:
+            moving.scroll_relative(y=step, animate=False)
+
+    def action_jump(self, end: str) -> None:
+        """To the first or last row of the tab's table, or the top or end of its text."""
+        moving = self._moving()
+        if isinstance(moving, DataTable):
+            moving.move_cursor(row=0 if end == "first" else moving.row_count - 1, animate=False)
+        elif end == "first":
+            moving.scroll_home(animate=False)
+        else:
+            moving.scroll_end(animate=False)
+
+    def _moving(self) -> DataTable[object] | VerticalScroll:
+        """What j, k, g and G move: the focused table, else the shown tab's scrolling pane."""
+        if isinstance(self.focused, DataTable):
+            return self.focused
+        tab = self.query_one("#tabs", TabbedContent).active
+        return self.query_one(f"#{tab}", TabPane).query_one(VerticalScroll)
 
     def action_reload(self) -> None:
         self.load(self.operator_id)
@@ -283,7 +317,9 @@ class OperatorDetailScreen(ConsoleScreen):
                 for api_key in detail.api_keys
             ),
         )
-        self.query_one("#keys-empty", Static).update("" if detail.api_keys else "No API keys yet.")
+        self.query_one("#keys-empty", Static).update(
+            "" if detail.api_keys else "No API keys yet — K generates the first pair."
+        )
         refill(
             self.query_one("#invoices-table", DataTable),
             (

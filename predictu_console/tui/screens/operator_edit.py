@@ -26,7 +26,7 @@ from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUp
 from predictu_console.core.notifications import sensitive_changes
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
-from predictu_console.tui.formatting import percent, shown
+from predictu_console.tui.formatting import count, percent, shown
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.form_field import (
     FormField,
@@ -148,6 +148,7 @@ class OperatorEditScreen(ConsoleScreen):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
     ]
+    HELP_TITLE = "Edit operator"
     QUITS = False
     CSS_PATH = "operator_edit.tcss"
 
@@ -211,7 +212,7 @@ class OperatorEditScreen(ConsoleScreen):
             if yes:
                 self.save(data, version)
 
-        title = f"Save {len(changes)} change{'s' * (len(changes) != 1)} to {self.opened.name}?"
+        title = f"Save {count(len(changes), 'change')} to {self.opened.name}?"
         self.app.push_screen(ConfirmModal(title, body, confirm_label="Save"), confirmed)
 
     def stale(self, data: OperatorUpdate, current: OperatorDetail) -> None:
@@ -246,7 +247,8 @@ class OperatorEditScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, data: OperatorUpdate, version: int) -> None:
         def done(result: Any) -> None:
-            self.notify(f"Saved {len(result.changes)} change(s).", title=result.operator.name)
+            saved = count(len(result.changes), "change")
+            self.notify(f"Saved {saved}.", title=result.operator.name)
             self.app.pop_screen()
 
         self._guarded(

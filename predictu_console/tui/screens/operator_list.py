@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
-from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.core.models import OperatorListQuery, OperatorPage
 from predictu_console.core.trends import SPARK_DAYS
+from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
 from predictu_console.tui.formatting import (
-    counted,
+    count,
     day,
     health_text,
     money,
@@ -63,19 +64,27 @@ class OperatorListScreen(ConsoleScreen):
         Binding("slash", "focus_search", "Search", id="focus-search"),
         Binding("escape", "leave_search", "Clear search", show=False, id="leave-search"),
         Binding("enter", "open_operator", "Open", id="open-operator"),
-        Binding("n", "new_operator", "New", id="new-operator"),
+        Binding("n", "app.new_operator", "New", id="new-operator"),
         Binding("f", "cycle_status", "Filter", id="cycle-status"),
         Binding("o", "onboard_operator", "Onboard", id="onboard-operator"),
         Binding("m", "markets", "Markets", id="markets"),
         Binding("s", "cycle_sort", "Sort", id="cycle-sort"),
-        Binding("r", "reverse_sort", "Reverse", id="reverse-sort"),
+        Binding("S", "reverse_sort", "Reverse", id="reverse-sort"),
         Binding("right_square_bracket", "page(1)", "Next page", id="next-page"),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="previous-page"),
+        # Movement only: the cursor flows across pages, so the list reads as one.
         Binding("j", "cursor(1)", "Down", show=False, id="cursor-down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="cursor-up"),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True, id="arrow-down"),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True, id="arrow-up"),
+        Binding("g", "jump('first')", "First row", show=False, id="first-row"),
+        Binding("G", "jump('last')", "Last row", show=False, id="last-row"),
         Binding("y", "copy_id", "Copy id", show=False, id="copy-id"),
         Binding("x", "export_list", "Export", show=False, id="export-list"),
     ]
+    """Most important first: a narrow footer leaves out the last ones."""
+    HELP_TITLE = "Operator list"
+    LEGEND = (legend.STATUS, legend.HEALTH, legend.LIST_COLUMNS)
     AUTO_FOCUS = "#operators"
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
     footer's keys, a tenth of the launch."""
@@ -90,6 +99,8 @@ class OperatorListScreen(ConsoleScreen):
         self._sparks = False
         self.volumes: dict[str, list[Decimal]] = {}
         """The page's operators' daily volumes for the sparklines, when the width shows them."""
+        self._landing: str | None = None
+        """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +108,7 @@ class OperatorListScreen(ConsoleScreen):
             yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
         yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
+        yield Static(id="list-empty")
         yield Static(id="list-count")
         yield KeyFooter()
 
@@ -182,16 +194,6 @@ class OperatorListScreen(ConsoleScreen):
         if operator_id:
             copy_value(self.app, "operator id", operator_id)
 
-    def action_new_operator(self) -> None:
-        from predictu_console.tui.modals.operator_create import OperatorCreateModal
-        from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
-
-        def opened(created: OperatorOut | None) -> None:
-            if created is not None:
-                self.app.push_screen(OnboardingWizardScreen(created.id))
-
-        self.app.push_screen(OperatorCreateModal(), opened)
-
     def action_markets(self) -> None:
         from predictu_console.tui.screens.markets import MarketsScreen
 
@@ -201,8 +203,7 @@ class OperatorListScreen(ConsoleScreen):
         from predictu_console.tui.modals.operator_export import OperatorExportModal
 
         total = self.page.total if self.page else 0
-        noun = "operator" if total == 1 else "operators"
-        selected = f"{total:,} {noun} ({state_line(self.listing)})"
+        selected = f"{count(total, 'operator')} ({state_line(self.listing)})"
         name = f"operators-{self.console.backend.clock.now():%Y%m%d-%H%M%S}.csv"
         # Without a data directory (tests, pictures) a bare name: the working directory.
         default = self.console.data_dir / name if self.console.data_dir else Path(name)
@@ -219,15 +220,33 @@ class OperatorListScreen(ConsoleScreen):
     def action_reverse_sort(self) -> None:
         self._requery(order="asc" if self.listing.order == "desc" else "desc", offset=0)
 
-    def action_page(self, step: int) -> None:
+    def action_page(self, step: int, landing: str | None = None) -> None:
+        """Turn `step` pages, if there are so many; the cursor lands on `landing` row, if given."""
         total = self.page.total if self.page else 0
         offset = self.listing.offset + step * PAGE_SIZE
         if 0 <= offset < max(total, 1):
+            self._landing = landing
             self._requery(offset=offset)
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one("#operators", DataTable)
-        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+        if step > 0 and table.cursor_row >= table.row_count - 1:
+            self.action_page(1, "first")
+        elif step < 0 and table.cursor_row <= 0:
+            self.action_page(-1, "last")
+        else:
+            table.move_cursor(row=table.cursor_row + step, animate=False)
+
+    def action_jump(self, end: str) -> None:
+        """`g`: the first row of the first page; `G`: the last row of the last page."""
+        total = self.page.total if self.page else 0
+        offset = 0 if end == "first" else max(total - 1, 0) // PAGE_SIZE * PAGE_SIZE
+        if offset == self.listing.offset:
+            table = self.query_one("#operators", DataTable)
+            table.move_cursor(row=0 if end == "first" else table.row_count - 1, animate=False)
+        else:
+            self._landing = end
+            self._requery(offset=offset)
 
     def _requery(self, **changes: object) -> None:
         self.listing = self.listing.model_copy(update=changes)
@@ -265,7 +284,12 @@ class OperatorListScreen(ConsoleScreen):
                 cells["trend"] = sparkline_text(daily, SPARK_DAYS)
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
-        self.query_one("#list-count", Static).update(count_line(page, self.listing))
+        if self._landing is not None and rows:
+            table.move_cursor(row=0 if self._landing == "first" else len(rows) - 1, animate=False)
+            self._landing = None
+        self.query_one("#list-count", Static).update(count_line(page))
+        self.set_class(page.total == 0, "-empty")
+        self.query_one("#list-empty", Static).update(empty_reason(self.listing))
         self.query_one("#list-state", Static).update(state_line(self.listing))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
@@ -314,14 +338,19 @@ def state_line(listing: OperatorListQuery) -> str:
     return f"status: {listing.status} · sort: {listing.sort} {arrow}{searched}"
 
 
-def count_line(page: OperatorPage, listing: OperatorListQuery) -> str:
-    """Where the page is in the list; for an empty one, why it is empty and what to do."""
+def count_line(page: OperatorPage) -> str:
+    """Where the page is in the list: `1–50 of 10,000 operators · page 1 of 200`."""
     if page.total == 0:
-        if listing.search:
-            return f"No operators match {listing.search!r} — Esc clears the search"
-        if listing.status != "all":
-            return f"No {listing.status} operators — f changes the status filter"
-        return "No operators yet — n creates one"
+        return count(0, "operator")
     if not page.operators:
-        return f"Past the end of {counted(page.total, 'operator')} — [ goes back a page"
+        return f"Past the end of {count(page.total, 'operator')} — [ goes back a page"
     return page_position(page.offset, len(page.operators), page.total, PAGE_SIZE, "operator")
+
+
+def empty_reason(listing: OperatorListQuery) -> str:
+    """Why the list is empty, and what to do about it."""
+    if listing.search:
+        return f"No operators match {listing.search!r} — Esc clears the search"
+    if listing.status != "all":
+        return f"No {listing.status} operators — f changes the status filter"
+    return "No operators yet — n creates one"

@@ -11,7 +11,14 @@ from textual.widgets import DataTable, Static
 
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import DeliveryOut, DeliveryPage
-from predictu_console.tui.formatting import delivery_status_text, due, span, to_second
+from predictu_console.tui.formatting import (
+    count,
+    delivery_status_text,
+    due,
+    severity,
+    span,
+    to_second,
+)
 from predictu_console.tui.widgets.tables import refill
 
 FILTERS = ("all", "pending", "failed", "delivered", "skipped")
@@ -24,7 +31,7 @@ def last_result(row: DeliveryOut) -> str | Text:
     attempt = row.attempts[-1]
     if attempt.error is None:
         return f"HTTP {attempt.http_status} in {attempt.latency_ms} ms"
-    return Text(attempt.error, style="red")
+    return Text(attempt.error, style=severity("alarm"))
 
 
 NO_WORKER = "no delivery worker is running — start `predictu-console worker`"
@@ -67,13 +74,15 @@ class DeliveryLog(Vertical):
         warning.update(worker_warning(backlog, now))
         warning.display = backlog.stalled
         shown = len(page.deliveries)
-        caption = (
-            f"{shown} of {page.total:,} deliveries · showing {status} "
-            "· f: filter · Enter: attempts and bodies"
-            if page.total
-            else f"No {'' if status == 'all' else status + ' '}deliveries yet. "
-            "Events are queued here as they happen · f: filter"
-        )
+        if page.total:
+            caption = (
+                f"{shown:,} of {count(page.total, 'delivery', 'deliveries')} · showing {status} "
+                "· f: filter · Enter: attempts and bodies"
+            )
+        elif status == "all":
+            caption = "No deliveries yet: events are queued here as they happen."
+        else:
+            caption = f"No {status} deliveries — f shows the others."
         self.query_one("#deliveries-caption", Static).update(caption)
         refill(
             self.query_one(DataTable),

@@ -11,7 +11,7 @@ from rich.text import Text
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.models import STEPS, OperatorDetail
 from predictu_console.core.trends import OperatorTrends
-from predictu_console.tui.formatting import money, percent, shown, when
+from predictu_console.tui.formatting import money, percent, severity, shown, when
 from predictu_console.tui.widgets.trend_chart import ChartContent
 
 
@@ -111,7 +111,7 @@ def onboarding(op: OperatorDetail) -> RenderableType:
     table.add_column("Completed")
     for number, step in enumerate(STEPS, start=1):
         item = op.onboarding_checklist[step.id]
-        mark = Text("✓", style="green") if item.complete else Text("○", style="dim")
+        mark = Text("✓", style=severity("ok")) if item.complete else Text("○", style="dim")
         table.add_row(mark, f"{number}. {step.label}", when(item.completed_at))
     return Group(Text(f"{op.onboarding_step} of 8 steps complete\n", style="bold"), table)
 
