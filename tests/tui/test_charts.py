@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.models import OperatorListQuery
+from predictu_console.core.players import PlayerListQuery
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.widgets.trend_chart import TrendChart
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
@@ -13,7 +14,7 @@ BARS = set("▁▂▃▄▅▆▇█")
 
 def _example(backend):
     [example] = backend.list_operators(OperatorListQuery(search="example")).operators
-    return backend.operator_view(example.id, DeliveryListQuery()).trends
+    return backend.operator_view(example.id, DeliveryListQuery(), PlayerListQuery()).trends
 
 
 async def test_the_overview_draws_the_rollups_and_focus_shows_every_value(console, backend):

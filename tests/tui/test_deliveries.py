@@ -120,7 +120,7 @@ async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(conso
         assert not console.screen.query_one("#deliveries-worker").display
         table = console.screen.query_one("#deliveries-table")
         table.move_cursor(row=next(n for n, r in enumerate(_rows(console)) if "pending" in r[2]))
-        await pilot.press("enter", "r", "y")
+        await pilot.press("enter", "d", "y")
         await settle(pilot)
         [queued] = [n for n in console._notifications if n.title == "Redeliver"]
         assert "is due now" in queued.message
@@ -136,7 +136,7 @@ async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(conso
         await pilot.press("enter")
         await settle(pilot)
         assert "start `predictu-console worker`" in shown_text(console, "#delivery-worker")
-        await pilot.press("r", "y")
+        await pilot.press("d", "y")
         await settle(pilot)
         again = [n for n in console._notifications if n.title == "Redeliver"][-1]
         assert again.severity == "warning"

@@ -29,7 +29,7 @@ async def _launch_and(backend, data_dir, *keys: str, theme: str | None = None):
 async def test_the_theme_filter_and_sort_are_there_at_the_next_launch(backend, tmp_path):
     tmp_path = tmp_path / "data"
     tmp_path.mkdir()
-    before, _, _ = await _launch_and(backend, tmp_path, "f", "s", "r", theme="nord")
+    before, _, _ = await _launch_and(backend, tmp_path, "f", "s", "S", theme="nord")
     assert before.startswith("status: active · sort: name ↓")
 
     after, toasts, theme = await _launch_and(backend, tmp_path)
