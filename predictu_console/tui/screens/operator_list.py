@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.models import OperatorListQuery, OperatorOut, OperatorPage
+from predictu_console.core.validation import parse
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import day, health_text, money, status_text
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
@@ -181,7 +183,13 @@ class OperatorListScreen(ConsoleScreen):
         table.action_cursor_down() if step > 0 else table.action_cursor_up()
 
     def _requery(self, **changes: object) -> None:
-        self.listing = self.listing.model_copy(update=changes)
+        """Query again with `changes`, checked by the rules the API applies to the same
+        query; a refused one (a search too long) is shown and the list stays as it was."""
+        try:
+            self.listing = parse(OperatorListQuery, {**self.listing.model_dump(), **changes})
+        except ValidationFailed as error:
+            self.console.show_error(error)
+            return
         self.reload()
 
     def reload(self) -> None:
