@@ -402,9 +402,7 @@ def test_an_unsupported_database_url_is_a_config_error(user_home, capsys, url):
     assert "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB" in line
 
 
-def test_postgresql_without_its_driver_is_one_line_naming_the_extra(
-    user_home, capsys, monkeypatch
-):
+def test_postgresql_without_its_driver_is_one_line_naming_the_extra(user_home, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
     url = "postgresql+psycopg://postgres@127.0.0.1/predictu"
     line = _refusal(capsys, ["--database-url", url, "db", "upgrade"], "CONFIG_ERROR")
