@@ -8,6 +8,7 @@ CONFIG_ERROR naming the variable or path, never pydantic's report.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,13 @@ SUPPORTED_DATABASES = {
     "sqlite": "sqlite:///PATH",
     "postgresql": "postgresql+psycopg://USER@HOST/DB",
 }
+EXTRAS = {"postgresql": "postgres", "redis": "redis"}
+"""The pip extra that installs each optional driver: SQLite and in-memory limits need none."""
+
+
+def install_hint(what: str) -> str:
+    """How to install the driver `what` (a key of EXTRAS) needs."""
+    return f"install it with: pip install 'predictu-console[{EXTRAS[what]}]'"
 
 
 class Settings(BaseSettings):
@@ -78,6 +86,16 @@ class Settings(BaseSettings):
         if url:
             check_database_url(url)
         return url
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage_driver_installed(cls, uri: str) -> str:
+        if uri.startswith("redis") and importlib.util.find_spec("redis") is None:
+            raise ValueError(
+                "PREDICTU_RATE_LIMIT_STORAGE names Redis, whose driver is not installed; "
+                + install_hint("redis")
+            )
+        return uri
 
     @property
     def data_dir(self) -> Path:
@@ -158,9 +176,11 @@ def check_database_url(url: str) -> None:
     try:
         parsed.get_dialect().import_dbapi()
     except (ImportError, ArgumentError):
+        backend = parsed.get_backend_name()
+        remedy = install_hint(backend) if backend in EXTRAS else f"use {supported}"
         raise ValueError(
             f"The database URL {shown} needs the driver {parsed.get_driver_name()!r}, which is "
-            f"not installed; use {supported}"
+            f"not installed; {remedy}"
         ) from None
 
 

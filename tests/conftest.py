@@ -2,95 +2,44 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from predictu_console.core.clock import FrozenClock
 from predictu_console.core.models import Actor
-from predictu_console.db.base import Base
-from predictu_console.db.migrate import upgrade
-from predictu_console.db.session import SessionFactory, engine_of, make_engine
+from predictu_console.db.session import SessionFactory, engine_of
 from predictu_console.db.session import make_session_factory as _make_session_factory
 from predictu_console.settings import Settings
-from tests.factories import TEST_MASTER_KEY, actor_for_new_admin
+from tests.databases import BACKENDS, PG_URL, Databases, run_databases, settings_for
+from tests.factories import actor_for_new_admin
 from tests.receivers import Receiver, https_receiver
 
-PG_URL = os.environ.get("PREDICTU_TEST_DATABASE_URL")
-BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This run's databases (tests/databases.py): migrated once, copied or emptied per test."""
+    with run_databases(tmp_path_factory.mktemp("databases"), PG_URL) as made:
+        yield made
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test: migrating once keeps the suite fast."""
-    path = tmp_path_factory.mktemp("template") / "predictu.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str]:
-    """A private, migrated schema in the test database for this run (and xdist worker)."""
-    assert PG_URL, "PREDICTU_TEST_DATABASE_URL is not set"
-    schema = f"predictu_test_{os.getpid()}_{worker_id}"
-    admin_engine = make_engine(PG_URL)
-    with admin_engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    engine = make_engine(rendered)
-    upgrade(engine)
-    engine.dispose()
-    yield rendered
-    with admin_engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin_engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def worker_id() -> str:
-    """Overridden by pytest-xdist when it runs; `main` otherwise."""
-    return "main"
-
-
-def _truncate_all(url: str) -> None:
-    engine = make_engine(url)
-    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} CASCADE"))
-    engine.dispose()
+def sqlite_template(databases: Databases) -> Path:
+    """A migrated SQLite file, for tests that copy it themselves."""
+    return databases.sqlite_template()
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> str:
     """An empty, migrated database of each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "predictu.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("postgres_url")
-    _truncate_all(url)
-    return url
+    return databases.empty(request.param, tmp_path)
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    # Rate limits have their own tests; elsewhere they would only make tests wait.
-    return Settings(
-        home=tmp_path / "home",
-        database_url=database_url,
-        rate_limits=False,
-        master_key=TEST_MASTER_KEY,
-    )
+    return settings_for(database_url, tmp_path / "home")
 
 
 @pytest.fixture

@@ -498,6 +498,22 @@ def test_an_unsupported_database_url_is_a_config_error(user_home, capsys, url):
     assert "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB" in line
 
 
+def test_postgresql_without_its_driver_is_one_line_naming_the_extra(user_home, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    url = "postgresql+psycopg://postgres@127.0.0.1/predictu"
+    line = _refusal(capsys, ["--database-url", url, "db", "upgrade"], "CONFIG_ERROR")
+
+    assert "install it with: pip install 'predictu-console[postgres]'" in line
+
+
+def test_redis_without_its_driver_is_one_line_naming_the_extra(user_home, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "redis", None)
+    monkeypatch.setenv("PREDICTU_RATE_LIMIT_STORAGE", "redis://127.0.0.1:6379/0")
+    line = _refusal(capsys, ["db", "upgrade"], "CONFIG_ERROR")
+
+    assert "install it with: pip install 'predictu-console[redis]'" in line
+
+
 def test_an_empty_master_key_file_is_a_master_key_error_naming_it(user_home, capsys):
     user_home.mkdir(mode=0o700)
     (user_home / "master.key").touch(mode=0o600)

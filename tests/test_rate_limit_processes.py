@@ -8,9 +8,8 @@ import httpx
 import pytest
 
 from tests.factories import operator_payload
-from tests.processes import answers, eventually, run, start
+from tests.processes import answers, eventually, free_port, run, start
 
-PORTS = {"a": 18221, "b": 18222}  # this module's share of the project's test ports
 REDIS_URL = os.environ.get("PREDICTU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -28,7 +27,7 @@ def test_two_servers_on_one_redis_allow_exactly_the_limit(database_url, tmp_path
     servers, bases = [], []
     try:
         for name in ("a", "b"):
-            port, log = PORTS[name], tmp_path / f"serve-{name}.log"
+            port, log = free_port(), tmp_path / f"serve-{name}.log"
             server = start("serve", "--port", str(port), "--no-worker", env=env, log=log)
             servers.append(server)
             bases.append(f"http://127.0.0.1:{port}")

@@ -13,15 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import answers, eventually, run, start
-
-PORTS = iter(range(18201, 18220))  # this module's share of the project's test ports
+from tests.processes import answers, eventually, free_port, run, start
 
 
 @contextmanager
 def serving(tmp_path: Path, database_url: str, *options: str) -> Iterator[str]:
     """A `serve` process with `options`; yields its base URL."""
-    port, log = next(PORTS), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     env = {
         **os.environ,
         "PREDICTU_HOME": str(tmp_path / "home"),

@@ -9,9 +9,7 @@ import pytest
 import uvicorn
 
 from predictu_console.core import operators
-from tests.processes import eventually
-
-PORT = 18210  # this module's test port
+from tests.processes import eventually, free_port
 
 
 @pytest.mark.slow
@@ -20,12 +18,13 @@ def test_an_unexpected_error_does_not_break_the_kept_alive_connection(app, auth,
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(operators, "list_operators", explode)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=PORT, log_level="critical"))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, name="uvicorn")
     thread.start()
     try:
         eventually(lambda: server.started, timeout=20)
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/api/s2s/operators", headers=auth)
         failed = connection.getresponse()
         assert (failed.status, b"INTERNAL_ERROR" in failed.read()) == (500, True)

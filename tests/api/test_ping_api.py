@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import anyio
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 from predictu_console.api.app import create_app
 from predictu_console.core.callbacks.samples import SAMPLE_EVENTS
 from tests.factories import operator_payload
+from tests.processes import eventually
 
 BASE = "/api/s2s/operators"
 
@@ -42,10 +42,9 @@ def test_requests_are_served_while_a_slow_operator_holds_a_ping(
         pinging = pool.submit(
             client.post, f"{url}/test", json={"callback_url": receiver.url + "/slow"}, headers=auth
         )
-        deadline = time.monotonic() + 5
-        while not any(request["path"] == "/slow" for request in receiver.requests):
-            assert time.monotonic() < deadline, "the PING never reached the receiver"
-            time.sleep(0.01)
+        eventually(
+            lambda: any(request["path"] == "/slow" for request in receiver.requests), timeout=5
+        )
         assert client.get(BASE, headers=auth).status_code == 200
         assert not pinging.done()  # the one request thread was free while the PING waited
         assert pinging.result().json()["success"] is True

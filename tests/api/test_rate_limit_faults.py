@@ -12,11 +12,10 @@ from fastapi.testclient import TestClient
 
 from predictu_console.api import rate_limits
 from predictu_console.api.app import create_app
-from tests.processes import eventually
+from tests.processes import eventually, free_port
 
 BASE = "/api/s2s/operators"
 CLOSED_PORT = 18298  # nothing listens here during the tests
-REDIS_PORT = 18297  # a Redis of this test's own, stopped halfway
 
 
 def _app(settings, session_factory, clock, storage: str):
@@ -40,23 +39,24 @@ def test_an_unreachable_redis_falls_back_to_counting_in_the_process(
 
 @pytest.fixture
 def own_redis(tmp_path):
-    """A Redis server on its own port, which a test may stop."""
+    """A Redis server on a port of its own, which a test may stop and start again there."""
+    port = free_port()
 
     def start() -> subprocess.Popen[bytes]:
         server = subprocess.Popen(
             [
                 shutil.which("redis-server") or "redis-server",
-                *("--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", ""),
+                *("--port", str(port), "--bind", "127.0.0.1", "--save", ""),
                 *("--appendonly", "no", "--dir", str(tmp_path)),
             ],
             stdout=subprocess.DEVNULL,
         )
-        client = redis.Redis(port=REDIS_PORT, socket_connect_timeout=0.5)
+        client = redis.Redis(port=port, socket_connect_timeout=0.5)
         eventually(lambda: _answers(client), timeout=10, process=server)
         return server
 
     servers = [start()]
-    yield servers, start
+    yield servers, start, port
     for server in servers:
         server.terminate()
         server.wait(timeout=10)
@@ -74,8 +74,8 @@ def test_a_redis_that_goes_away_and_comes_back(
 ):
     caplog.set_level(logging.WARNING, logger="predictu_console.api.rate_limits")
     monkeypatch.setattr(rate_limits, "RETRY_SHARED_SECONDS", 0.0)  # retry on every request
-    servers, start = own_redis
-    app = _app(settings, session_factory, clock, f"redis://127.0.0.1:{REDIS_PORT}/0")
+    servers, start, port = own_redis
+    app = _app(settings, session_factory, clock, f"redis://127.0.0.1:{port}/0")
     with TestClient(app) as client:
         assert client.get(BASE, headers=auth).headers["RateLimit-Remaining"] == "59"
         assert client.get("/healthz").json()["rate_limits"] == "redis"

@@ -24,6 +24,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
+from predictu_console.core.models import Actor
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.tui.backend import Backend
 
@@ -33,10 +34,11 @@ DEMO_MASTER_KEY = bytes(range(32))
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def seeded_ids(seed_value: int = 42) -> Callable[[int], str]:
-    """A stand-in for `ids.random_base62` that repeats: the same screens on every run."""
-    rng = random.Random(seed_value)
-    return lambda length: "".join(rng.choice(ids.BASE62) for _ in range(length))
+def seeded_ids(rng: random.Random | None = None) -> Callable[[int], str]:
+    """A stand-in for `ids.random_base62` that repeats: the same screens on every run.
+    Drawn from `rng`, by default one seeded with 42."""
+    chosen = rng or random.Random(42)
+    return lambda length: "".join(chosen.choice(ids.BASE62) for _ in range(length))
 
 
 def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
@@ -46,7 +48,11 @@ def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
         admin = create_admin(
             session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock
         )
-    actor = actor_for(admin, os_user="ana")
+    return console_backend(factory, actor_for(admin, os_user="ana"), clock)
+
+
+def console_backend(factory: SessionFactory, actor: Actor, clock: Clock) -> Backend:
+    """The console's gateway for `actor`, with the demo's master key, reaching any callback."""
     box, sender = SecretBox(DEMO_MASTER_KEY), CallbackSender(allow_private=True)
     return Backend(factory=factory, actor=actor, box=box, sender=sender, clock=clock)
 
@@ -55,7 +61,9 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let every worker finish and the screen repaint, with input cursors steadily shown.
 
     A blinking cursor is drawn or not depending on when the picture is taken: on a busy
-    machine that made snapshots of forms differ from run to run.
+    machine that made snapshots of forms differ from run to run. A worker cancelled while
+    waited for (an exclusive one that a newer one replaced) is done too: on a loaded machine
+    `wait_for_complete` raised WorkerCancelled for it, failing tests at random.
     """
     for _ in range(3):
         for worker in list(pilot.app.workers):

@@ -62,6 +62,18 @@ async def test_an_operator_id_typed_in_the_search_finds_it(console, backend):
         assert table_names(console) == ["LuckySpin"]
 
 
+async def test_a_search_the_api_would_refuse_is_refused_and_the_list_kept(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"lucky")
+        await settle(pilot)
+        console.screen.query_one("#search").value = "lucky" + "y" * 200  # past 200 characters
+        await settle(pilot)
+
+        assert table_names(console) == ["LuckySpin"]
+        assert any(n.title == "VALIDATION_ERROR" for n in console._notifications)
+
+
 async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(console, monkeypatch):
     list_operators = Backend.list_operators
 

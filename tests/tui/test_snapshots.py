@@ -5,18 +5,14 @@ Rendering does not depend on the database backend, so these run on SQLite alone.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.tui.screens import SHOTS
 
 
 @pytest.fixture
-def database_url(tmp_path, sqlite_template):
-    path = tmp_path / "predictu.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
+def database_url(databases, tmp_path, clock):
+    return databases.demo("sqlite", tmp_path, clock)
 
 
 @pytest.mark.parametrize("shot", SHOTS, ids=[shot.name for shot in SHOTS])

@@ -13,6 +13,7 @@ from predictu_console import cli
 from predictu_console.db.session import engine_of
 from predictu_console.tui.app import PredictuApp, make_tui
 from predictu_console.tui.backend import Backend
+from tests.databases import BACKENDS
 from tests.tui.screens import SIZE, settle, table_names
 
 
@@ -43,7 +44,10 @@ async def test_only_the_clis_console_freezes_its_start_up_for_the_collector(back
         gc.unfreeze()  # this process runs many consoles: let the collector have them back
 
 
-def test_the_console_the_cli_starts_is_the_one_that_freezes(database_url, tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_console_the_cli_starts_is_the_one_that_freezes(databases, kind, tmp_path, monkeypatch):
+    # An empty database, not the demo the other console tests get: the CLI makes its admin.
+    database_url = databases.empty(kind, tmp_path)
     started = []
 
     def run(app: PredictuApp) -> None:

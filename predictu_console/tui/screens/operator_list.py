@@ -17,8 +17,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
+from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.models import OperatorListQuery, OperatorPage
 from predictu_console.core.trends import SPARK_DAYS
+from predictu_console.core.validation import parse
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
@@ -114,7 +116,9 @@ class OperatorListScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         remembered = self.console.preferences.operator_list
-        self.listing = remembered.model_copy(update={"limit": PAGE_SIZE, "offset": 0})
+        self.listing = parse(
+            OperatorListQuery, {**remembered.model_dump(), "limit": PAGE_SIZE, "offset": 0}
+        )
         self._build_columns()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
 
@@ -249,7 +253,13 @@ class OperatorListScreen(ConsoleScreen):
             self._requery(offset=offset)
 
     def _requery(self, **changes: object) -> None:
-        self.listing = self.listing.model_copy(update=changes)
+        """Query again with `changes`, checked by the rules the API applies to the same
+        query; a refused one (a search too long) is shown and the list stays as it was."""
+        try:
+            self.listing = parse(OperatorListQuery, {**self.listing.model_dump(), **changes})
+        except ValidationFailed as error:
+            self.console.show_error(error)
+            return
         if KEPT_LIST_FIELDS & changes.keys():
             self.console.remember_listing(self.listing)
         self.reload()
