@@ -28,7 +28,7 @@ from predictu_console.core.crypto import secret_box
 from predictu_console.db.session import make_session_factory, session_scope
 from predictu_console.settings import Settings
 from predictu_console.tui.app import PredictuApp, make_tui
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.screens.operator_list import OperatorListScreen
 
 LAUNCH_LIMIT = 2.0
@@ -122,10 +122,10 @@ def run(home: Path, runs: int = 7) -> list[Row]:
         actor = admins.console_admin(session=session, email=None, os_user=getpass.getuser())
 
     def console() -> PredictuApp:
-        backend = Backend(
+        gateway = Gateway(
             factory=factory, actor=actor, box=secret_box(settings), sender=sender_for(settings)
         )
-        return make_tui(backend, poll_seconds=3600, freeze_start_up=True)  # as the CLI runs it
+        return make_tui(gateway, poll_seconds=3600, freeze_start_up=True)  # as the CLI runs it
 
     ours, bare = [], []
     for _ in range(runs):  # interleaved, so both see the same machine

@@ -463,20 +463,20 @@ def _console(
     from predictu_console.core.crypto import secret_box
     from predictu_console.db.session import session_scope
     from predictu_console.tui.app import make_tui
-    from predictu_console.tui.backend import Backend
+    from predictu_console.tui.gateway import Gateway
 
     factory = factory or _open_database(settings)
     with session_scope(factory) as session:
         actor = admins.console_admin(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
-    backend = Backend(
+    gateway = Gateway(
         factory=factory,
         actor=actor,
         box=secret_box(settings),
         sender=sender or sender_for(settings),
     )
-    make_tui(backend, freeze_start_up=True, data_dir=settings.data_dir).run()
+    make_tui(gateway, freeze_start_up=True, data_dir=settings.data_dir).run()
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import engine_of, make_session_factory
 from predictu_console.settings import Settings
 from predictu_console.tui.app import make_tui
-from tests.tui.screens import SHOTS, demo_backend, seeded_ids
+from tests.tui.screens import SHOTS, demo_gateway, seeded_ids
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 MOMENT = datetime(2025, 3, 18, 14, 30, tzinfo=UTC)
@@ -38,8 +38,8 @@ async def main(names: list[str]) -> None:
         with tempfile.TemporaryDirectory() as home:
             factory = make_session_factory(Settings(home=Path(home)))
             upgrade(engine_of(factory))
-            backend = demo_backend(factory, FrozenClock(MOMENT))
-            app = make_tui(backend, poll_seconds=3600)
+            gateway = demo_gateway(factory, FrozenClock(MOMENT))
+            app = make_tui(gateway, poll_seconds=3600)
             async with app.run_test(size=shot.size) as pilot:
                 await shot.steps(pilot)
                 app.save_screenshot(f"{shot.name}.svg", str(OUT))

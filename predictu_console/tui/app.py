@@ -20,8 +20,8 @@ from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.models import OperatorListQuery, OperatorOut
-from predictu_console.tui.backend import Backend
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
+from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.message_log import LoggedMessage, MessageLog
 from predictu_console.tui.preferences import (
     FILE_NAME,
@@ -54,14 +54,14 @@ class PredictuApp(App[None]):
 
     def __init__(
         self,
-        backend: Backend,
+        gateway: Gateway,
         *,
         poll_seconds: float = 5.0,
         freeze_start_up: bool = False,
         data_dir: Path | None = None,
     ) -> None:
         super().__init__()
-        self.backend = backend
+        self.gateway = gateway
         self.data_dir = data_dir
         """Where exports go by default and settings are kept; None (tests, pictures): exports
         to the working directory, no settings kept."""
@@ -109,7 +109,7 @@ class PredictuApp(App[None]):
 
     @property
     def _identity(self) -> str:
-        return f"{self.backend.actor.email} · {self.backend.actor.role}"
+        return f"{self.gateway.actor.email} · {self.gateway.actor.role}"
 
     def notify(
         self,
@@ -121,7 +121,7 @@ class PredictuApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Show a toast, and keep it in the message log: toasts fade, the log does not."""
-        self.message_log.record(LoggedMessage(self.backend.clock.now(), severity, title, message))
+        self.message_log.record(LoggedMessage(self.gateway.clock.now(), severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def show_unread(self, count: int) -> None:
@@ -168,7 +168,7 @@ class PredictuApp(App[None]):
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
     def count_unread(self) -> None:
         """Count the unread notifications, off the event loop."""
-        self.call_from_thread(self.show_unread, self.backend.unread_notifications())
+        self.call_from_thread(self.show_unread, self.gateway.unread_notifications())
 
     @work(thread=True, group="preferences", exit_on_error=False)
     def store_preferences(self, path: Path) -> None:
@@ -242,15 +242,15 @@ class PredictuApp(App[None]):
 
 
 def make_tui(
-    backend: Backend,
+    gateway: Gateway,
     *,
     poll_seconds: float = 5.0,
     freeze_start_up: bool = False,
     data_dir: Path | None = None,
 ) -> PredictuApp:
-    """The console acting as `backend.actor`; `freeze_start_up` when it is the process's
+    """The console acting as `gateway.actor`; `freeze_start_up` when it is the process's
     only console (see `PredictuApp.on_ready`); `data_dir` the data directory, None to keep
     nothing there."""
     return PredictuApp(
-        backend, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up, data_dir=data_dir
+        gateway, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up, data_dir=data_dir
     )

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.models import OperatorListQuery
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.legend import Legend
 from predictu_console.tui.message_log import MessageLog
 from predictu_console.tui.preferences import Preferences
@@ -32,7 +32,7 @@ class Console(Protocol):
     """What screens need of the app: the core's gateway, the refresh period, the error handler,
     the toasts shown so far and the unread notifications."""
 
-    backend: Backend
+    gateway: Gateway
     poll_seconds: float
     message_log: MessageLog
     data_dir: Path | None

@@ -30,7 +30,7 @@ class OperatorCommands(Provider):
         if len(term) < 2:
             return
         page = await asyncio.to_thread(
-            app.backend.list_operators,
+            app.gateway.list_operators,
             OperatorListQuery(search=term, limit=10, sort="name", order="asc"),
         )
         matcher = self.matcher(term)

@@ -26,7 +26,7 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.models import Actor
 from predictu_console.db.session import SessionFactory, session_scope
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 
 SIZE = (140, 44)
 DEMO_MASTER_KEY = bytes(range(32))
@@ -41,20 +41,20 @@ def seeded_ids(rng: random.Random | None = None) -> Callable[[int], str]:
     return lambda length: "".join(chosen.choice(ids.BASE62) for _ in range(length))
 
 
-def demo_backend(factory: SessionFactory, clock: Clock) -> Backend:
+def demo_gateway(factory: SessionFactory, clock: Clock) -> Gateway:
     """Demo data seeded at `clock`'s moment, seen by a God Mode admin working as OS user ana."""
     seed(factory=factory, clock=clock, box=SecretBox(DEMO_MASTER_KEY))
     with session_scope(factory) as session:
         admin = create_admin(
             session=session, data=AdminCreate(email="ana@predictu.com", name="Ana"), clock=clock
         )
-    return console_backend(factory, actor_for(admin, os_user="ana"), clock)
+    return console_gateway(factory, actor_for(admin, os_user="ana"), clock)
 
 
-def console_backend(factory: SessionFactory, actor: Actor, clock: Clock) -> Backend:
+def console_gateway(factory: SessionFactory, actor: Actor, clock: Clock) -> Gateway:
     """The console's gateway for `actor`, with the demo's master key, reaching any callback."""
     box, sender = SecretBox(DEMO_MASTER_KEY), CallbackSender(allow_private=True)
-    return Backend(factory=factory, actor=actor, box=box, sender=sender, clock=clock)
+    return Gateway(factory=factory, actor=actor, box=box, sender=sender, clock=clock)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -118,7 +118,7 @@ async def _no_worker(pilot: Pilot[None]) -> None:
     await open_operator(pilot, "midnight")
     await pilot.press("8", "enter", "d", "y")
     await settle(pilot)
-    pilot.app.backend.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
+    pilot.app.gateway.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
     await pilot.press("escape", "r")
     await settle(pilot)
 

@@ -27,13 +27,13 @@ async def _send(pilot, url):
 
 
 @pytest.fixture
-def app(backend, receiver):
+def app(gateway, receiver):
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    return make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+    return make_tui(dataclasses.replace(gateway, sender=sender), poll_seconds=3600)
 
 
-async def test_ping_from_the_console_then_retry_a_closed_port(app, backend, receiver):
-    operator_id = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0].id
+async def test_ping_from_the_console_then_retry_a_closed_port(app, gateway, receiver):
+    operator_id = gateway.list_operators(OperatorListQuery(search="luckyspin")).operators[0].id
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "luckyspin")
         await pilot.press("t")
@@ -42,7 +42,7 @@ async def test_ping_from_the_console_then_retry_a_closed_port(app, backend, rece
         await _send(pilot, receiver.url + "/ok")
         assert any(n.title == "NO_ACTIVE_KEY" for n in app._notifications)
 
-        backend.generate_keys(operator_id, KeyCreate())
+        gateway.generate_keys(operator_id, KeyCreate())
         await _send(pilot, receiver.url + "/ok")
         shown = _shown(app)
         assert "delivered and acknowledged" in shown
@@ -57,9 +57,9 @@ async def test_ping_from_the_console_then_retry_a_closed_port(app, backend, rece
         assert len(receiver.requests) == 1
 
 
-async def test_a_picked_event_sends_its_signed_test_sample(app, backend, receiver):
-    operator_id = backend.list_operators(OperatorListQuery(search="example")).operators[0].id
-    backend.generate_keys(operator_id, KeyCreate())
+async def test_a_picked_event_sends_its_signed_test_sample(app, gateway, receiver):
+    operator_id = gateway.list_operators(OperatorListQuery(search="example")).operators[0].id
+    gateway.generate_keys(operator_id, KeyCreate())
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("t")

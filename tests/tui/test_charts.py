@@ -12,13 +12,13 @@ from tests.tui.screens import SIZE, open_operator, settle, shown_text
 BARS = set("▁▂▃▄▅▆▇█")
 
 
-def _example(backend):
-    [example] = backend.list_operators(OperatorListQuery(search="example")).operators
-    return backend.operator_view(example.id, DeliveryListQuery(), PlayerListQuery()).trends
+def _example(gateway):
+    [example] = gateway.list_operators(OperatorListQuery(search="example")).operators
+    return gateway.operator_view(example.id, DeliveryListQuery(), PlayerListQuery()).trends
 
 
-async def test_the_overview_draws_the_rollups_and_focus_shows_every_value(console, backend):
-    trends = _example(backend)
+async def test_the_overview_draws_the_rollups_and_focus_shows_every_value(console, gateway):
+    trends = _example(gateway)
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         volume = console.screen.query_one("#volume-chart", TrendChart)
@@ -47,9 +47,9 @@ async def test_the_overview_draws_the_rollups_and_focus_shows_every_value(consol
         )
 
 
-async def test_without_colour_the_charts_keep_their_bars_and_their_words(backend, monkeypatch):
+async def test_without_colour_the_charts_keep_their_bars_and_their_words(gateway, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    console = make_tui(backend, poll_seconds=3600)
+    console = make_tui(gateway, poll_seconds=3600)
     async with console.run_test(size=(140, 80)) as pilot:
         await open_operator(pilot, "example")
         assert console.no_color

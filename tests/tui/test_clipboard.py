@@ -19,13 +19,13 @@ def _copying(console) -> list[str]:
     return copied
 
 
-async def test_y_on_the_list_sends_the_highlighted_operators_id_and_shows_it(console, backend):
+async def test_y_on_the_list_sends_the_highlighted_operators_id_and_shows_it(console, gateway):
     copied = _copying(console)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-    first = backend.list_operators(OperatorListQuery(limit=1)).operators[0].id
+    first = gateway.list_operators(OperatorListQuery(limit=1)).operators[0].id
     assert copied == [first]
     toast = _last_toast(console)
     assert toast.title == "Copy operator id"
@@ -33,10 +33,10 @@ async def test_y_on_the_list_sends_the_highlighted_operators_id_and_shows_it(con
     assert "copied" not in toast.message.lower()
 
 
-async def test_y_in_the_detail_copies_the_operator_the_public_key_or_the_delivery(console, backend):
+async def test_y_in_the_detail_copies_the_operator_the_public_key_or_the_delivery(console, gateway):
     copied = _copying(console)
-    operator = backend.list_operators(OperatorListQuery(search="example")).operators[0]
-    public_key = backend.generate_keys(operator.id, KeyCreate()).key_pair.public_key
+    operator = gateway.list_operators(OperatorListQuery(search="example")).operators[0]
+    public_key = gateway.generate_keys(operator.id, KeyCreate()).key_pair.public_key
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("y", "4")
@@ -49,7 +49,7 @@ async def test_y_in_the_detail_copies_the_operator_the_public_key_or_the_deliver
     assert copied == [operator.id, public_key, str(newest)]  # the whole key, not its prefix
 
 
-async def test_y_in_a_delivery_copies_its_id_a_signature_or_the_body_as_sent(console, backend):
+async def test_y_in_a_delivery_copies_its_id_a_signature_or_the_body_as_sent(console, gateway):
     copied = _copying(console)
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "midnight")

@@ -26,28 +26,28 @@ def _status_changes(app, status: str) -> list[list[str]]:
     return [r for r in _rows(app) if r[1] == "OPERATOR_STATUS_CHANGED" and status in r[2]]
 
 
-def _operator_id(backend, search: str) -> str:
-    return backend.list_operators(OperatorListQuery(search=search)).operators[0].id
+def _operator_id(gateway, search: str) -> str:
+    return gateway.list_operators(OperatorListQuery(search=search)).operators[0].id
 
 
-def _point_at(backend, receiver, operator_id: str, url: str) -> None:
+def _point_at(gateway, receiver, operator_id: str, url: str) -> None:
     """Give the operator a key pair (known to the receiver) and a callback URL."""
-    receiver.secrets.append(backend.generate_keys(operator_id, KeyCreate()).key_pair.secret_key)
-    version = backend.get_operator(operator_id).version
-    backend.update_operator(
+    receiver.secrets.append(gateway.generate_keys(operator_id, KeyCreate()).key_pair.secret_key)
+    version = gateway.get_operator(operator_id).version
+    gateway.update_operator(
         operator_id, OperatorUpdate.model_validate({"callback_url": url}), version
     )
 
 
 @pytest.fixture
-def worker(backend, receiver):
+def worker(gateway, receiver):
     """A delivery worker running in the background, as `serve` runs one."""
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
     running = DeliveryWorker(
-        factory=backend.factory,
-        box=backend.box,
+        factory=gateway.factory,
+        box=gateway.box,
         sender=sender,
-        clock=backend.clock,
+        clock=gateway.clock,
         config=WorkerConfig(poll_seconds=0.05, timeout_ms=2000),
     )
     stop = threading.Event()
@@ -59,10 +59,10 @@ def worker(backend, receiver):
 
 
 @pytest.mark.usefixtures("worker")
-async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(backend, receiver):
-    operator_id = _operator_id(backend, "example")
-    _point_at(backend, receiver, operator_id, f"{receiver.url}/ok")
-    app = make_tui(backend, poll_seconds=0.2)
+async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(gateway, receiver):
+    operator_id = _operator_id(gateway, "example")
+    _point_at(gateway, receiver, operator_id, f"{receiver.url}/ok")
+    app = make_tui(gateway, poll_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("8")
@@ -82,7 +82,7 @@ async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(back
     assert request["headers"]["X-Predictu-Delivery"] == row[6]
 
 
-async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(console, backend):
+async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "midnight")
         await pilot.press("8")
@@ -108,11 +108,11 @@ async def test_a_delivery_shows_its_attempts_and_body_and_can_be_redelivered(con
         assert "Next try  now" in shown_text(console, "#delivery-summary")
         await pilot.press("escape")
         await settle(pilot)
-    audit = backend.history(_operator_id(backend, "midnight"))
+    audit = gateway.history(_operator_id(gateway, "midnight"))
     assert audit[0].action == "delivery.redelivered" and audit[0].os_user == "ana"
 
 
-async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(console, backend, clock):
+async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(console, gateway, clock):
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "midnight")
         await pilot.press("8")
@@ -161,12 +161,12 @@ async def test_f_filters_the_deliveries_by_status(console):
 
 
 @pytest.mark.usefixtures("worker")
-async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(backend, receiver):
+async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(gateway, receiver):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    operator_id = _operator_id(backend, "example")
-    app = make_tui(backend, poll_seconds=0.2)
+    operator_id = _operator_id(gateway, "example")
+    app = make_tui(gateway, poll_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         row = table_names(app).index("Example Casino")
@@ -175,9 +175,9 @@ async def test_the_list_health_column_turns_degraded_while_it_is_on_screen(backe
         assert "healthy" in str(table.get_row_at(row)[health])
 
         # Another admin points it at a dead port; its next delivery fails in the background.
-        _point_at(backend, receiver, operator_id, f"https://localhost:{closed}/cb")
-        version = backend.get_operator(operator_id).version
-        backend.update_operator(
+        _point_at(gateway, receiver, operator_id, f"https://localhost:{closed}/cb")
+        version = gateway.get_operator(operator_id).version
+        gateway.update_operator(
             operator_id, OperatorUpdate.model_validate({"status": "inactive"}), version
         )
         for _ in range(50):

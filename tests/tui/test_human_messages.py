@@ -10,7 +10,7 @@ from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScree
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 
-async def test_a_share_typed_as_30_percent_creates_the_operator(console, backend):
+async def test_a_share_typed_as_30_percent_creates_the_operator(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -25,15 +25,15 @@ async def test_a_share_typed_as_30_percent_creates_the_operator(console, backend
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(console.screen, OnboardingWizardScreen)
-    [created] = backend.list_operators(OperatorListQuery(search="percent")).operators
+    [created] = gateway.list_operators(OperatorListQuery(search="percent")).operators
     assert created.revenue_share_predictu == 35
 
 
-async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console, backend):
-    operator = backend.list_operators(OperatorListQuery(search="example")).operators[0]
+async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console, gateway):
+    operator = gateway.list_operators(OperatorListQuery(search="example")).operators[0]
     origins = ["https://a.example-casino.com", "https://b.example-casino.com"]
     data = OperatorUpdate.model_validate({"allowed_origins": origins, "callback_url": None})
-    backend.update_operator(operator.id, data, backend.get_operator(operator.id).version)
+    gateway.update_operator(operator.id, data, gateway.get_operator(operator.id).version)
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("7")

@@ -11,7 +11,7 @@ def _value(app, selector):
     return str(app.screen.query_one(selector).content)
 
 
-async def test_generate_then_rotate_with_a_one_hour_grace(console, backend):
+async def test_generate_then_rotate_with_a_one_hour_grace(console, gateway):
     copied = []
     console.copy_to_clipboard = copied.append
     async with console.run_test(size=SIZE) as pilot:

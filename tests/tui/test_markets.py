@@ -21,8 +21,8 @@ def _titles(app) -> list[str]:
     return [row[0] for row in _rows(app)]
 
 
-def _listed(backend, **query) -> list[str]:
-    page, _ = backend.list_markets(MarketListQuery(**query))
+def _listed(gateway, **query) -> list[str]:
+    page, _ = gateway.list_markets(MarketListQuery(**query))
     return [market.title for market in page.markets]
 
 
@@ -37,14 +37,14 @@ async def _open_markets(pilot) -> None:
     assert isinstance(pilot.app.screen, MarketsScreen)
 
 
-async def test_m_opens_every_market_newest_first_and_f_filters_them(console, backend):
+async def test_m_opens_every_market_newest_first_and_f_filters_them(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open_markets(pilot)
-        assert _titles(console) == _listed(backend, limit=50)
+        assert _titles(console) == _listed(gateway, limit=50)
         assert "of 16 markets" in shown_text(console, "#markets-count")
         await pilot.press("f")
         await settle(pilot)
-        assert _titles(console) == _listed(backend, status="open", limit=50)
+        assert _titles(console) == _listed(gateway, status="open", limit=50)
         assert {row[2] for row in _rows(console)} == {"● open"}
         await pilot.press("escape")
         await settle(pilot)
@@ -63,7 +63,7 @@ async def test_the_palette_opens_the_markets(console):
         assert isinstance(console.screen, MarketsScreen)
 
 
-async def test_a_new_market_shows_errors_beside_fields_then_opens_on_top(console, backend):
+async def test_a_new_market_shows_errors_beside_fields_then_opens_on_top(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open_markets(pilot)
         await pilot.press("n")
@@ -82,18 +82,18 @@ async def test_a_new_market_shows_errors_beside_fields_then_opens_on_top(console
         await settle(pilot)
         assert isinstance(console.screen, MarketsScreen)
         assert _rows(console)[0][:3] == ["Will it snow in May?", "sports", "● open"]
-        assert _listed(backend, limit=1) == ["Will it snow in May?"]
+        assert _listed(gateway, limit=1) == ["Will it snow in May?"]
         assert (
             "Market opened",
             "“Will it snow in May?” is open to every operator offering sports.",
         ) in _notes(console)
 
 
-async def test_resolving_says_what_it_settles_then_shows_it_settled(console, backend):
-    page, activity = backend.list_markets(MarketListQuery(status="open", limit=1))
+async def test_resolving_says_what_it_settles_then_shows_it_settled(console, gateway):
+    page, activity = gateway.list_markets(MarketListQuery(status="open", limit=1))
     [market] = page.markets
-    preview = backend.preview_resolution(market.id)
-    before = outbox_events(backend.factory)
+    preview = gateway.preview_resolution(market.id)
+    before = outbox_events(gateway.factory)
     async with console.run_test(size=SIZE) as pilot:
         await _open_markets(pilot)
         assert _titles(console)[0] == market.title
@@ -122,28 +122,28 @@ async def test_resolving_says_what_it_settles_then_shows_it_settled(console, bac
             f"“{market.title}” resolved YES: {preview.positions} positions settled at "
             f"{preview.operators} operators.",
         ) in _notes(console)
-    emitted = outbox_events(backend.factory) - before
+    emitted = outbox_events(gateway.factory) - before
     resolved = [key for key in emitted if key[1] == "MARKET_RESOLVED"]
     assert len(resolved) == preview.operators
     assert activity[market.id].open_positions == preview.positions
 
 
-async def test_a_market_resolved_meanwhile_is_refused_with_its_code(console, backend):
+async def test_a_market_resolved_meanwhile_is_refused_with_its_code(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open_markets(pilot)
-        page, _ = backend.list_markets(MarketListQuery(limit=1))
-        backend.resolve_market(page.markets[0].id, MarketResolve(outcome="no"))
+        page, _ = gateway.list_markets(MarketListQuery(limit=1))
+        gateway.resolve_market(page.markets[0].id, MarketResolve(outcome="no"))
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(console.screen, MarketsScreen)
         assert any(title == "MARKET_CLOSED" for title, _ in _notes(console))
 
 
-async def test_the_screen_follows_markets_opened_elsewhere(backend):
-    app = make_tui(backend, poll_seconds=0.2)
+async def test_the_screen_follows_markets_opened_elsewhere(gateway):
+    app = make_tui(gateway, poll_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await _open_markets(pilot)
-        backend.create_market(MarketCreate(title="Opened by a colleague", category="crypto"))
+        gateway.create_market(MarketCreate(title="Opened by a colleague", category="crypto"))
         for _ in range(30):
             await pilot.pause(0.1)
             if _titles(app)[0] == "Opened by a colleague":

@@ -18,16 +18,16 @@ def _rows(app, table_id: str) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
 
 
-def _raise_revenue_share(backend) -> str:
-    operator = backend.list_operators(OperatorListQuery(search="example")).operators[0]
-    version = backend.get_operator(operator.id).version
+def _raise_revenue_share(gateway) -> str:
+    operator = gateway.list_operators(OperatorListQuery(search="example")).operators[0]
+    version = gateway.get_operator(operator.id).version
     data = OperatorUpdate.model_validate({"revenue_share_predictu": 35})
-    backend.update_operator(operator.id, data, version)
+    gateway.update_operator(operator.id, data, version)
     return operator.id
 
 
-async def test_unread_notifications_show_in_the_header_and_open_their_operator(console, backend):
-    operator_id = _raise_revenue_share(backend)
+async def test_unread_notifications_show_in_the_header_and_open_their_operator(console, gateway):
+    operator_id = _raise_revenue_share(gateway)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert console.sub_title.endswith("· ✉ 1 unread (N)")
@@ -46,9 +46,9 @@ async def test_unread_notifications_show_in_the_header_and_open_their_operator(c
 
 
 async def test_marking_read_is_audited_clears_the_count_and_the_toast_stays_in_the_log(
-    console, backend
+    console, gateway
 ):
-    _raise_revenue_share(backend)
+    _raise_revenue_share(gateway)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("N")
@@ -61,9 +61,9 @@ async def test_marking_read_is_audited_clears_the_count_and_the_toast_stays_in_t
         console.clear_notifications()  # the toast has faded; the log keeps it
         [logged] = _rows(console, "#messages-table")
         assert logged[2:] == ["Notifications", "Marked 1 notification read."]
-    assert backend.unread_notifications() == 0
-    with session_scope(backend.factory, write=False) as session:
+    assert gateway.unread_notifications() == 0
+    with session_scope(gateway.factory, write=False) as session:
         [marked] = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "notifications.read")
         ).all()
-    assert (marked.actor_id, marked.os_user) == (backend.actor.admin_id, "ana")
+    assert (marked.actor_id, marked.os_user) == (gateway.actor.admin_id, "ana")

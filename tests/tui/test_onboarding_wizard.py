@@ -18,9 +18,9 @@ from tests.tui.screens import SIZE, open_operator, settle, shown_text, type_into
 
 
 @pytest.fixture
-def wizard_app(backend, receiver):
+def wizard_app(gateway, receiver):
     sender = CallbackSender(ca_bundle=receiver.ca_file, allow_private=True)
-    return make_tui(dataclasses.replace(backend, sender=sender), poll_seconds=3600)
+    return make_tui(dataclasses.replace(gateway, sender=sender), poll_seconds=3600)
 
 
 def _page(app) -> int:
@@ -52,7 +52,7 @@ async def _create(pilot, name):
     await _do(pilot)
 
 
-async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, backend, receiver):
+async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, gateway, receiver):
     app = wizard_app
     async with app.run_test(size=SIZE) as pilot:
         await _create(pilot, "New Casino")
@@ -111,7 +111,7 @@ async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, backen
         assert "New Casino is active: its players can trade." in [
             n.message for n in app._notifications
         ]
-    listed = backend.list_operators(OperatorListQuery(search="New Casino")).operators[0]
+    listed = gateway.list_operators(OperatorListQuery(search="New Casino")).operators[0]
     assert (listed.status, listed.onboarding_step) == ("active", 8)
     assert len(receiver.requests) == 1
 
@@ -130,7 +130,7 @@ async def test_leaving_keeps_progress_and_reopening_resumes(wizard_app):
         assert _page(app) == 5
 
 
-async def test_activation_is_refused_with_the_open_steps(wizard_app, backend):
+async def test_activation_is_refused_with_the_open_steps(wizard_app, gateway):
     app = wizard_app
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "luckyspin")
@@ -142,7 +142,7 @@ async def test_activation_is_refused_with_the_open_steps(wizard_app, backend):
         await _do(pilot)
         messages = [n.message for n in app._notifications]
         assert any("generate_keys" in m and "whitelist_origins" in m for m in messages), messages
-    listed = backend.list_operators(OperatorListQuery(search="luckyspin")).operators[0]
+    listed = gateway.list_operators(OperatorListQuery(search="luckyspin")).operators[0]
     assert listed.status == "onboarding"
 
 
@@ -176,11 +176,11 @@ def _title(app) -> str:
 
 
 async def test_only_a_ping_completes_step_5_other_events_try_the_handler(
-    wizard_app, backend, receiver
+    wizard_app, gateway, receiver
 ):
-    neon = backend.list_operators(OperatorListQuery(search="neon")).operators[0]
-    version = backend.get_operator(neon.id).version
-    backend.update_operator(neon.id, OperatorUpdate(callback_url=receiver.url + "/ok"), version)
+    neon = gateway.list_operators(OperatorListQuery(search="neon")).operators[0]
+    version = gateway.get_operator(neon.id).version
+    gateway.update_operator(neon.id, OperatorUpdate(callback_url=receiver.url + "/ok"), version)
     app = wizard_app
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "neon")  # four steps done: the wizard opens at step 5
@@ -222,9 +222,9 @@ async def test_the_step_strip_keeps_the_current_step_in_view_when_narrow(console
         assert "✓ 1" in drawn  # and the steps before it, done or not, as marks
 
 
-async def test_one_key_pair_is_counted_in_the_singular(console, backend):
-    [lucky] = backend.list_operators(OperatorListQuery(search="luckyspin")).operators
-    backend.generate_keys(lucky.id, KeyCreate())
+async def test_one_key_pair_is_counted_in_the_singular(console, gateway):
+    [lucky] = gateway.list_operators(OperatorListQuery(search="luckyspin")).operators
+    gateway.generate_keys(lucky.id, KeyCreate())
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "luckyspin")
         await pilot.press("o")

@@ -16,8 +16,8 @@ def _field_error(app) -> str:
     return str(app.screen.query_one("#field-output .field-error").render())
 
 
-async def test_x_writes_the_filtered_sorted_list_to_the_data_directory(backend, tmp_path):
-    app = make_tui(backend, poll_seconds=3600, data_dir=tmp_path)
+async def test_x_writes_the_filtered_sorted_list_to_the_data_directory(gateway, tmp_path):
+    app = make_tui(gateway, poll_seconds=3600, data_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f", "s")  # active operators, sorted by name
@@ -42,7 +42,7 @@ async def test_x_writes_the_filtered_sorted_list_to_the_data_directory(backend, 
 
 
 async def test_a_json_name_writes_json_and_a_bad_name_or_folder_is_said_beside_it(
-    console, backend, tmp_path
+    console, gateway, tmp_path
 ):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -62,6 +62,6 @@ async def test_a_json_name_writes_json_and_a_bad_name_or_folder_is_said_beside_i
         await pilot.press("enter")
         await settle(pilot)
     document = json.loads((tmp_path / "operators.json").read_text())
-    total = backend.list_operators(OperatorListQuery()).total
+    total = gateway.list_operators(OperatorListQuery()).total
     assert document["total"] == total == len(document["operators"])
     assert document["filters"]["sort"] == "created"

@@ -13,8 +13,8 @@ from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from tests.tui.screens import SIZE, settle, shown_text, type_into
 
 
-def _id(backend, name):
-    page = backend.list_operators(OperatorListQuery(search=name))
+def _id(gateway, name):
+    page = gateway.list_operators(OperatorListQuery(search=name))
     return page.operators[0].id
 
 
@@ -51,7 +51,7 @@ async def test_the_detail_shows_every_tab(console):
         assert not isinstance(console.screen, OperatorDetailScreen)
 
 
-async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backend):
+async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")
         await pilot.press("e")
@@ -73,7 +73,7 @@ async def test_edit_confirms_the_exact_diff_then_saves_and_audits(console, backe
         audit = _text(console, "#audit-body")
         assert "contact_email: admin@luckyspin.io → boss@luckyspin.io" in audit
         assert "by ana@predictu.com (OS user ana)" in audit
-    detail = backend.get_operator(_id(backend, "LuckySpin"))
+    detail = gateway.get_operator(_id(gateway, "LuckySpin"))
     assert (detail.contact_email, detail.revenue_share_predictu) == (
         "boss@luckyspin.io",
         Decimal("27.5"),
@@ -130,7 +130,7 @@ async def test_an_untouched_form_closes_at_once(console):
         assert console.screen.query_one("#operators")
 
 
-async def test_invalid_edits_show_core_errors_beside_the_fields(console, backend):
+async def test_invalid_edits_show_core_errors_beside_the_fields(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")
         await pilot.press("e")
@@ -147,19 +147,19 @@ async def test_invalid_edits_show_core_errors_beside_the_fields(console, backend
         await settle(pilot)
         error = _text(console, "#field-config-new_tier_limit .field-error")
         assert "must not exceed regular_tier_limit" in error
-    assert backend.get_operator(_id(backend, "LuckySpin")).version == 1
+    assert gateway.get_operator(_id(gateway, "LuckySpin")).version == 1
 
 
-async def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(console, backend):
-    operator_id = _id(backend, "LuckySpin")
+async def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(console, gateway):
+    operator_id = _id(gateway, "LuckySpin")
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")
         await pilot.press("e")
         await settle(pilot)
         await _type(pilot, "billing_email", "money@luckyspin.io")
 
-        opened = backend.get_operator(operator_id)
-        backend.update_operator(
+        opened = gateway.get_operator(operator_id)
+        gateway.update_operator(
             operator_id, OperatorUpdate(name="LuckySpin Casino"), opened.version
         )  # another admin, meanwhile
         await pilot.press("ctrl+s")
@@ -173,11 +173,11 @@ async def test_a_stale_edit_shows_what_changed_and_can_be_reapplied(console, bac
         assert "billing_email" in _text(console, "#confirm-body")
         await pilot.press("y")
         await settle(pilot)
-    final = backend.get_operator(operator_id)
+    final = gateway.get_operator(operator_id)
     assert (final.name, final.billing_email) == ("LuckySpin Casino", "money@luckyspin.io")
 
 
-async def test_create_shows_errors_inline_then_opens_the_new_operator(console, backend):
+async def test_create_shows_errors_inline_then_opens_the_new_operator(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -204,7 +204,7 @@ async def test_create_shows_errors_inline_then_opens_the_new_operator(console, b
         assert "1 of 8 steps done" in _text(console, "#wizard-title")
 
 
-async def test_deactivating_names_the_consequence_and_blocks_trading(console, backend):
+async def test_deactivating_names_the_consequence_and_blocks_trading(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "Polar Play")
         await pilot.press("a")
@@ -213,24 +213,24 @@ async def test_deactivating_names_the_consequence_and_blocks_trading(console, ba
         await pilot.press("y")
         await settle(pilot)
         assert "inactive" in _text(console, "#detail-header")
-    assert backend.get_operator(_id(backend, "Polar Play")).status == "inactive"
+    assert gateway.get_operator(_id(gateway, "Polar Play")).status == "inactive"
 
 
-async def test_activating_too_early_lists_the_open_steps(console, backend):
+async def test_activating_too_early_lists_the_open_steps(console, gateway):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "Neon Nights")
         await pilot.press("a", "y")
         await settle(pilot)
         messages = [n.message for n in console._notifications]
         assert any("test_ping" in m and "whitelist_origins" in m for m in messages), messages
-    assert backend.get_operator(_id(backend, "Neon Nights")).status == "onboarding"
+    assert gateway.get_operator(_id(gateway, "Neon Nights")).status == "onboarding"
 
 
-async def test_an_unexpected_failure_is_a_notification_not_a_crash(console, backend, monkeypatch):
+async def test_an_unexpected_failure_is_a_notification_not_a_crash(console, gateway, monkeypatch):
     def broken(*_):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(type(backend), "operator_view", broken)
+    monkeypatch.setattr(type(gateway), "operator_view", broken)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from predictu_console.core.models import OperatorCreate, OperatorListQuery
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens import operator_list
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
@@ -52,8 +52,8 @@ async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console
         assert shown_text(console, "#list-count").strip() == "0 operators"
 
 
-async def test_an_operator_id_typed_in_the_search_finds_it(console, backend):
-    [lucky] = backend.list_operators(OperatorListQuery(search="luckyspin")).operators
+async def test_an_operator_id_typed_in_the_search_finds_it(console, gateway):
+    [lucky] = gateway.list_operators(OperatorListQuery(search="luckyspin")).operators
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *lucky.id)
@@ -75,16 +75,16 @@ async def test_a_search_the_api_would_refuse_is_refused_and_the_list_kept(consol
 
 
 async def test_a_slow_page_for_an_earlier_keystroke_never_replaces_the_latest(console, monkeypatch):
-    list_operators = Backend.list_operators
+    list_operators = Gateway.list_operators
 
-    def slow_for_one_letter(backend, query):
+    def slow_for_one_letter(gateway, query):
         if query.search == "l":
             time.sleep(0.5)  # answered after "lucky" has been typed and shown
-        return list_operators(backend, query)
+        return list_operators(gateway, query)
 
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Backend, "list_operators", slow_for_one_letter)
+        monkeypatch.setattr(Gateway, "list_operators", slow_for_one_letter)
         await pilot.press("slash", *"lucky")
         await pilot.pause(0.8)
         await settle(pilot)
@@ -129,7 +129,7 @@ async def test_enter_opens_the_highlighted_operator(console):
         assert "Example Casino" in header and "example-casino.com" in header
 
 
-async def test_another_admins_new_operator_appears_without_losing_the_cursor(console, backend):
+async def test_another_admins_new_operator_appears_without_losing_the_cursor(console, gateway):
     console.poll_seconds = 0.2
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -137,7 +137,7 @@ async def test_another_admins_new_operator_appears_without_losing_the_cursor(con
         table = console.screen.query_one("#operators")
         highlighted = table.get_row_at(table.cursor_row)[0]
 
-        backend.create_operator(
+        gateway.create_operator(
             OperatorCreate(
                 name="Zeta Newcomer",
                 domain="zeta.example.com",

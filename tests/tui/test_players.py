@@ -16,15 +16,15 @@ def _rows(console) -> list[list[str]]:
     return [[str(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
 
 
-def _operator_id(backend, search: str) -> str:
-    return backend.list_operators(OperatorListQuery(search=search)).operators[0].id
+def _operator_id(gateway, search: str) -> str:
+    return gateway.list_operators(OperatorListQuery(search=search)).operators[0].id
 
 
-async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(backend):
-    operator_id = _operator_id(backend, "example")
-    page = backend.list_players(operator_id, PlayerListQuery(limit=100))
+async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(gateway):
+    operator_id = _operator_id(gateway, "example")
+    page = gateway.list_players(operator_id, PlayerListQuery(limit=100))
     newest_first = [player.external_player_id for player in page.players]
-    app = make_tui(backend, poll_seconds=0.2)
+    app = make_tui(gateway, poll_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("9")
@@ -40,7 +40,7 @@ async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(backen
         await pilot.press("left_square_bracket")
         await settle(pilot)
 
-        funded_player(backend.factory, backend.clock, operator_id, "just-joined", amount=250)
+        funded_player(gateway.factory, gateway.clock, operator_id, "just-joined", amount=250)
         for _ in range(30):
             await pilot.pause(0.1)
             if _rows(app)[0][0] == "just-joined":
@@ -48,15 +48,15 @@ async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(backen
         assert _rows(app)[0][:6] == ["just-joined", "250.00", "● active", "0", "0.00", "2025-03-18"]
 
 
-async def test_restricting_names_the_consequence_then_shows_the_player_restricted(console, backend):
-    operator_id = _operator_id(backend, "example")
-    funded_player(backend.factory, backend.clock, operator_id, "player-123")
+async def test_restricting_names_the_consequence_then_shows_the_player_restricted(console, gateway):
+    operator_id = _operator_id(gateway, "example")
+    funded_player(gateway.factory, gateway.clock, operator_id, "player-123")
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("9")
         await settle(pilot)
         assert _rows(console)[0][0] == "player-123"
-        before = outbox_events(backend.factory)
+        before = outbox_events(gateway.factory)
 
         await pilot.press("p")
         await settle(pilot)
@@ -75,7 +75,7 @@ async def test_restricting_names_the_consequence_then_shows_the_player_restricte
         row = _rows(console)[0]
         assert (row[0], row[2], row[6]) == ("player-123", "⊘ restricted", "Chargeback fraud")
         assert any(n.title == "Restricted" for n in console._notifications)
-        assert outbox_events(backend.factory) - before == {(operator_id, "USER_RESTRICTED"): 1}
+        assert outbox_events(gateway.factory) - before == {(operator_id, "USER_RESTRICTED"): 1}
 
         await pilot.press("p")
         await settle(pilot)

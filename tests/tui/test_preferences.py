@@ -12,8 +12,8 @@ from predictu_console.tui.preferences import FILE_NAME
 from tests.tui.screens import SIZE, settle, shown_text
 
 
-async def _launch_and(backend, data_dir, *keys: str, theme: str | None = None):
-    app = make_tui(backend, poll_seconds=3600, data_dir=data_dir)
+async def _launch_and(gateway, data_dir, *keys: str, theme: str | None = None):
+    app = make_tui(gateway, poll_seconds=3600, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(*keys)
@@ -26,13 +26,13 @@ async def _launch_and(backend, data_dir, *keys: str, theme: str | None = None):
     return state, toasts, chosen
 
 
-async def test_the_theme_filter_and_sort_are_there_at_the_next_launch(backend, tmp_path):
+async def test_the_theme_filter_and_sort_are_there_at_the_next_launch(gateway, tmp_path):
     tmp_path = tmp_path / "data"
     tmp_path.mkdir()
-    before, _, _ = await _launch_and(backend, tmp_path, "f", "s", "S", theme="nord")
+    before, _, _ = await _launch_and(gateway, tmp_path, "f", "s", "S", theme="nord")
     assert before.startswith("status: active · sort: name ↓")
 
-    after, toasts, theme = await _launch_and(backend, tmp_path)
+    after, toasts, theme = await _launch_and(gateway, tmp_path)
 
     assert after == before and theme == "nord" and toasts == []
     path = tmp_path / FILE_NAME
@@ -44,11 +44,11 @@ async def test_the_theme_filter_and_sort_are_there_at_the_next_launch(backend, t
     assert sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME]  # no temporary left
 
 
-async def test_a_broken_settings_file_is_ignored_with_a_notice_and_replaced(backend, tmp_path):
+async def test_a_broken_settings_file_is_ignored_with_a_notice_and_replaced(gateway, tmp_path):
     path = tmp_path / FILE_NAME
     path.write_text('{"theme": "nord", "operator_list": {"status": "paused"')
 
-    state, toasts, _ = await _launch_and(backend, tmp_path, "f")
+    state, toasts, _ = await _launch_and(gateway, tmp_path, "f")
 
     assert state.startswith("status: active · sort: created ↓")
     assert toasts == [

@@ -12,20 +12,20 @@ import pytest
 from predictu_console import cli
 from predictu_console.db.session import engine_of
 from predictu_console.tui.app import PredictuApp, make_tui
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 from tests.databases import BACKENDS
 from tests.tui.screens import SIZE, settle, table_names
 
 
 async def test_the_first_page_is_read_once(console, monkeypatch):
     reads = []
-    read = Backend.list_operators
+    read = Gateway.list_operators
 
-    def counted(backend, listing):
+    def counted(gateway, listing):
         reads.append(listing)
-        return read(backend, listing)
+        return read(gateway, listing)
 
-    monkeypatch.setattr(Backend, "list_operators", counted)
+    monkeypatch.setattr(Gateway, "list_operators", counted)
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(table_names(console)) == 12
@@ -33,9 +33,9 @@ async def test_the_first_page_is_read_once(console, monkeypatch):
 
 
 @pytest.mark.parametrize("freeze", [True, False], ids=["cli", "embedded"])
-async def test_only_the_clis_console_freezes_its_start_up_for_the_collector(backend, freeze):
+async def test_only_the_clis_console_freezes_its_start_up_for_the_collector(gateway, freeze):
     frozen = gc.get_freeze_count()
-    console = make_tui(backend, poll_seconds=3600, freeze_start_up=freeze)
+    console = make_tui(gateway, poll_seconds=3600, freeze_start_up=freeze)
     try:
         async with console.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -52,7 +52,7 @@ def test_the_console_the_cli_starts_is_the_one_that_freezes(databases, kind, tmp
 
     def run(app: PredictuApp) -> None:
         started.append(app.freeze_start_up)
-        engine_of(app.backend.factory).dispose()  # the CLI's process would end here
+        engine_of(app.gateway.factory).dispose()  # the CLI's process would end here
 
     monkeypatch.setattr(PredictuApp, "run", run)
     monkeypatch.setenv("PREDICTU_HOME", str(tmp_path / "home"))

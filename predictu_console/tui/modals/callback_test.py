@@ -120,7 +120,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
     @work(thread=True, exclusive=True, group="ping", exit_on_error=False)
     def send(self, data: PingRequest) -> None:
         try:
-            result = self.console.backend.test_callback(self.operator_id, data)
+            result = self.console.gateway.test_callback(self.operator_id, data)
         except Exception:
             self.app.call_from_thread(self.sending_failed)
             raise

@@ -125,7 +125,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
         first_read = self.delivery is None
         self.delivery = delivery
         self.query_one("#delivery-title", Label).update(f"{delivery.event} · {delivery.id}")
-        now = self.console.backend.clock.now()
+        now = self.console.gateway.clock.now()
         next_try = due(delivery.next_attempt_at, now)
         self.query_one("#delivery-summary", Static).update(summary(delivery, next_try))
         warning = self.query_one("#delivery-worker", Static)
@@ -221,14 +221,14 @@ class DeliveryDetailModal(ConsoleModal[None]):
 
     @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
     def load(self) -> None:
-        backend = self.console.backend
-        delivery, backlog = backend.get_delivery(self.delivery_id), backend.delivery_backlog()
+        gateway = self.console.gateway
+        delivery, backlog = gateway.get_delivery(self.delivery_id), gateway.delivery_backlog()
         self.app.call_from_thread(self.show, delivery, backlog)
 
     @work(thread=True, exclusive=True, group="redeliver", exit_on_error=False)
     def redeliver(self) -> None:
-        backend = self.console.backend
+        gateway = self.console.gateway
         # Read first: the redelivery itself is due now, so afterwards nothing looks stalled.
-        backlog = backend.delivery_backlog()
-        queued = backend.redeliver(self.delivery_id)
+        backlog = gateway.delivery_backlog()
+        queued = gateway.redeliver(self.delivery_id)
         self.app.call_from_thread(self._redelivered, queued, backlog)

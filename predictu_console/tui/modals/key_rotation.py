@@ -139,5 +139,5 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
 
     @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
     def generate(self, data: KeyCreate) -> None:
-        generated = self.console.backend.generate_keys(self.operator_id, data)
+        generated = self.console.gateway.generate_keys(self.operator_id, data)
         self.app.call_from_thread(self.show_secret, generated)

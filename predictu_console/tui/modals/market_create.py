@@ -57,5 +57,5 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def create(self, data: MarketCreate) -> None:
-        created = self.console.backend.create_market(data)
+        created = self.console.gateway.create_market(data)
         self.app.call_from_thread(self.dismiss, created)

@@ -96,7 +96,7 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def load_preview(self) -> None:
         try:
-            preview = self.console.backend.preview_resolution(self.market_id)
+            preview = self.console.gateway.preview_resolution(self.market_id)
         except PredictuError as error:  # resolved or gone meanwhile: nothing to ask
             self.app.call_from_thread(self._refused, error)
             return
@@ -104,5 +104,5 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def resolve(self, data: MarketResolve) -> None:
-        resolution = self.console.backend.resolve_market(self.market_id, data)
+        resolution = self.console.gateway.resolve_market(self.market_id, data)
         self.app.call_from_thread(self.dismiss, resolution)

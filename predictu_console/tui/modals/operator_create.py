@@ -72,6 +72,6 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def create(self, data: OperatorCreate) -> None:
         app = self.app
-        created = self.console.backend.create_operator(data)
+        created = self.console.gateway.create_operator(data)
         app.call_from_thread(app.notify, f"{created.name} created: onboarding 1/8", title="Created")
         app.call_from_thread(self.dismiss, created)

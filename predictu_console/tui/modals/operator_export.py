@@ -74,7 +74,7 @@ class OperatorExportModal(ConsoleModal[Path | None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def write(self, path: Path, chosen: str) -> None:
         app = self.app
-        text = self.console.backend.export_operators(self.listing, chosen)
+        text = self.console.gateway.export_operators(self.listing, chosen)
         try:
             written = operator_export.write_export(text, path)
         except ValidationFailed as error:

@@ -65,7 +65,7 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def restrict(self, data: PlayerRestrict) -> None:
-        player = self.console.backend.restrict_player(
+        player = self.console.gateway.restrict_player(
             self.operator_id, self.external_player_id, data
         )
         self.app.call_from_thread(self.dismiss, player)

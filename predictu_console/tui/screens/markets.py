@@ -199,7 +199,7 @@ class MarketsScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="markets", exit_on_error=False)
     def load_page(self, listing: MarketListQuery) -> None:
-        page, activity = self.console.backend.list_markets(listing)
+        page, activity = self.console.gateway.list_markets(listing)
         self.app.call_from_thread(self._loaded, listing, page, activity)
 
     def _loaded(

@@ -124,13 +124,13 @@ class NotificationsScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def load(self) -> None:
-        backend = self.console.backend
-        notices, unread = backend.notifications(SHOWN), backend.unread_notifications()
+        gateway = self.console.gateway
+        notices, unread = gateway.notifications(SHOWN), gateway.unread_notifications()
         self.app.call_from_thread(self.show, notices, unread)
 
     @work(thread=True, exclusive=True, group="mark-read", exit_on_error=False)
     def mark_read(self) -> None:
-        marked = self.console.backend.mark_notifications_read()
+        marked = self.console.gateway.mark_notifications_read()
         noun = "notification" if marked == 1 else "notifications"
         said = f"Marked {marked:,} {noun} read." if marked else "Nothing was unread."
         self.app.call_from_thread(self.notify, said, title="Notifications")

@@ -365,13 +365,13 @@ class OnboardingWizardScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def load(self, advance: bool = False) -> None:
-        detail = self.console.backend.get_operator(self.operator_id)
+        detail = self.console.gateway.get_operator(self.operator_id)
         self.app.call_from_thread(self.show, detail, advance)
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def save(self, data: OperatorUpdate, version: int) -> None:
         try:
-            saved = self.console.backend.update_operator(self.operator_id, data, version)
+            saved = self.console.gateway.update_operator(self.operator_id, data, version)
         except StaleVersion as error:
             # Someone else changed the operator: say so, then reload it. Any other refusal
             # fails the worker for the one error handler and keeps the page as typed, so the
@@ -389,7 +389,7 @@ class OnboardingWizardScreen(ConsoleScreen):
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def ping(self, data: PingRequest) -> None:
         try:
-            result = self.console.backend.test_callback(self.operator_id, data)
+            result = self.console.gateway.test_callback(self.operator_id, data)
         except Exception:
             # The app shows why (no key, no URL); "Sending…" must not linger as if in flight.
             self.app.call_from_thread(self._ping_failed)

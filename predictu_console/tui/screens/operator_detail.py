@@ -298,7 +298,7 @@ class OperatorDetailScreen(ConsoleScreen):
             ("revenue", panels.revenue_chart),
         ):
             self.query_one(f"#{chart}-chart", TrendChart).show(content(view.trends))
-        now = self.console.backend.clock.now()
+        now = self.console.gateway.clock.now()
         refill(
             self.query_one("#keys-table", DataTable),
             (
@@ -346,16 +346,16 @@ class OperatorDetailScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load(self, operator_id: str) -> None:
-        backend = self.console.backend
+        gateway = self.console.gateway
         query = DeliveryListQuery(status=self.delivery_filter, limit=DELIVERIES_SHOWN)
         players = PlayerListQuery(limit=PLAYERS_SHOWN, offset=self.players_offset)
-        view = backend.operator_view(operator_id, query, players)
+        view = gateway.operator_view(operator_id, query, players)
         self.app.call_from_thread(self.show, view)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_status(self, version: int, status: str) -> None:
         data = OperatorUpdate.model_validate({"status": status})
-        result = self.console.backend.update_operator(self.operator_id, data, version)
+        result = self.console.gateway.update_operator(self.operator_id, data, version)
         self.app.call_from_thread(
             self.notify, f"{result.operator.name} is now {result.operator.status}.", title="Saved"
         )

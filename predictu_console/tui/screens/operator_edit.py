@@ -237,10 +237,10 @@ class OperatorEditScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def preview(self, data: OperatorUpdate, version: int) -> None:
-        backend = self.console.backend
+        gateway = self.console.gateway
         self._guarded(
             data,
-            lambda: backend.preview_update(self.opened.id, data, version),
+            lambda: gateway.preview_update(self.opened.id, data, version),
             lambda changes: self.confirm(data, version, changes),
         )
 
@@ -252,7 +252,7 @@ class OperatorEditScreen(ConsoleScreen):
             self.app.pop_screen()
 
         self._guarded(
-            data, lambda: self.console.backend.update_operator(self.opened.id, data, version), done
+            data, lambda: self.console.gateway.update_operator(self.opened.id, data, version), done
         )
 
     def _guarded(
@@ -264,7 +264,7 @@ class OperatorEditScreen(ConsoleScreen):
         try:
             result = call()
         except StaleVersion:
-            current = self.console.backend.get_operator(self.opened.id)
+            current = self.console.gateway.get_operator(self.opened.id)
             app.call_from_thread(self.stale, data, current)
         else:
             app.call_from_thread(then, result)

@@ -208,7 +208,7 @@ class OperatorListScreen(ConsoleScreen):
 
         total = self.page.total if self.page else 0
         selected = f"{count(total, 'operator')} ({state_line(self.listing)})"
-        name = f"operators-{self.console.backend.clock.now():%Y%m%d-%H%M%S}.csv"
+        name = f"operators-{self.console.gateway.clock.now():%Y%m%d-%H%M%S}.csv"
         # Without a data directory (tests, pictures) a bare name: the working directory.
         default = self.console.data_dir / name if self.console.data_dir else Path(name)
         self.app.push_screen(OperatorExportModal(self.listing, selected, default))
@@ -306,11 +306,11 @@ class OperatorListScreen(ConsoleScreen):
     def load_page(self, listing: OperatorListQuery, sparks: bool) -> None:
         # The marker is read before the page, so a change between the two reads shows up at
         # the next poll; once known, only polls read it, since it scans the operators table.
-        backend = self.console.backend
-        marker = self._marker or backend.change_marker()
-        page = backend.list_operators(listing)
+        gateway = self.console.gateway
+        marker = self._marker or gateway.change_marker()
+        page = gateway.list_operators(listing)
         ids = [row.id for row in page.operators]
-        volumes = backend.recent_volumes(ids) if sparks and ids else {}
+        volumes = gateway.recent_volumes(ids) if sparks and ids else {}
         self.app.call_from_thread(self._loaded, listing, page, marker, volumes)
 
     def _loaded(
@@ -332,7 +332,7 @@ class OperatorListScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def check_for_changes(self, seen: tuple[object, ...]) -> None:
-        marker = self.console.backend.change_marker()
+        marker = self.console.gateway.change_marker()
         if marker != seen:
             self.app.call_from_thread(self._changed, marker)
 

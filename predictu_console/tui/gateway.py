@@ -1,7 +1,7 @@
-"""The console's door into the service core: one transaction per call, as the acting admin.
+"""The console's gateway to the service core: one transaction per call, as the acting admin.
 
 Every method blocks on the database, so screens call them only from thread workers. Each
-call opens its own session: sessions are not shared between threads. A backend is only
+call opens its own session: sessions are not shared between threads. A gateway is only
 built for a God Mode admin, as the console opens for no one else. The core modules that only
 other screens use are imported by their methods, after the first page (issue 21).
 """
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Backend:
+class Gateway:
     """The acting admin's view of the service."""
 
     factory: SessionFactory

@@ -12,7 +12,7 @@ from predictu_console.core.errors import Forbidden
 from predictu_console.core.models import Actor
 from predictu_console.core.players import PlayerListQuery
 from predictu_console.db.session import engine_of
-from predictu_console.tui.backend import Backend
+from predictu_console.tui.gateway import Gateway
 from tests.factories import active_operator
 from tests.tui.screens import DEMO_MASTER_KEY
 
@@ -21,7 +21,7 @@ def test_a_backend_cannot_be_built_for_an_operator_admin(session_factory):
     actor = Actor(admin_id="adm_ops", email="ops@casino.com", role="operator_admin")
 
     with pytest.raises(Forbidden, match="The console is restricted to God Mode admins"):
-        Backend(
+        Gateway(
             factory=session_factory,
             actor=actor,
             box=SecretBox(DEMO_MASTER_KEY),
@@ -31,7 +31,7 @@ def test_a_backend_cannot_be_built_for_an_operator_admin(session_factory):
 
 def test_the_operator_screen_refreshes_in_one_transaction(session_factory, god, clock):
     operator_id = active_operator(session_factory, god, clock).id
-    backend = Backend(
+    gateway = Gateway(
         factory=session_factory,
         actor=god,
         box=SecretBox(DEMO_MASTER_KEY),
@@ -41,7 +41,7 @@ def test_the_operator_screen_refreshes_in_one_transaction(session_factory, god, 
     begun: list[object] = []
     event.listen(engine_of(session_factory), "begin", begun.append)
 
-    view = backend.operator_view(
+    view = gateway.operator_view(
         operator_id, DeliveryListQuery(limit=10), PlayerListQuery(limit=10)
     )
 
