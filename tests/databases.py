@@ -31,7 +31,7 @@ from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import engine_of, make_engine, make_session_factory
 from predictu_console.settings import Settings
 from tests.factories import TEST_MASTER_KEY
-from tests.tui.screens import demo_backend, seeded_ids
+from tests.tui.screens import demo_gateway, seeded_ids
 
 PG_URL = os.environ.get("PREDICTU_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -132,7 +132,7 @@ class Databases:
         factory = make_session_factory(settings_for(url, self._root / "home"))
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(ids, "random_base62", seeded_ids(rng))
-            actor = demo_backend(factory, clock).actor
+            actor = demo_gateway(factory, clock).actor
         engine_of(factory).dispose()
         return Demo(actor=actor, ids_state=rng.getstate())
 
