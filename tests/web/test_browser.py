@@ -8,6 +8,7 @@ for a name in what arrived since a key was pressed is waiting for the screen to 
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import shutil
 import time
@@ -28,7 +29,9 @@ from tests.processes import run
 from tests.web.serving import web, web_env
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SHOTS_INTO = "PREDICTU_BROWSER_SHOTS"
+"""Where the test's PNGs go: `PREDICTU_BROWSER_SHOTS=screenshots` refreshes the README's
+pictures; otherwise the test's own folder, so a test run leaves the checkout as it was."""
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\\\|\x1b\][^\x07]*\x07")
 
 RECORD_WEBSOCKET_TEXT = """
@@ -75,8 +78,8 @@ def browser() -> Iterator[webdriver.Chrome]:
 class Screen:
     """What the console has drawn in the browser, as text, and keys to type into it."""
 
-    def __init__(self, driver: webdriver.Chrome) -> None:
-        self.driver = driver
+    def __init__(self, driver: webdriver.Chrome, pictures: Path) -> None:
+        self.driver, self.pictures = driver, pictures
         self.seen = 0
 
     def text(self) -> str:
@@ -100,9 +103,9 @@ class Screen:
         time.sleep(0.5)
 
     def shoot(self, name: str) -> None:
-        """A PNG of the browser window into screenshots/."""
+        """A PNG of the browser window into the pictures folder."""
         time.sleep(1)  # let the last frames paint
-        assert self.driver.save_screenshot(str(SCREENSHOTS / name))
+        assert self.driver.save_screenshot(str(self.pictures / name))
 
 
 def test_the_browser_shows_the_console_with_the_token_and_nothing_without(
@@ -119,7 +122,7 @@ def test_the_browser_shows_the_console_with_the_token_and_nothing_without(
 
         browser.get(url)
         assert "token=" not in browser.current_url
-        screen = Screen(browser)
+        screen = Screen(browser, Path(os.environ.get(SHOTS_INTO, tmp_path)))
         screen.wait_for("Example Casino", "Midnight Mirage", "Volume, 30 days")
         screen.shoot("web-operator-list.png")
 
