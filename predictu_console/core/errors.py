@@ -161,11 +161,11 @@ class OnboardingIncomplete(Conflict):
 
     code = "ONBOARDING_INCOMPLETE"
 
-    def __init__(self, remaining_steps: Sequence[str]) -> None:
+    def __init__(self, remaining_steps: Sequence[str], names: Sequence[str]) -> None:
+        """`remaining_steps` are the steps' ids, for programs; `names` say them to people,
+        numbered as the checklist shows them (`3 Generate API keys`)."""
         self.remaining_steps = list(remaining_steps)
-        super().__init__(
-            "Complete these onboarding steps before activating: " + ", ".join(remaining_steps)
-        )
+        super().__init__("Complete these onboarding steps before activating: " + "; ".join(names))
 
 
 class TradeRefused(Conflict):

@@ -53,6 +53,12 @@ STEPS = (
 ONBOARDING_STEPS = tuple(step.id for step in STEPS)
 
 
+def step_name(step_id: str) -> str:
+    """`3 Generate API keys`: a step as the checklist numbers and names it."""
+    number = ONBOARDING_STEPS.index(step_id)
+    return f"{number + 1} {STEPS[number].label}"
+
+
 class InputModel(BaseModel):
     """Base of request bodies: an unknown field is a typo to report, never to ignore.
 

@@ -47,6 +47,7 @@ from predictu_console.core.models import (
     OperatorSummary,
     OperatorUpdate,
     OperatorUpdated,
+    step_name,
 )
 from predictu_console.core.stats import (
     StatsOut,
@@ -314,7 +315,7 @@ def _check_status_move(row: Operator, new_status: str, *, confirmed: list[str]) 
     if row.status == "onboarding":
         open_steps = [step for step in onboarding.remaining(row) if step not in confirmed]
         if open_steps:
-            raise OnboardingIncomplete(open_steps)
+            raise OnboardingIncomplete(open_steps, [step_name(step) for step in open_steps])
 
 
 def _status_changed(row: Operator, previous: str, at: datetime) -> DomainEvent:

@@ -137,7 +137,7 @@ def test_patch_conflicts_and_refusals(client, auth):
         409,
         "ONBOARDING_INCOMPLETE",
     )
-    assert "generate_keys" in activated.json()["error"]["message"]
+    assert "3 Generate API keys" in activated.json()["error"]["message"]
     domain = client.patch(url, json={"domain": "new.example.com"}, headers=auth)
     assert domain.status_code == 400
     assert domain.json()["error"]["fields"] == {

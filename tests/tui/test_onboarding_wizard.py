@@ -141,7 +141,9 @@ async def test_activation_is_refused_with_the_open_steps(wizard_app, gateway):
         assert _page(app) == 8
         await _do(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("generate_keys" in m and "whitelist_origins" in m for m in messages), messages
+        assert any(
+            "3 Generate API keys" in m and "7 Whitelist iframe origins" in m for m in messages
+        ), messages
     listed = gateway.list_operators(OperatorListQuery(search="luckyspin")).operators[0]
     assert listed.status == "onboarding"
 

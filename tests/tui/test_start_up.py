@@ -98,7 +98,11 @@ _NOT_FOR_THE_FIRST_PAGE = {
 }
 
 
-def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(database_url, tmp_path):
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(
+    databases, kind, tmp_path
+):
+    database_url = databases.empty(kind, tmp_path)
     env = {
         **os.environ,
         "PREDICTU_HOME": str(tmp_path / "home"),

@@ -1,4 +1,4 @@
-"""Running `predictu-console web` for a test: a real process on one of the web tests' ports."""
+"""Running `predictu-console web` for a test: a real process on a free port."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.factories import TEST_MASTER_KEY
-from tests.processes import eventually, start
+from tests.processes import eventually, free_port, start
 
-PORTS = iter(range(18801, 18840))  # the web tests' share of the project's test ports
 URL = re.compile(r"http://\S+/\?token=\S+")
 
 
@@ -32,7 +31,7 @@ def web(
     tmp_path: Path, database_url: str, *options: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     """A `web` process in a process group of its own; yields it, its token URL and its log."""
-    port, log = next(PORTS), tmp_path / "web.log"
+    port, log = free_port(), tmp_path / "web.log"
     env = web_env(tmp_path, database_url)
     server = start("web", "--port", str(port), *options, env=env, log=log, own_group=True)
     try:

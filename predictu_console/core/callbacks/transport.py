@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from predictu_console.core.callbacks.sender import (
+from predictu_console.core.callbacks.wire import (
     KEEPALIVE_SECONDS,
     MAX_RESPONSE_BYTES,
     CallbackFailure,

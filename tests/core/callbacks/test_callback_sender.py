@@ -7,7 +7,8 @@ import socket
 
 import pytest
 
-from predictu_console.core.callbacks.sender import CallbackFailure, CallbackSender, is_public
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.wire import CallbackFailure, is_public
 
 # Written out from the IANA IPv4 and IPv6 Special-Purpose Address Registries (prefix, whether
 # the registry calls it globally reachable), plus the ranges a callback must never reach that

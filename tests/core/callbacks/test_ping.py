@@ -14,7 +14,8 @@ import pytest
 from predictu_console.core import audit, keys, operators
 from predictu_console.core.callbacks import events, ping, transport
 from predictu_console.core.callbacks.ping import PingRequest
-from predictu_console.core.callbacks.sender import CallbackSender, is_public
+from predictu_console.core.callbacks.sender import CallbackSender
+from predictu_console.core.callbacks.wire import is_public
 from predictu_console.core.errors import PingWithoutKey, ValidationFailed
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorUpdate
