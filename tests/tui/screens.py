@@ -28,7 +28,7 @@ from predictu_console.core.models import Actor
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.tui.gateway import Gateway
 
-SIZE = (140, 44)
+SIZE = (160, 48)
 DEMO_MASTER_KEY = bytes(range(32))
 """Pictures and tests only: real consoles use PREDICTU_MASTER_KEY or the data dir's key."""
 Steps = Callable[[Pilot[None]], Awaitable[None]]

@@ -6,6 +6,7 @@ from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.core.players import PlayerListQuery
 from predictu_console.tui.app import make_tui
+from predictu_console.tui.screens.operator_list import SPARKS_FROM
 from predictu_console.tui.widgets.trend_chart import TrendChart
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
@@ -68,6 +69,6 @@ async def test_the_list_draws_thirty_days_per_operator_only_where_the_width_allo
         spark = str(row[-1])
         assert len(spark) == 30 and set(spark) <= BARS
 
-        await pilot.resize_terminal(*SIZE)
+        await pilot.resize_terminal(SPARKS_FROM - 1, 40)
         await settle(pilot)
         assert "trend" not in [str(key.value) for key in table.columns]

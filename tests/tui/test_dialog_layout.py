@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Button
+from textual.widgets import Button, Input
 from textual.widgets._footer import FooterKey
 
+from predictu_console.tui.widgets.form_field import FormField
 from tests.tui.screens import open_operator, settle
 
 SMALL = (80, 24)
@@ -65,3 +66,28 @@ async def test_the_create_form_scrolls_to_the_field_typed_in_and_keeps_its_butto
 
         assert last.has_focus and in_view(console, last)
         assert in_view(console, console.screen.query_one("#save"))
+
+
+def wholly_in_view(app, widget) -> bool:
+    """Whether every row of `widget` shows: neither scrolled away nor under a docked part."""
+    region = widget.region
+    if not region.width or not region.height:
+        return False
+    rows = range(region.y, region.bottom)
+    covering = (app.screen.get_widget_at(region.x + 1, row)[0] for row in rows)
+    return all(under is widget or widget in under.ancestors for under in covering)
+
+
+async def test_each_field_of_the_create_form_shows_whole_as_it_is_typed_in(console):
+    async with console.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        fields = list(console.screen.query(FormField))
+        assert wholly_in_view(console, fields[0])  # its label too, not under the title
+        for field in fields[1:]:
+            await pilot.press("tab")
+            await settle(pilot)
+            typed_in = field.query_one(Input)
+            assert typed_in.has_focus and wholly_in_view(console, typed_in), field.field
+            assert in_view(console, console.screen.query_one("#save"))

@@ -222,7 +222,7 @@ async def test_activating_too_early_lists_the_open_steps(console, gateway):
         await pilot.press("a", "y")
         await settle(pilot)
         messages = [n.message for n in console._notifications]
-        assert any("test_ping" in m and "whitelist_origins" in m for m in messages), messages
+        assert any("5 Test the callback" in m and "7 Whitelist" in m for m in messages), messages
     assert gateway.get_operator(_id(gateway, "Neon Nights")).status == "onboarding"
 
 

@@ -86,10 +86,10 @@ class HelpModal(ConsoleModal[None]):
         yield KeyFooter()
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#help-box", DialogBox).scroll_relative(y=lines, animate=False)
+        self.query_one("#help-box", DialogBox).body.scroll_relative(y=lines, animate=False)
 
     def action_jump(self, end: str) -> None:
-        box = self.query_one("#help-box", DialogBox)
+        box = self.query_one("#help-box", DialogBox).body
         box.scroll_home(animate=False) if end == "first" else box.scroll_end(animate=False)
 
     @on(Button.Pressed, "#close")

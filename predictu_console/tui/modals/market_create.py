@@ -43,7 +43,7 @@ class MarketCreateModal(ConsoleModal[MarketOut | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query(FormField).first().query_one("Input").focus()
+        self.query(FormField).first().focus_input()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

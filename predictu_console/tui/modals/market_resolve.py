@@ -61,7 +61,7 @@ class MarketResolveModal(ConsoleModal[Resolution | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(FormField).query_one(Input).focus()
+        self.query_one(FormField).focus_input()
         self.load_preview()
 
     @on(Input.Changed)

@@ -44,7 +44,7 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query(FormField).first().query_one("Input").focus()
+        self.query(FormField).first().focus_input()
 
     def _values(self) -> dict[str, Any]:
         fields = {field.field: field.value for field in self.query(FormField)}

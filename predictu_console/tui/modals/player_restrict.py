@@ -51,7 +51,7 @@ class PlayerRestrictModal(ConsoleModal[PlayerOut | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(FormField).query_one("Input").focus()
+        self.query_one(FormField).focus_input()
 
     @on(Button.Pressed, "#restrict")
     @on(Input.Submitted)

@@ -71,8 +71,10 @@ class FormField(Vertical):
         error.set_class(not message, "-empty")
 
     def focus_input(self) -> None:
-        """Put the cursor in this field."""
-        self.query_one(Input).focus()
+        """Put the cursor in this field, the whole field in view: focusing the input alone
+        centres the input, which in a short dialog left the label above it out of view."""
+        self.query_one(Input).focus(scroll_visible=False)
+        self.scroll_visible(animate=False)
 
 
 class SwitchField(FormField):
