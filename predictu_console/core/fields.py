@@ -23,6 +23,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 
 Category = Literal["politics", "sports", "crypto", "entertainment"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
@@ -65,7 +66,14 @@ def _email(value: str) -> str:
     # pydantic's EmailStr check, as a plain validator: EmailStr imports email-validator when
     # a model using it is defined, which every command and the console paid on start-up;
     # here it is imported with the first address checked (issue 21).
-    return validate_email(value)[1]
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError as error:
+        # The library's "value is not a valid email address: An email address must have an
+        # @-sign." becomes one sentence about the value, in the house's words.
+        reason = str(error.context.get("reason", "") if error.context else "").rstrip(".")
+        detail = f" ({reason[0].lower()}{reason[1:]})" if reason else ""
+        raise ValueError(f"is not a valid email address{detail}") from None
 
 
 def _name(value: str) -> str:

@@ -32,3 +32,16 @@ def test_a_missing_field_is_required_and_a_bad_share_is_not_a_number():
     assert fields["domain"] == "is required"
     assert fields["revenue_share_predictu"] == "must be a number"
     assert not any("Input should" in message for message in fields.values())
+
+
+def test_a_bad_email_address_is_one_sentence_that_says_why():
+    data = {
+        "name": "Abc Casino",
+        "domain": "abc.io",
+        "contact_email": "not-an-email",
+        "revenue_share_predictu": 30,
+        "allowed_categories": ["sports"],
+    }
+    assert _fields(OperatorCreate, data) == {
+        "contact_email": "is not a valid email address (an email address must have an @-sign)"
+    }

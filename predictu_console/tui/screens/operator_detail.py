@@ -261,7 +261,12 @@ class OperatorDetailScreen(ConsoleScreen):
             )
         else:
             target, title = "active", f"Activate {detail.name}?"
-            body = "Its players can trade again."
+            body = (
+                "Its players can trade again."
+                if detail.status == "inactive"
+                else "It goes live: its players can trade from now on. Activation needs every "
+                "onboarding step done; the console names any that is still open."
+            )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
