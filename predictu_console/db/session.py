@@ -42,10 +42,19 @@ _TRANSIENT_SQLITE_FAULTS = ("readonly database", "disk i/o error", "unable to op
 
 
 def _read_only(path: str) -> bool:
-    # Permissions as the process acts (its effective ids), the way `open` checks them; a file
-    # gone meanwhile (SQLite removes `-wal` and `-shm` as the last connection closes) is not.
+    """Whether `path` is there and the process (as its effective ids, the way `open` checks)
+    may not write it.
+
+    Another connection of the process may create or remove `-wal` and `-shm` between two
+    looks: asked once, a side file created just after `access` found it missing read as
+    read-only, and the console showed DATABASE_UNAVAILABLE for a healthy file. A file is
+    read-only only when it is there and unwritable at two looks in a row.
+    """
     effective = os.access in os.supports_effective_ids
-    return not os.access(path, os.W_OK, effective_ids=effective) and os.path.exists(path)
+    for _ in range(2):
+        if os.access(path, os.W_OK, effective_ids=effective) or not os.path.exists(path):
+            return False
+    return True
 
 
 class DatabaseSettings(Protocol):

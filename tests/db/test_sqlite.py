@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 from sqlalchemy import text
 
+from predictu_console.db import session
 from predictu_console.db.migrate import upgrade
 from predictu_console.db.session import engine_of, make_session_factory, session_scope
 from predictu_console.settings import Settings
@@ -63,3 +65,27 @@ def test_concurrent_read_then_write_transactions_all_commit(tmp_path):
     with session_scope(factory, write=False) as session:
         assert session.execute(text("SELECT n FROM counter")).scalar_one() == workers * 20
     engine_of(factory).dispose()
+
+
+def test_a_side_file_appearing_between_two_looks_is_not_read_only(tmp_path, monkeypatch):
+    # Another connection of the process creates `-wal` just after `access` found it missing:
+    # the file is there, and writable, by the time anyone would open it.
+    side = tmp_path / "predictu.db-wal"
+    real_access = os.access
+    looks = []
+
+    def racing_access(path, mode, **options):
+        looks.append(path)
+        if len(looks) == 1:
+            side.touch(mode=0o600)  # created by the other connection, right after this look
+            return False
+        return real_access(path, mode, **options)
+
+    monkeypatch.setattr(session.os, "access", racing_access)
+    assert session._read_only(str(side)) is False
+
+
+def test_a_file_unwritable_at_two_looks_is_read_only(tmp_path):
+    read_only = tmp_path / "predictu.db"
+    read_only.touch(mode=0o400)
+    assert session._read_only(str(read_only)) is (os.geteuid() != 0)  # root writes anything
