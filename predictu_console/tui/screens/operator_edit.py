@@ -9,7 +9,7 @@ admin saved in between, nothing is overwritten and the admin sees what changed m
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -34,9 +34,6 @@ from predictu_console.tui.widgets.form_field import (
     parse_form,
 )
 from predictu_console.tui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    pass
 
 Read = Callable[[OperatorDetail], str]
 Convert = Callable[[str], Any]
