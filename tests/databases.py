@@ -76,6 +76,7 @@ class Databases:
         self._schemas: dict[str, tuple[str, Engine]] = {}
         self._sqlite: dict[str, Path] = {}
         self._demos: dict[str, Demo] = {}
+        self._unmigrated: set[str] = set()
 
     def sqlite_template(self) -> Path:
         """A migrated, empty SQLite file, to copy."""
@@ -94,6 +95,14 @@ class Databases:
         url, engine = self._schema("main")
         _delete_all(engine)
         return url
+
+    def unmigrated(self, kind: str, tmp_path: Path) -> str:
+        """The URL of a database of `kind` that no migration has touched yet, for one test."""
+        if kind == "sqlite":
+            return f"sqlite:///{tmp_path / 'predictu.db'}"
+        name = self._schema_name("unmigrated")
+        self._unmigrated.add(name)
+        return self._fresh_schema(name)
 
     def demo(self, kind: str, tmp_path: Path, clock: Clock) -> str:
         """The URL of a database of `kind` holding the demo seeded at `clock`'s moment, for
@@ -118,13 +127,15 @@ class Databases:
 
     def close(self) -> None:
         """Drop the PostgreSQL schemas this run made."""
-        if not self._schemas or self._postgres_url is None:
+        if not (self._schemas or self._unmigrated) or self._postgres_url is None:
             return
+        for _, engine in self._schemas.values():
+            engine.dispose()
+        names = {self._schema_name(role) for role in self._schemas} | self._unmigrated
         admin = make_engine(self._postgres_url)
         with admin.begin() as connection:
-            for role, (_, engine) in self._schemas.items():
-                engine.dispose()
-                connection.execute(text(f'DROP SCHEMA "{self._schema_name(role)}" CASCADE'))
+            for name in names:
+                connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
 
     def _seed(self, url: str, clock: Clock) -> Demo:
@@ -140,21 +151,24 @@ class Databases:
         # One per process: xdist workers and concurrent runs never share a schema.
         return f"predictu_test_{os.getpid()}_{role}"
 
+    def _fresh_schema(self, name: str) -> str:
+        """The URL of PostgreSQL schema `name`, made anew and empty."""
+        assert self._postgres_url, "PREDICTU_TEST_DATABASE_URL is not set"
+        admin = make_engine(self._postgres_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
+        admin.dispose()
+        # Not waiting for each commit's WAL flush cut a commit from 14 to 4 ms here; a
+        # crash loses nothing a test needs.
+        options = {"options": f"-csearch_path={name} -csynchronous_commit=off"}
+        url = make_url(self._postgres_url).update_query_dict(options)
+        return url.render_as_string(hide_password=False)
+
     def _schema(self, role: str) -> tuple[str, Engine]:
         """A private, migrated PostgreSQL schema, and an engine on it."""
         if role not in self._schemas:
-            assert self._postgres_url, "PREDICTU_TEST_DATABASE_URL is not set"
-            name = self._schema_name(role)
-            admin = make_engine(self._postgres_url)
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-                connection.execute(text(f'CREATE SCHEMA "{name}"'))
-            admin.dispose()
-            # Not waiting for each commit's WAL flush cut a commit from 14 to 4 ms here; a
-            # crash loses nothing a test needs.
-            options = {"options": f"-csearch_path={name} -csynchronous_commit=off"}
-            url = make_url(self._postgres_url).update_query_dict(options)
-            rendered = url.render_as_string(hide_password=False)
+            rendered = self._fresh_schema(self._schema_name(role))
             engine = make_engine(rendered)
             upgrade(engine)
             self._schemas[role] = (rendered, engine)

@@ -6,7 +6,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,3 +91,21 @@ def answers(url: str) -> bool:
         return httpx.get(url).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@contextmanager
+def running_serve(*options: str, env: dict[str, str], log: Path) -> Iterator[int]:
+    """A `serve` process with `options` on a free port, answering; yields the port."""
+    port = free_port()
+    server = start("serve", "--port", str(port), *options, env=env, log=log)
+    try:
+        eventually(
+            lambda: answers(f"http://127.0.0.1:{port}/healthz"),
+            timeout=30,
+            process=server,
+            log=log,
+        )
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

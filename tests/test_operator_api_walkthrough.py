@@ -6,24 +6,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
-from typing import Any
 
 import pytest
 
-from tests.docs import snippet
+from tests.docs import json_documents, run_shell, snippet
 from tests.factories import TEST_MASTER_KEY, active_operator, generate_keys
-from tests.processes import answers, eventually, free_port, start
+from tests.processes import running_serve
 from tests.trading import open_market
-
-
-def _answers(output: str) -> list[dict[str, Any]]:
-    """The JSON documents curl printed one after another (no newlines between them)."""
-    decoder, found, at = json.JSONDecoder(), [], 0
-    while at < len(output):
-        document, at = decoder.raw_decode(output, at)
-        found.append(document)
-    return found
 
 
 @pytest.mark.slow
@@ -34,7 +23,6 @@ def test_the_walkthrough_registers_funds_and_trades_as_documented(
     operator = active_operator(session_factory, god, clock, allowed_categories=["sports"])
     secret = generate_keys(session_factory, god, clock, operator.id)
     market = open_market(session_factory, god, clock)
-    port, log = free_port(), tmp_path / "serve.log"
     env = {
         **os.environ,
         "PREDICTU_HOME": str(tmp_path / "home"),
@@ -42,27 +30,15 @@ def test_the_walkthrough_registers_funds_and_trades_as_documented(
         "PREDICTU_MASTER_KEY": TEST_MASTER_KEY,  # the key the secret's lookup hash is under
     }
     block = snippet("operator-api.md", "walkthrough", "sh")
-    script = (
-        block.replace("http://127.0.0.1:8000", f"http://127.0.0.1:{port}")
-        .replace("sk_live_…", secret)
-        .replace("mkt_…", market)
-    )
-    server = start("serve", "--port", str(port), "--no-worker", env=env, log=log)
-    try:
-        eventually(
-            lambda: answers(f"http://127.0.0.1:{port}/healthz"),
-            timeout=30,
-            process=server,
-            log=log,
+    with running_serve("--no-worker", env=env, log=tmp_path / "serve.log") as port:
+        script = (
+            block.replace("http://127.0.0.1:8000", f"http://127.0.0.1:{port}")
+            .replace("sk_live_…", secret)
+            .replace("mkt_…", market)
         )
-        ran = subprocess.run(
-            ["bash", "-euc", script], capture_output=True, text=True, timeout=60, check=True
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        output = run_shell(script, env=env)
 
-    me, markets, registered, funded, traded = _answers(ran.stdout)
+    me, markets, registered, funded, traded = json_documents(output)
     assert me["operator_id"] == operator.id
     assert [listed["id"] for listed in markets["markets"]] == [market]
     assert registered["player"]["external_player_id"] == "user-4711"

@@ -13,27 +13,20 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import answers, eventually, free_port, run, start
+from tests.processes import run, running_serve
 
 
 @contextmanager
 def serving(tmp_path: Path, database_url: str, *options: str) -> Iterator[str]:
     """A `serve` process with `options`; yields its base URL."""
-    port, log = free_port(), tmp_path / "serve.log"
     env = {
         **os.environ,
         "PREDICTU_HOME": str(tmp_path / "home"),
         "PREDICTU_DATABASE_URL": database_url,
         "PREDICTU_RATE_LIMITS": "1",
     }
-    server = start("serve", "--port", str(port), "--no-worker", *options, env=env, log=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        eventually(lambda: answers(f"{base}/healthz"), timeout=20, process=server, log=log)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with running_serve("--no-worker", *options, env=env, log=tmp_path / "serve.log") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _connect(base: str) -> socket.socket:
