@@ -1,10 +1,11 @@
-"""The README's, docs/api.md's and docs/operations.md's commands, run as readers run them: in a
-fresh data directory, against a real `serve`, in the order the text gives them."""
+"""The commands of the README and docs/, run as readers run them: in a fresh data directory,
+against a real `serve`, in the order the text gives them; and what they print, as shown."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -17,8 +18,9 @@ from sqlalchemy import inspect
 from predictu_console.db.session import make_engine
 from tests.databases import BACKENDS, Databases
 from tests.docs import json_documents, run_shell, serving_snippet, snippet
-from tests.factories import TEST_MASTER_KEY, active_operator, generate_keys
+from tests.factories import TEST_MASTER_KEY, active_operator, generate_keys, keyed_operator
 from tests.processes import free_port, running_serve
+from tests.web.serving import web
 
 pytestmark = [
     pytest.mark.slow,
@@ -124,3 +126,52 @@ def test_the_operations_md_set_up_migrates_a_new_database(kind, databases: Datab
         )
     finally:
         engine.dispose()
+
+
+def test_the_callbacks_md_command_sends_the_documented_test_event(
+    database_url, session_factory, god, clock, receiver, tmp_path
+):
+    operator_id, _ = keyed_operator(session_factory, god, clock, callback_url=f"{receiver.url}/ok")
+    usage = snippet("callbacks.md", "test-command", "sh")
+    script = re.sub(r"\[([^]]*)\]", r"\1", usage)  # every option given
+    script = script.replace("op_…", operator_id).replace("https://…", f"{receiver.url}/ok")
+    env = {
+        **_reader(database_url, tmp_path),
+        "PREDICTU_CALLBACK_CA_BUNDLE": str(receiver.ca_file),
+        "PREDICTU_CALLBACK_ALLOW_PRIVATE": "1",
+    }
+
+    printed = json.loads(run_shell(script, env=env))
+
+    assert printed["success"] is True
+    [sent] = receiver.requests
+    body = json.loads(sent["body"])
+    documented = json.loads(snippet("callbacks.md", "test-event", "json"))
+    assert list(body) == list(documented)  # the same keys, in the same order
+    assert body["event"] == documented["event"] and body["test"] is True
+    assert body["payload"] == documented["payload"]
+    assert body["delivery_id"].startswith("dlv_test_")
+
+
+def test_the_console_md_web_transcript_is_what_web_prints(database_url, tmp_path):
+    command, *lines = snippet("console.md", "web", "").splitlines()
+    assert command == "$ predictu-console web"
+    # What differs between runs: who (the OS user), the port and the token.
+    varying = {
+        "ana@console.predictu.com": r"\S+@\S+",
+        "8001": r"\d+",
+        "Gt4hG9k26z0mIgLstCX_ntwb0h52Ng7IbwttWDRFch4": r"[\w-]{43}",
+    }
+    patterns = []
+    for line in lines:
+        pattern = re.escape(line)
+        for example, shape in varying.items():
+            pattern = pattern.replace(re.escape(example), shape)
+        patterns.append(pattern)
+
+    with web(tmp_path, database_url) as (_, _, log):
+        printed = log.read_text().splitlines()
+
+    assert len(printed) >= len(patterns)
+    for pattern, line in zip(patterns, printed, strict=False):
+        assert re.fullmatch(pattern, line), (pattern, line)
