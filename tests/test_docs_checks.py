@@ -1,0 +1,54 @@
+"""The docs' snippets that no test can run as written (installs, the whole suite, a benchmark
+of minutes), checked against what does run them; and an example body against the real one."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from predictu_console.core.callbacks.events import operator_status_changed
+from predictu_console.core.callbacks.outbox import body_of
+from tests.docs import snippet
+
+CI = Path(__file__).parents[1] / ".ci" / "run"
+
+
+def _commands(block: str) -> list[str]:
+    """A shell block's commands, one per `&&` too, without comments or pip's `--quiet`."""
+    lines = (line.split("#", 1)[0].replace(" --quiet", "") for line in block.splitlines())
+    return [command.strip() for line in lines for command in line.split("&&") if command.strip()]
+
+
+def test_ci_runs_the_readmes_test_command_and_the_checks_development_md_lists():
+    ci = _commands(CI.read_text())
+    documented = _commands(snippet("README.md", "tests", "sh"))
+    documented += _commands(snippet("development.md", "checks", "sh"))
+    assert [command for command in documented if command not in ci] == []
+
+
+def test_the_benchmark_runner_takes_the_options_benchmarks_md_gives():
+    usage = snippet("benchmarks.md", "run", "sh")
+    options = dict(re.findall(r"\[(--[\w-]+) ?([^]]*)\]", usage))
+    helped = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert [option for option in options if option not in helped] == []
+    sections = re.search(r"--only \{([\w,]+)\}", helped)
+    assert sections is not None
+    assert options["--only"].split() == sections.group(1).split(",")
+
+
+def test_the_documented_envelope_is_a_real_status_change_body():
+    documented = json.loads(snippet("callbacks.md", "envelope", "json"))
+    event = operator_status_changed(
+        operator_id=documented["operator_id"],
+        at=datetime(2025, 3, 18, 14, 30, tzinfo=UTC),
+        previous_status="active",
+        status="inactive",
+    )
+    real = json.loads(body_of(event, documented["delivery_id"]))
+    assert list(real.items()) == list(documented.items())
