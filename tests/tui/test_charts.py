@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.core.players import PlayerListQuery
+from predictu_console.db.session import engine_of
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.screens.operator_list import SPARKS_FROM
 from predictu_console.tui.widgets.trend_chart import TrendChart
@@ -72,3 +75,29 @@ async def test_the_list_draws_thirty_days_per_operator_only_where_the_width_allo
         await pilot.resize_terminal(SPARKS_FROM - 1, 40)
         await settle(pilot)
         assert "trend" not in [str(key.value) for key in table.columns]
+
+
+async def test_a_keystroke_in_the_search_reads_only_its_page_once_the_sparklines_are_known(
+    console, gateway
+):
+    engine, statements = engine_of(gateway.factory), []
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement)
+
+    async with console.run_test(size=(SPARKS_FROM, 40)) as pilot:
+        await settle(pilot)  # every operator fits on the first page: all sparklines are read
+        await pilot.press("slash")
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            await pilot.press("l")
+            await settle(pilot)
+            keystroke = list(statements)
+            statements.clear()
+            gateway.list_operators(console.screen.listing)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        row = console.screen.query_one("#operators").get_row_at(0)
+        assert set(str(row[-1])) <= BARS and len(str(row[-1])) == 30  # still drawn
+
+    assert keystroke == statements  # the page's own statements, no volumes read again

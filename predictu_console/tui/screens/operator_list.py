@@ -7,6 +7,9 @@ their forms) are imported when an admin first opens one (issue 21).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +62,24 @@ SPARKS_FROM = 160
 SPARK_COLUMN = ("trend", "Volume, 30 days")
 
 
+@dataclass(frozen=True)
+class KnownVolumes:
+    """The sparklines' daily volumes read so far, good for one UTC day and one change marker:
+    a keystroke in the search then reads its page alone, not the volumes again. Replaced,
+    never changed, so a page's worker can read it while the screen takes a newer one."""
+
+    day: date
+    marker: tuple[object, ...]
+    daily: Mapping[str, list[Decimal]]
+    """Each operator's volume on each of the last `SPARK_DAYS` days, oldest first."""
+
+    def missing(self, operator_ids: Sequence[str]) -> list[str]:
+        return [operator_id for operator_id in operator_ids if operator_id not in self.daily]
+
+    def adding(self, daily: Mapping[str, list[Decimal]]) -> KnownVolumes:
+        return KnownVolumes(self.day, self.marker, {**self.daily, **daily})
+
+
 class OperatorListScreen(ConsoleScreen):
     """Every operator, a page at a time, with the figures admins scan for."""
 
@@ -99,8 +120,8 @@ class OperatorListScreen(ConsoleScreen):
         self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
         self._sparks = False
-        self.volumes: dict[str, list[Decimal]] = {}
-        """The page's operators' daily volumes for the sparklines, when the width shows them."""
+        self.volumes: KnownVolumes | None = None
+        """The sparklines' daily volumes, once the width has shown them."""
         self._landing: str | None = None
         """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
 
@@ -290,7 +311,8 @@ class OperatorListScreen(ConsoleScreen):
                 "created": day(row.created_at),
             }
             if self._sparks:
-                daily = [float(volume) for volume in self.volumes.get(row.id, [])]
+                known = self.volumes.daily if self.volumes else {}
+                daily = [float(volume) for volume in known.get(row.id, [])]
                 cells["trend"] = sparkline_text(daily, SPARK_DAYS)
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
@@ -309,8 +331,14 @@ class OperatorListScreen(ConsoleScreen):
         gateway = self.console.gateway
         marker = self._marker or gateway.change_marker()
         page = gateway.list_operators(listing)
-        ids = [row.id for row in page.operators]
-        volumes = gateway.recent_volumes(ids) if sparks and ids else {}
+        volumes = self.volumes
+        if sparks:
+            today = gateway.clock.now().date()
+            if volumes is None or (volumes.day, volumes.marker) != (today, marker):
+                volumes = KnownVolumes(today, marker, {})
+            missing = volumes.missing([row.id for row in page.operators])
+            if missing:
+                volumes = volumes.adding(gateway.recent_volumes(missing))
         self.app.call_from_thread(self._loaded, listing, page, marker, volumes)
 
     def _loaded(
@@ -318,7 +346,7 @@ class OperatorListScreen(ConsoleScreen):
         listing: OperatorListQuery,
         page: OperatorPage,
         marker: tuple[object, ...],
-        volumes: dict[str, list[Decimal]],
+        volumes: KnownVolumes | None,
     ) -> None:
         self._marker = self._marker or marker
         if listing == self.listing:  # else typed past: a newer page is on its way
