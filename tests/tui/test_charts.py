@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
@@ -11,6 +13,7 @@ from predictu_console.db.session import engine_of
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.screens.operator_list import SPARKS_FROM
 from predictu_console.tui.widgets.trend_chart import TrendChart
+from tests.factories import update
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 BARS = set("▁▂▃▄▅▆▇█")
@@ -77,27 +80,45 @@ async def test_the_list_draws_thirty_days_per_operator_only_where_the_width_allo
         assert "trend" not in [str(key.value) for key in table.columns]
 
 
-async def test_a_keystroke_in_the_search_reads_only_its_page_once_the_sparklines_are_known(
-    console, gateway
-):
-    engine, statements = engine_of(gateway.factory), []
+@contextmanager
+def statements_run(engine):
+    """The SQL statements run on `engine` inside the block, in order."""
+    statements = []
 
     def record(_connection, _cursor, statement, *_):
         statements.append(statement)
 
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_a_keystroke_in_the_search_reads_only_its_page_once_the_sparklines_are_known(
+    console, gateway
+):
     async with console.run_test(size=(SPARKS_FROM, 40)) as pilot:
         await settle(pilot)  # every operator fits on the first page: all sparklines are read
         await pilot.press("slash")
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_run(engine_of(gateway.factory)) as keystroke:
             await pilot.press("l")
             await settle(pilot)
-            keystroke = list(statements)
-            statements.clear()
+        with statements_run(engine_of(gateway.factory)) as page_alone:
             gateway.list_operators(console.screen.listing)
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         row = console.screen.query_one("#operators").get_row_at(0)
         assert set(str(row[-1])) <= BARS and len(str(row[-1])) == 30  # still drawn
 
-    assert keystroke == statements  # the page's own statements, no volumes read again
+    assert keystroke == page_alone  # no volumes read again
+
+
+async def test_a_change_by_another_admin_reads_the_sparklines_again(console, gateway, clock):
+    async with console.run_test(size=(SPARKS_FROM, 40)) as pilot:
+        await settle(pilot)
+        changed = console.screen.page.operators[0]
+        update(gateway.factory, gateway.actor, clock, changed.id, contact_email="ops@example.com")
+        with statements_run(engine_of(gateway.factory)) as polled:
+            console.screen.poll_for_changes()  # what the poll's timer does
+            await settle(pilot)
+
+    assert any("FROM operator_daily" in statement for statement in polled)
