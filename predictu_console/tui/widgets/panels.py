@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.console import Group, RenderableType
@@ -10,7 +11,7 @@ from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
 from predictu_console.core.models import STEPS, OperatorDetail
-from predictu_console.core.trends import OperatorTrends
+from predictu_console.core.trends import DayPoint, OperatorTrends
 from predictu_console.tui.formatting import money, percent, severity, shown, when
 from predictu_console.tui.widgets.trend_chart import ChartContent
 
@@ -135,39 +136,60 @@ def audit_trail(records: list[AuditRecord]) -> RenderableType:
 
 def volume_chart(trends: OperatorTrends) -> ChartContent:
     """Volume traded per UTC day over the window."""
-    days = trends.days
-    total = sum((point.volume for point in days), Decimal(0))
-    peak = max(days, key=lambda point: point.volume)
-    summary = (
-        f"{money(total)} in {len(days)} days, peak {money(peak.volume)} on {peak.day}"
-        if total
-        else f"No trades in the last {len(days)} days."
-    )
-    values = ", ".join(f"{point.day:%m-%d} {money(point.volume)}" for point in days)
-    return ChartContent(
-        title=f"Daily volume, last {len(days)} days",
-        rows=[("volume", [float(point.volume) for point in days])],
-        summary=summary,
-        values=values,
+    return _daily_chart(
+        trends.days,
+        "volume",
+        lambda point: point.volume,
+        money,
+        title="Daily volume, last {days} days",
+        summary="{total} in {days} days, peak {peak} on {day}",
+        quiet="No trades in the last {days} days.",
     )
 
 
 def players_chart(trends: OperatorTrends) -> ChartContent:
     """Players registered per UTC day over the window."""
-    days = trends.days
-    total = sum(point.new_players for point in days)
-    peak = max(days, key=lambda point: point.new_players)
-    summary = (
-        f"{total:,} new players in {len(days)} days, most on {peak.day} ({peak.new_players:,})"
-        if total
-        else f"No new players in the last {len(days)} days."
+    return _daily_chart(
+        trends.days,
+        "players",
+        lambda point: Decimal(point.new_players),
+        "{:,}".format,
+        title="New players per day, last {days} days",
+        summary="{total} new players in {days} days, most on {day} ({peak})",
+        quiet="No new players in the last {days} days.",
     )
-    values = ", ".join(f"{point.day:%m-%d} {point.new_players}" for point in days)
+
+
+def _daily_chart(
+    days: list[DayPoint],
+    label: str,
+    measure: Callable[[DayPoint], Decimal],
+    shown: Callable[[Decimal], str],
+    *,
+    title: str,
+    summary: str,
+    quiet: str,
+) -> ChartContent:
+    """One measure per UTC day, with its total and its busiest day in words. `title`,
+    `summary` and `quiet` (the summary of a window without any) are templates of `days`,
+    `total`, `peak` and its `day`."""
+    amounts = [measure(point) for point in days]
+    total = sum(amounts, Decimal(0))
+    busiest = max(range(len(days)), key=amounts.__getitem__)  # the first of equal days
+    words = {
+        "days": len(days),
+        "total": shown(total),
+        "peak": shown(amounts[busiest]),
+        "day": days[busiest].day,
+    }
     return ChartContent(
-        title=f"New players per day, last {len(days)} days",
-        rows=[("players", [float(point.new_players) for point in days])],
-        summary=summary,
-        values=values,
+        title=title.format(**words),
+        rows=[(label, [float(amount) for amount in amounts])],
+        summary=(summary if total else quiet).format(**words),
+        values=", ".join(
+            f"{point.day:%m-%d} {shown(amount)}"
+            for point, amount in zip(days, amounts, strict=True)
+        ),
     )
 
 
