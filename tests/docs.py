@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.processes import answers, eventually
+from tests.processes import until_answering
 
 DOCS = Path(__file__).parents[1] / "docs"
 README = Path(__file__).parents[1] / "README.md"
@@ -62,12 +62,7 @@ def serving_snippet(script: str, *, port: int, env: dict[str, str], log: Path) -
             shell(script), env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        eventually(
-            lambda: answers(f"http://127.0.0.1:{port}/healthz"),
-            timeout=30,
-            process=snippet_job,
-            log=log,
-        )
+        until_answering(port, snippet_job, log)
         yield
     finally:
         os.killpg(snippet_job.pid, signal.SIGINT)

@@ -93,18 +93,20 @@ def answers(url: str) -> bool:
         return False
 
 
+def until_answering(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until `server` answers on `port`; fail with its log if it stops or never does."""
+    eventually(
+        lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=30, process=server, log=log
+    )
+
+
 @contextmanager
 def running_serve(*options: str, env: dict[str, str], log: Path) -> Iterator[int]:
     """A `serve` process with `options` on a free port, answering; yields the port."""
     port = free_port()
     server = start("serve", "--port", str(port), *options, env=env, log=log)
     try:
-        eventually(
-            lambda: answers(f"http://127.0.0.1:{port}/healthz"),
-            timeout=30,
-            process=server,
-            log=log,
-        )
+        until_answering(port, server, log)
         yield port
     finally:
         server.terminate()

@@ -16,7 +16,7 @@ from predictu_console.core import platform
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Delivery, DeliveryAttempt
 from tests.factories import activate_over_http, keyed_operator
-from tests.processes import answers, eventually, free_port, run, start
+from tests.processes import eventually, free_port, run, start, until_answering
 from tests.receivers import https_receiver
 
 _players = itertools.count(1)
@@ -112,12 +112,7 @@ def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(
         server = start("serve", "--port", str(port), "--poll-seconds", "0.2", env=env, log=log)
         base = f"http://127.0.0.1:{port}/api/s2s"
         try:
-            eventually(
-                lambda: answers(f"http://127.0.0.1:{port}/healthz"),
-                timeout=20,
-                process=server,
-                log=log,
-            )
+            until_answering(port, server, log)
             operator_id = activate_over_http(httpx, base, auth, own)
             url = f"{base}/operators/{operator_id}"
             httpx.patch(url, json={"status": "inactive"}, headers=auth)
