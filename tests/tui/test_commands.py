@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from predictu_console.tui.modals.help import HelpModal
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
@@ -28,47 +30,49 @@ async def palette(pilot, query: str, first_hit: str) -> None:
     raise AssertionError(f"{first_hit!r} is not the first hit for {query!r}: {hits[:3]}")
 
 
-async def test_the_readme_query_goes_to_an_operator(console):
+async def choose(pilot, query: str, first_hit: str) -> None:
+    """Run `first_hit` from the palette, found by typing `query`."""
+    await palette(pilot, query, first_hit)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.fixture
+async def pilot(console):
+    """The console at the pictures' size, its operator list shown."""
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await palette(pilot, "go to lucky", "Go to operator: LuckySpin")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(console.screen, OperatorDetailScreen)
+        yield pilot
 
 
-async def test_the_palette_offers_the_screens_actions(console):
-    async with console.run_test(size=SIZE) as pilot:
-        await open_operator(pilot)
-        await palette(pilot, "edit", "Edit")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(console.screen, OperatorEditScreen)
+async def test_the_readme_query_goes_to_an_operator(pilot):
+    await choose(pilot, "go to lucky", "Go to operator: LuckySpin")
+    assert isinstance(pilot.app.screen, OperatorDetailScreen)
 
 
-async def test_the_palette_offers_a_new_operator_and_help_from_anywhere(console):
-    async with console.run_test(size=SIZE) as pilot:
-        await open_operator(pilot)
-        await palette(pilot, "new operator", "New operator")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(console.screen, OperatorCreateModal)
-        await pilot.press("escape")
-        await settle(pilot)
-
-        await palette(pilot, "help", "Help")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(console.screen, HelpModal)
+async def test_the_palette_offers_the_screens_actions(pilot):
+    await open_operator(pilot)
+    await choose(pilot, "edit", "Edit")
+    assert isinstance(pilot.app.screen, OperatorEditScreen)
 
 
-async def test_the_palette_never_quits_from_a_form(console):
-    async with console.run_test(size=SIZE) as pilot:
-        await open_operator(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"quit")
-        await pilot.pause(0.5)
-        assert "Quit" not in offered(console)  # where it is offered, it shows by now
+async def test_the_palette_offers_a_new_operator_and_help_from_anywhere(pilot):
+    await open_operator(pilot)
+    await choose(pilot, "new operator", "New operator")
+    assert isinstance(pilot.app.screen, OperatorCreateModal)
+    await pilot.press("escape")
+    await settle(pilot)
+
+    await choose(pilot, "help", "Help")
+    assert isinstance(pilot.app.screen, HelpModal)
+
+
+async def test_the_palette_never_quits_from_a_form(pilot):
+    await open_operator(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*"quit")
+    await pilot.pause(0.5)
+    assert "Quit" not in offered(pilot.app)  # where it is offered, it shows by now
