@@ -248,13 +248,13 @@ Email = Annotated[
     Field(max_length=254),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
-HttpsUrl = Annotated[str, AfterValidator(_https_url), WithJsonSchema(_HTTPS_SCHEMA)]
 CallbackTestUrl = Annotated[
     str,
     AfterValidator(_test_url),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 2048}),
 ]
-"""A URL to PING: well-formed like `HttpsUrl`, its scheme judged by the PING (NOT_HTTPS)."""
+"""A URL to PING: well-formed as a stored callback URL is, its scheme judged by the PING
+(NOT_HTTPS)."""
 NullableHttpsUrl = Annotated[
     str | None,
     BeforeValidator(_string_or_null),

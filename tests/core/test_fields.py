@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from predictu_console.core.fields import CallbackTestUrl, HttpsUrl
+from predictu_console.core.fields import CallbackTestUrl, NullableHttpsUrl
 
-HTTPS_URL = TypeAdapter(HttpsUrl)
+HTTPS_URL = TypeAdapter(NullableHttpsUrl)
 TEST_URL = TypeAdapter(CallbackTestUrl)
 
 
