@@ -93,17 +93,3 @@ def test_front_ends_import_neither_sqlalchemy_nor_the_tables():
         if name.split(".")[0] == "sqlalchemy" or name.startswith("predictu_console.db.tables")
     }
     assert sorted(offending) == [], "go through core (core/database.py) instead"
-
-
-def test_ci_runs_the_readme_test_command_first_then_every_lint_check():
-    lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    steps = [
-        "pip install -e '.[test]' && pytest",
-        "ruff check .",
-        "ruff format --check .",
-        "mypy predictu_console",
-        "lint-imports",
-    ]
-    assert "set -euo pipefail" in lines
-    assert [step for step in steps if step not in lines] == []
-    assert [lines.index(step) for step in steps] == sorted(lines.index(step) for step in steps)

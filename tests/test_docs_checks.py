@@ -23,11 +23,16 @@ def _commands(block: str) -> list[str]:
     return [command.strip() for line in lines for command in line.split("&&") if command.strip()]
 
 
-def test_ci_runs_the_readmes_test_command_and_the_checks_development_md_lists():
-    ci = _commands(CI.read_text())
+def test_ci_runs_the_readmes_test_command_first_then_the_checks_development_md_lists():
+    script = CI.read_text()
+    ci = _commands(script)
     documented = _commands(snippet("README.md", "tests", "sh"))
     documented += _commands(snippet("development.md", "checks", "sh"))
+    assert "set -euo pipefail" in script.splitlines()  # each one fails the run
     assert [command for command in documented if command not in ci] == []
+    assert [ci.index(command) for command in documented] == sorted(
+        ci.index(command) for command in documented
+    )
 
 
 def test_the_benchmark_runner_takes_the_options_benchmarks_md_gives():
