@@ -12,9 +12,12 @@ from pathlib import Path
 
 from predictu_console.core.callbacks.events import operator_status_changed
 from predictu_console.core.callbacks.outbox import body_of
-from tests.docs import snippet
+from tests.docs import DOCS, README, snippet
 
 CI = Path(__file__).parents[1] / ".ci" / "run"
+UNTESTED = {("README.md", 1)}
+"""Blocks no test uses, by page and number: the README's first, `pip install .`, which would
+install the package (the demo it then opens has tests of its own)."""
 
 
 def _commands(block: str) -> list[str]:
@@ -57,3 +60,19 @@ def test_the_documented_envelope_is_a_real_status_change_body():
     )
     real = json.loads(body_of(event, documented["delivery_id"]))
     assert list(real.items()) == list(documented.items())
+
+
+def test_every_code_block_of_the_docs_is_marked_and_a_test_uses_it():
+    tests = "".join(path.read_text() for path in Path(__file__).parent.rglob("*.py"))
+    unmarked, unused = [], []
+    for page in [README, *sorted(DOCS.glob("*.md"))]:
+        lines = page.read_text().splitlines()
+        fences = [at for at, line in enumerate(lines) if line.startswith("```")]
+        for number, opening in enumerate(fences[::2], start=1):
+            marker = re.fullmatch(r"<!-- docs-test: ([\w-]+) -->", lines[opening - 1])
+            if marker is None:
+                unmarked.append((page.name, number))
+            elif f'("{page.name}", "{marker.group(1)}"' not in tests:
+                unused.append((page.name, marker.group(1)))
+    assert set(unmarked) == UNTESTED
+    assert unused == []

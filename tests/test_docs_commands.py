@@ -45,27 +45,22 @@ def _reader(database_url: str, tmp_path: Path) -> dict[str, str]:
     }
 
 
+def _at(port: int, script: str) -> str:
+    """`script` with the documented server's address replaced by the test's."""
+    return script.replace("localhost:8000", f"localhost:{port}")
+
+
 def test_the_readme_and_api_md_create_list_edit_and_audit_an_operator(database_url, tmp_path):
     env, port = _reader(database_url, tmp_path), free_port()
     setup = snippet("README.md", "serve", "sh").replace(
         "predictu-console serve ", f"predictu-console serve --port {port} --no-worker "
     )
-    at_port = {"localhost:8000": f"localhost:{port}"}
-
-    def run(document: str, name: str, replaced: dict[str, str]) -> list[dict[str, object]]:
-        script = snippet(document, name, "sh")
-        for placeholder, value in {**at_port, **replaced}.items():
-            script = script.replace(placeholder, value)
-        return json_documents(run_shell(script, env=env))
 
     with serving_snippet(setup, port=port, env=env, log=tmp_path / "readme.log"):
-        [listed] = run("README.md", "s2s", {})
+        listed = run_shell(_at(port, snippet("README.md", "s2s", "sh")), env=env)
         # api.md's two blocks share the reader's shell: its variables carry over.
         both = snippet("api.md", "operators", "sh") + snippet("api.md", "scripts", "sh")
-        answered = run_shell(
-            both.replace("localhost:8000", f"localhost:{port}").replace("OP=op_…", OPERATOR_ID),
-            env=env,
-        )
+        answered = run_shell(_at(port, both).replace("OP=op_…", OPERATOR_ID), env=env)
         created, searched, edited, guarded, audit = json_documents(answered)
         token = run_shell("predictu-console admin token you@predictu.com | tail -1", env=env)
         refused = httpx.patch(
@@ -74,7 +69,7 @@ def test_the_readme_and_api_md_create_list_edit_and_audit_an_operator(database_u
             json={"config": {"new_tier_limit": 0}},
         )
 
-    assert listed["operators"] == []
+    assert json_documents(listed)[0]["operators"] == []
     assert created["operator"]["name"] == "LuckySpin"
     assert [row["name"] for row in searched["operators"]] == ["LuckySpin"]
     assert edited["changes"] == {
@@ -103,7 +98,7 @@ def test_the_readme_operator_api_lines_register_and_fund_a_player(
     env = _reader(database_url, tmp_path)
     with running_serve("--no-worker", env=env, log=tmp_path / "serve.log") as port:
         script = snippet("README.md", "operator-api", "sh")
-        script = script.replace("localhost:8000", f"localhost:{port}").replace("sk_live_…", secret)
+        script = _at(port, script).replace("sk_live_…", secret)
         registered, funded = json_documents(run_shell(script, env=env))
 
     assert registered["player"]["external_player_id"] == "user-4711"
