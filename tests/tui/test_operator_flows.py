@@ -119,6 +119,40 @@ async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(
         assert isinstance(console.screen, OperatorDetailScreen)
 
 
+async def test_the_discard_question_names_the_fields_without_their_hints(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await _type(pilot, "name", "Half Typed")
+        await _type(pilot, "billing_email", "pay@half.example.com")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        assert _text(console, "#confirm-body").startswith("Changed: Name, Billing email.\n")
+
+
+async def test_clearing_the_callback_url_unticks_steps_4_and_5_in_the_wizard(console, gateway):
+    neon = _id(gateway, "Neon")
+    assert gateway.get_operator(neon).onboarding_checklist["set_callback"].complete
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "Neon")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "callback_url", "")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+
+        assert isinstance(console.screen, OnboardingWizardScreen)
+        assert console.screen.current == 4  # resumes where work is missing again
+        assert "3 of 8 steps done" in _text(console, "#wizard-title")
+        assert "Step 4: Set the callback URL. " in _text(console, "#wizard-hint")
+
+
 async def test_an_untouched_form_closes_at_once(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
