@@ -153,6 +153,20 @@ async def test_clearing_the_callback_url_unticks_steps_4_and_5_in_the_wizard(con
         assert "Step 4: Set the callback URL. " in _text(console, "#wizard-hint")
 
 
+async def test_an_unknown_category_is_named_beside_the_field_it_was_typed_in(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await _type(pilot, "allowed_categories", "politics, casino")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        error = str(console.screen.query_one("#field-allowed_categories .field-error").render())
+        assert "must be one of politics, sports" in error
+        assert not [n.message for n in console._notifications if "allowed_categories" in n.message]
+
+
 async def test_an_untouched_form_closes_at_once(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -165,19 +165,28 @@ def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -
 
 
 def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
-    """Put each error beside its field; returns the errors that have no field on screen."""
+    """Put each error beside its field; returns the errors that have no field on screen.
+
+    An error about one item of a list field (`allowed_categories.0`) goes beside the field
+    the list is typed in, as the person typed it there.
+    """
     shown = set()
     for form_field in root.query(FormField):
-        message = fields.get(form_field.field)
-        form_field.show_error(message)
-        if message:
-            shown.add(form_field.field)
+        paths = [path for path in fields if _within(path, form_field.field)]
+        form_field.show_error("; ".join(dict.fromkeys(fields[path] for path in paths)) or None)
+        shown.update(paths)
     return [f"{path}: {message}" for path, message in fields.items() if path not in shown]
+
+
+def _within(path: str, field: str) -> bool:
+    """Whether an error at `path` is about `field`: the field itself or an item of it."""
+    return path == field or (path.startswith(f"{field}.") and path[len(field) + 1 :].isdigit())
 
 
 def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
     """Move the cursor to the first field that needs fixing."""
+    paths = list(fields)
     for form_field in root.query(FormField):
-        if form_field.field in fields:
+        if any(_within(path, form_field.field) for path in paths):
             form_field.focus_input()
             return
