@@ -101,3 +101,16 @@ async def test_esc_on_the_secret_says_what_it_does_and_closes_only_once_confirme
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(console.screen, OperatorDetailScreen)
+
+
+async def test_esc_with_a_typed_label_asks_before_discarding_it(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "luckyspin")
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press(*" (staging)")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        assert isinstance(console.screen, ConfirmModal)
+        assert shown_text(console, "#confirm-body").startswith("Changed: Label.\n")

@@ -111,6 +111,9 @@ async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, gatewa
         assert "New Casino is active: its players can trade." in [
             n.message for n in app._notifications
         ]
+        await _do(pilot)  # nothing left to do: no second activation question
+        assert isinstance(app.screen, OnboardingWizardScreen)
+        assert "New Casino is already active." in [n.message for n in app._notifications]
     listed = gateway.list_operators(OperatorListQuery(search="New Casino")).operators[0]
     assert (listed.status, listed.onboarding_step) == ("active", 8)
     assert len(receiver.requests) == 1
@@ -254,6 +257,7 @@ async def test_a_failed_ping_fixed_at_step_4_leaves_no_stale_result(wizard_app, 
         await _to_step_5_with(pilot, receiver.url + "/error")
         await _do(pilot)
         assert "HTTP_ERROR" in shown_text(app, "#ping-verdict")
+        assert "not tested yet" not in shown_text(app, "#ping-target")
 
         await pilot.press("pageup")
         await _type(pilot, "callback_url", receiver.url + "/ok")

@@ -18,7 +18,7 @@ from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.formatting import when
-from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -120,7 +120,7 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_form(self, lambda: self.dismiss(None))
 
     def action_close_secret(self) -> None:
         """Esc on the secret: close it only once the admin says it is stored."""

@@ -50,7 +50,13 @@ from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
 
-COLOURS = ("primary_color", "secondary_color", "bg_primary", "bg_secondary")
+COLOURS = {
+    "primary_color": "Primary colour",
+    "secondary_color": "Secondary colour",
+    "bg_primary": "Background",
+    "bg_secondary": "Background 2",
+}
+"""Branding's colour fields and their labels, as the edit form names them."""
 HINTS = {
     1: "The record exists. Ctrl+S continues.",
     2: "Confirm the share even if you keep it: Ctrl+S saves it.",
@@ -109,10 +115,11 @@ class OnboardingWizardScreen(ConsoleScreen):
                 yield EventPicker()
                 yield Static(id="ping-verdict")
             with Vertical(id="step-6"):
-                for pair in (COLOURS[:2], COLOURS[2:]):
+                colours = list(COLOURS)
+                for pair in (colours[:2], colours[2:]):
                     with Horizontal(classes="field-pair"):
                         for colour in pair:
-                            yield FormField(colour.replace("_", " "), f"branding.{colour}")
+                            yield FormField(COLOURS[colour], f"branding.{colour}")
                 with Horizontal(classes="field-pair"):
                     yield FormField("Logo URL (optional)", "branding.logo_url")
                     yield FormField("Icon URL (optional)", "branding.icon_url")
@@ -241,6 +248,9 @@ class OnboardingWizardScreen(ConsoleScreen):
     def _activate(self) -> None:
         detail = self.detail
         assert detail is not None
+        if detail.status != "onboarding":
+            self.notify(f"{detail.name} is already {detail.status}.", timeout=4)
+            return
         ready = all(detail.onboarding_checklist[step].complete for step in ONBOARDING_STEPS[:-1])
         if not ready:  # core refuses, naming the open steps: nothing to confirm
             self._save({"status": "active"})
@@ -391,7 +401,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         swatches = Text()
         for colour, value in values.items():
             swatches.append("      ", style=f"on {value}" if colour in valid else "")
-            swatches.append(f" {colour.replace('_', ' ')} {value}   ")
+            swatches.append(f" {COLOURS[colour]} {value}   ")
         card = Text()
         if len(valid) == len(COLOURS):
             bg, panel = valid["bg_primary"], valid["bg_secondary"]
@@ -440,6 +450,7 @@ class OnboardingWizardScreen(ConsoleScreen):
 
     def _pinged(self, result: PingResult, event: EventType) -> None:
         self.query_one("#ping-verdict", Static).update(verdict(result, event))
-        # Core completes the step only on a PING; other events leave nothing to reload.
-        if result.success and event == "PING":
-            self.load(advance=True)
+        # A PING moves the URL's health, and completes the step when it succeeds; other
+        # events leave nothing to reload.
+        if event == "PING":
+            self.load(advance=result.success)
