@@ -412,8 +412,8 @@ def preview_update(
 def _callback_url_moved(
     row: Operator, changes: Mapping[str, Any]
 ) -> tuple[dict[str, datetime], dict[str, Any]]:
-    """A new or cleared callback URL: the steps it reopens while onboarding (with when they
-    had been completed) and the health reset, as an audit diff (`onboarding`, `health`)."""
+    """What a new or cleared callback URL undoes: the steps it reopens while onboarding, each
+    with when it had been completed, and the health it resets, as an audit diff."""
     if "callback_url" not in changes:
         return {}, {}
     reopened: dict[str, datetime] = {}
@@ -462,24 +462,14 @@ def update_operator(
         row.version += 1
         row.updated_at = now
         _flush_unique(session)
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            action="operator.updated",
-            at=now,
-            operator_id=row.id,
-            changes=changes,
-        )
-    if health_reset:
-        audit.record(
-            session,
-            actor=actor,
-            action="callback.health_reset",
-            at=now,
-            operator_id=row.id,
-            changes=health_reset,
-        )
+    for action, recorded in (
+        ("operator.updated", changes),
+        ("callback.health_reset", health_reset),
+    ):
+        if recorded:
+            audit.record(
+                session, actor=actor, action=action, at=now, operator_id=row.id, changes=recorded
+            )
     for step, completed_at in reopened.items():
         onboarding.record_reopening(
             session, actor=actor, operator_id=row.id, step=step, completed_at=completed_at, at=now

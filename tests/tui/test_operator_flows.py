@@ -119,15 +119,22 @@ async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(
         assert isinstance(console.screen, OperatorDetailScreen)
 
 
+async def _create_form_then(pilot, key: str, **typed: str) -> None:
+    """Open the create form, type `typed` into its fields, then press `key`."""
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    for field, text in typed.items():
+        await _type(pilot, field, text)
+    await pilot.press(key)
+    await settle(pilot)
+
+
 async def test_the_discard_question_names_the_fields_without_their_hints(console):
     async with console.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await _type(pilot, "name", "Half Typed")
-        await _type(pilot, "billing_email", "pay@half.example.com")
-        await pilot.press("escape")
-        await settle(pilot)
+        await _create_form_then(
+            pilot, "escape", name="Half Typed", billing_email="pay@half.example.com"
+        )
 
         assert _text(console, "#confirm-body").startswith("Changed: Name, Billing email.\n")
 
@@ -155,12 +162,7 @@ async def test_clearing_the_callback_url_unticks_steps_4_and_5_in_the_wizard(con
 
 async def test_an_unknown_category_is_named_beside_the_field_it_was_typed_in(console):
     async with console.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await _type(pilot, "allowed_categories", "politics, casino")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await _create_form_then(pilot, "ctrl+s", allowed_categories="politics, casino")
 
         error = str(console.screen.query_one("#field-allowed_categories .field-error").render())
         assert "must be one of politics, sports" in error

@@ -64,7 +64,7 @@ HINTS = {
     4: "An HTTPS endpoint on the operator's side. Ctrl+S saves it.",
     5: "Ctrl+S sends the picked event, signed, to the saved URL. Only a successful PING "
     "completes this step; the other events try the operator's handler on a sample.",
-    6: "Colours as #rrggbb, URLs as https://…. Ctrl+S saves the theme.",
+    6: "Colours as #rrggbb and URLs as https://…; Ctrl+S saves the theme.",
     7: "Type an origin and press Enter to add it; Delete removes the highlighted one. "
     "Ctrl+S saves the list.",
     8: "Ctrl+S activates the operator: its players can trade.",
