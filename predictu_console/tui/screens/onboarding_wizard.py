@@ -39,6 +39,7 @@ from predictu_console.tui.formatting import count, percent
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.branding_preview import COLOURS, branding_preview
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import (
     FormField,
@@ -50,13 +51,6 @@ from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
 
-COLOURS = {
-    "primary_color": "Primary colour",
-    "secondary_color": "Secondary colour",
-    "bg_primary": "Background",
-    "bg_secondary": "Background 2",
-}
-"""Branding's colour fields and their labels, as the edit form names them."""
 HINTS = {
     1: "The record exists. Ctrl+S continues.",
     2: "Confirm the share even if you keep it: Ctrl+S saves it.",
@@ -392,25 +386,11 @@ class OnboardingWizardScreen(ConsoleScreen):
         listing.extend(ListItem(Label(origin)) for origin in self.origins)
 
     def _preview_branding(self) -> None:
-        """Swatches, then a market card drawn in the theme, as players would see it."""
         values = {
             colour: self.query_one(f"#input-branding-{colour}", Input).value.strip()
             for colour in COLOURS
         }
-        valid = {c: v for c, v in values.items() if len(v) == 7 and v.startswith("#")}
-        swatches = Text()
-        for colour, value in values.items():
-            swatches.append("      ", style=f"on {value}" if colour in valid else "")
-            swatches.append(f" {COLOURS[colour]} {value}   ")
-        card = Text()
-        if len(valid) == len(COLOURS):
-            bg, panel = valid["bg_primary"], valid["bg_secondary"]
-            card.append("  Will it rain in Lisbon tomorrow?  ", style=f"bold white on {panel}")
-            card.append("\n")
-            card.append("  Yes 62¢  ", style=f"bold white on {valid['primary_color']}")
-            card.append("  No 38¢  ", style=f"white on {valid['secondary_color']}")
-            card.append(" " * 16, style=f"on {bg}")
-        self.query_one("#branding-preview", Static).update(Group(swatches, Text(""), card))
+        self.query_one("#branding-preview", Static).update(branding_preview(values))
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def load(self, advance: bool = False) -> None:
