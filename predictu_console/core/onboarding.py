@@ -1,4 +1,10 @@
-"""The 8-step onboarding checklist (spec §3): steps complete by doing them, once."""
+"""The 8-step onboarding checklist (spec §3): steps complete by doing them, once.
+
+While an operator is onboarding the checklist says where it stands now, so undoing a step's
+work reopens it: clearing the callback URL reopens steps 4 and 5, and a new URL reopens step 5,
+whose PING went to the old one. Once the operator is active the checklist is the record of how
+it got there, and callback health alone says how the current URL fares.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +43,22 @@ def complete(operator: Operator, step: str, at: datetime) -> bool:
     raise KeyError(step)
 
 
+def reopen(operator: Operator, step: str) -> datetime | None:
+    """Mark `step` open again; returns when it had been completed, None when it was open."""
+    for row in operator.steps:
+        if row.step == step:
+            completed_at, row.completed_at = row.completed_at, None
+            return completed_at
+    raise KeyError(step)
+
+
+def reopened_by_url(before: str | None, after: str | None) -> tuple[str, ...]:
+    """The steps a change of the callback URL from `before` to `after` undoes while onboarding."""
+    if after == before:
+        return ()
+    return ("test_ping",) if after else ("set_callback", "test_ping")
+
+
 def remaining(operator: Operator, steps: tuple[str, ...] = ACTIVATION_PREREQUISITES) -> list[str]:
     """Which of `steps` are still open, in checklist order."""
     done = {row.step for row in operator.steps if row.completed_at is not None}
@@ -63,4 +85,24 @@ def record_completion(
         at=at,
         operator_id=operator_id,
         changes={f"onboarding.{step}": {"from": None, "to": format_timestamp(at)}},
+    )
+
+
+def record_reopening(
+    session: Session,
+    *,
+    actor: Actor,
+    operator_id: str,
+    step: str,
+    completed_at: datetime,
+    at: datetime,
+) -> None:
+    """The audit row of a step reopened; write it only when `reopen` found it complete."""
+    audit.record(
+        session,
+        actor=actor,
+        action="onboarding.step_reopened",
+        at=at,
+        operator_id=operator_id,
+        changes={f"onboarding.{step}": {"from": format_timestamp(completed_at), "to": None}},
     )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, notifications, onboarding
-from predictu_console.core.callbacks import events, outbox
+from predictu_console.core.callbacks import events, health, outbox
 from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
@@ -300,9 +300,12 @@ def _onboarding_steps_confirmed(row: Operator, data: OperatorUpdate) -> list[str
     return confirmed
 
 
-def _check_status_move(row: Operator, new_status: str, *, confirmed: list[str]) -> None:
-    """Refuse a bad status move, or an activation while steps other than `confirmed` (the
-    ones this PATCH completes) are open. Raises ValidationFailed, OnboardingIncomplete."""
+def _check_status_move(
+    row: Operator, new_status: str, *, confirmed: list[str], reopened: tuple[str, ...]
+) -> None:
+    """Refuse a bad status move, or an activation while steps are open: those open now or
+    `reopened` by this PATCH, less those it `confirmed`. Raises ValidationFailed,
+    OnboardingIncomplete."""
     if row.status == new_status:
         return
     if (row.status, new_status) not in STATUS_TRANSITIONS:
@@ -313,7 +316,8 @@ def _check_status_move(row: Operator, new_status: str, *, confirmed: list[str]) 
             }
         )
     if row.status == "onboarding":
-        open_steps = [step for step in onboarding.remaining(row) if step not in confirmed]
+        still_open = {*onboarding.remaining(row), *reopened} - set(confirmed)
+        open_steps = [step for step in onboarding.ACTIVATION_PREREQUISITES if step in still_open]
         if open_steps:
             raise OnboardingIncomplete(open_steps, [step_name(step) for step in open_steps])
 
@@ -365,7 +369,8 @@ def planned_update(row: Operator, data: OperatorUpdate) -> Operator:
     _apply(planned, data)
     if data.status is not MISSING:
         confirmed = _onboarding_steps_confirmed(planned, data)
-        _check_status_move(row, data.status, confirmed=confirmed)
+        reopened = onboarding.reopened_by_url(row.callback_url, planned.callback_url)
+        _check_status_move(row, data.status, confirmed=confirmed, reopened=reopened)
         planned.status = data.status
     return planned
 
@@ -404,6 +409,23 @@ def preview_update(
     return _field_changes(diff(snapshot(row), snapshot(planned)))
 
 
+def _callback_url_moved(
+    row: Operator, changes: Mapping[str, Any]
+) -> tuple[dict[str, datetime], dict[str, Any]]:
+    """What a new or cleared callback URL undoes: the steps it reopens while onboarding, each
+    with when it had been completed, and the health it resets, as an audit diff."""
+    if "callback_url" not in changes:
+        return {}, {}
+    reopened: dict[str, datetime] = {}
+    if row.status == "onboarding":
+        moved = changes["callback_url"]
+        for step in onboarding.reopened_by_url(moved["from"], moved["to"]):
+            completed_at = onboarding.reopen(row, step)
+            if completed_at is not None:
+                reopened[step] = completed_at
+    return reopened, health.reset(row)
+
+
 def update_operator(
     *,
     session: Session,
@@ -427,6 +449,7 @@ def update_operator(
     for column in _WRITABLE_COLUMNS:
         setattr(row, column, getattr(planned, column))
     changes = diff(before, snapshot(row))
+    reopened, health_reset = _callback_url_moved(row, changes)
     completed = [
         step
         for step in _onboarding_steps_confirmed(row, data)
@@ -435,18 +458,21 @@ def update_operator(
     if (previous_status, row.status) == ("onboarding", "active"):
         onboarding.complete(row, "activate", now)
         completed.append("activate")
-    if changes or completed:
+    if changes or completed or reopened:
         row.version += 1
         row.updated_at = now
         _flush_unique(session)
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            action="operator.updated",
-            at=now,
-            operator_id=row.id,
-            changes=changes,
+    for action, recorded in (
+        ("operator.updated", changes),
+        ("callback.health_reset", health_reset),
+    ):
+        if recorded:
+            audit.record(
+                session, actor=actor, action=action, at=now, operator_id=row.id, changes=recorded
+            )
+    for step, completed_at in reopened.items():
+        onboarding.record_reopening(
+            session, actor=actor, operator_id=row.id, step=step, completed_at=completed_at, at=now
         )
     for step in completed:
         onboarding.record_completion(session, actor=actor, operator_id=row.id, step=step, at=now)

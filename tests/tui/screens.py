@@ -190,6 +190,7 @@ SHOTS = [
     Shot("notifications", _notified),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("K", operator="luckyspin")),
+    Shot("operator-keys-rotate", _keys("K", operator="example")),
     Shot("operator-callback-test", _keys("t", operator="example")),
     Shot("operator-callback-test-80x24", _keys("t", operator="example"), size=(80, 24)),
     # Tab from the URL to the event picker, open it, two down from PING to TRADE_PLACED.
@@ -215,6 +216,12 @@ SHOTS = [
         for step in range(1, 9)
     ),
     Shot("onboarding-step-7-80x24", _keys("o", *_pages(7), operator="luckyspin"), size=(80, 24)),
+    # A share typed and not saved: Esc asks before the wizard drops it.
+    Shot(
+        "onboarding-discard-80x24",
+        _keys("o", "backspace", "0", "escape", operator="luckyspin"),
+        size=(80, 24),
+    ),
 ]
 
 

@@ -111,6 +111,9 @@ async def test_a_new_operator_walks_all_eight_steps_to_active(wizard_app, gatewa
         assert "New Casino is active: its players can trade." in [
             n.message for n in app._notifications
         ]
+        await _do(pilot)  # nothing left to do: no second activation question
+        assert isinstance(app.screen, OnboardingWizardScreen)
+        assert "New Casino is already active." in [n.message for n in app._notifications]
     listed = gateway.list_operators(OperatorListQuery(search="New Casino")).operators[0]
     assert (listed.status, listed.onboarding_step) == ("active", 8)
     assert len(receiver.requests) == 1
@@ -234,3 +237,80 @@ async def test_one_key_pair_is_counted_in_the_singular(console, gateway):
         await pilot.press("pageup")  # the wizard resumes at step 4; the keys are step 3
         await settle(pilot)
         assert "1 key pair; the current one is key_" in shown_text(console, "#keys-state")
+
+
+async def _to_step_5_with(pilot, url):
+    """A new operator through steps 2–4, its callback URL `url`."""
+    await _create(pilot, "Fixed Casino")
+    await _do(pilot)  # the share, confirmed as it is
+    await _do(pilot)  # keys
+    await _do(pilot)
+    await pilot.click("#stored")
+    await settle(pilot)
+    await _type(pilot, "callback_url", url)
+    await _do(pilot)
+
+
+async def test_a_failed_ping_fixed_at_step_4_leaves_no_stale_result(wizard_app, receiver):
+    app = wizard_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_step_5_with(pilot, receiver.url + "/error")
+        await _do(pilot)
+        assert "HTTP_ERROR" in shown_text(app, "#ping-verdict")
+        assert "not tested yet" not in shown_text(app, "#ping-target")
+
+        await pilot.press("pageup")
+        await _type(pilot, "callback_url", receiver.url + "/ok")
+        await _do(pilot)
+        assert _page(app) == 5
+        # The failure belonged to the old URL: nothing is said of the new one until PINGed.
+        assert shown_text(app, "#ping-verdict") == ""
+        assert "/ok (not tested yet)" in shown_text(app, "#ping-target")
+
+        await _do(pilot)
+        assert _page(app) == 6
+        assert "5 of 8 steps done" in _title(app)
+
+
+async def test_leaving_with_a_typed_url_asks_first_and_keeps_it_on_no(wizard_app):
+    app = wizard_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_operator(pilot, "neon")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("pageup")
+        await _type(pilot, "callback_url", "https://api.neon.example.com/cb")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Discard changes to 1 field?" in str(app.screen.query_one("#confirm-title").content)
+        assert shown_text(app, "#confirm-body").startswith("Changed: Callback URL.\n")
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OnboardingWizardScreen)
+        assert app.screen.query_one("#input-callback_url").value.endswith("neon.example.com/cb")
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, OnboardingWizardScreen | ConfirmModal)
+
+
+async def test_saving_one_page_keeps_what_was_typed_on_another(wizard_app, receiver):
+    app = wizard_app
+    async with app.run_test(size=SIZE) as pilot:
+        await _create(pilot, "Typed Casino")
+        for _ in range(4):
+            await pilot.press("pagedown")
+        await _type(pilot, "branding-primary_color", "#123456")
+        await _type(pilot, "new_origin", "https://www.typed.example.com")
+        await pilot.press("pagedown", "enter")  # step 7: the origin is added, not saved
+        for _ in range(5):
+            await pilot.press("pageup")
+        assert _page(app) == 2
+        await _do(pilot)  # saves the share and reloads the operator
+
+        assert app.screen.query_one("#input-branding-primary_color").value == "#123456"
+        assert app.screen.origins == ["https://www.typed.example.com"]
+        assert "Step 3: Generate API keys. " in shown_text(app, "#wizard-hint")
+        await pilot.press("pageup")
+        assert "Step 2: Confirm the revenue share (done). " in shown_text(app, "#wizard-hint")

@@ -119,6 +119,56 @@ async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(
         assert isinstance(console.screen, OperatorDetailScreen)
 
 
+async def _create_form_then(pilot, key: str, **typed: str) -> None:
+    """Open the create form, type `typed` into its fields, then press `key`."""
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    for field, text in typed.items():
+        await _type(pilot, field, text)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+async def test_the_discard_question_names_the_fields_without_their_hints(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await _create_form_then(
+            pilot, "escape", name="Half Typed", billing_email="pay@half.example.com"
+        )
+
+        assert _text(console, "#confirm-body").startswith("Changed: Name, Billing email.\n")
+
+
+async def test_clearing_the_callback_url_unticks_steps_4_and_5_in_the_wizard(console, gateway):
+    neon = _id(gateway, "Neon")
+    assert gateway.get_operator(neon).onboarding_checklist["set_callback"].complete
+    async with console.run_test(size=SIZE) as pilot:
+        await _open(pilot, "Neon")
+        await pilot.press("e")
+        await settle(pilot)
+        await _type(pilot, "callback_url", "")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+
+        assert isinstance(console.screen, OnboardingWizardScreen)
+        assert console.screen.current == 4  # resumes where work is missing again
+        assert "3 of 8 steps done" in _text(console, "#wizard-title")
+        assert "Step 4: Set the callback URL. " in _text(console, "#wizard-hint")
+
+
+async def test_an_unknown_category_is_named_beside_the_field_it_was_typed_in(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await _create_form_then(pilot, "ctrl+s", allowed_categories="politics, casino")
+
+        error = str(console.screen.query_one("#field-allowed_categories .field-error").render())
+        assert "must be one of politics, sports" in error
+        assert not [n.message for n in console._notifications if "allowed_categories" in n.message]
+
+
 async def test_an_untouched_form_closes_at_once(console):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -2,6 +2,8 @@
 
 `healthy` after a success; `degraded` after 1–4 consecutive failures; `failing` after 5 or
 more. Reaching `failing` notifies every God Mode admin once, not on every failure after.
+Health describes the configured URL: a new URL starts `unknown` with no history, as a new
+operator does, instead of inheriting the old endpoint's failures or last success.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from predictu_console.core import notifications
+from predictu_console.core.fields import format_timestamp
 from predictu_console.db.tables import Operator
 
 FAILING_AFTER = 5
@@ -47,4 +50,24 @@ def record_outcome(
             operator_id=operator.id,
             changes=changes,
         )
+    return changes
+
+
+def reset(operator: Operator) -> dict[str, Any]:
+    """Back to `unknown`, no failures and no last success; returns what changed, as an audit
+    diff (empty when the health was already blank)."""
+    blank = {
+        "callback_status": "unknown",
+        "callback_failure_count": 0,
+        "callback_last_success": None,
+    }
+    changes: dict[str, Any] = {}
+    for column, value in blank.items():
+        before = getattr(operator, column)
+        if before != value:
+            changes[column] = {
+                "from": format_timestamp(before) if isinstance(before, datetime) else before,
+                "to": value,
+            }
+            setattr(operator, column, value)
     return changes

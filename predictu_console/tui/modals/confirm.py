@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import RenderableType
@@ -53,9 +53,12 @@ class ConfirmModal(ConsoleModal[bool]):
         self.dismiss(False)
 
 
-def leave_form(form: Screen[Any], leave: Callable[[], object]) -> None:
-    """Leave `form` at once if nothing was typed; else ask first, naming what would be lost."""
-    changed = changed_fields(form)
+def leave_form(
+    form: Screen[Any], leave: Callable[[], object], *, also_changed: Sequence[str] = ()
+) -> None:
+    """Leave `form` at once if nothing was typed; else ask first, naming what would be lost:
+    its changed fields, and `also_changed`, unsaved input held outside them."""
+    changed = [*changed_fields(form), *also_changed]
     if not changed:
         leave()
         return

@@ -1,5 +1,7 @@
-"""Generate or rotate an operator's API keys (`k`), then show the new secret exactly once.
+"""Generate or rotate an operator's API keys (`K`), then show the new secret exactly once.
 
+The first pair is *generated*; a later one *rotates* the keys, and only then is there a
+current pair to keep valid for a grace period, so only then is the grace period asked.
 The dialog cannot be closed while the secret is on screen except by confirming it was
 stored: after that it is gone for good (only its ciphertext exists), as spec §5 requires.
 """
@@ -16,6 +18,7 @@ from predictu_console.core.keys import KeyCreate, KeysGenerated
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import integer
 from predictu_console.tui.formatting import when
+from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -27,8 +30,11 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "generate", "Generate", id="generate"),
+        Binding("ctrl+s", "rotate", "Rotate", id="rotate"),
         Binding("c", "copy_secret", "Copy secret", id="copy-secret"),
+        Binding("escape", "close_secret", "Close (asks first)", id="close-secret"),
     ]
+    """Each key once in the footer, named for what it does now (`check_action`)."""
     HELP_TITLE = "API keys"
     DEFAULT_CSS = """
     KeyRotationModal {
@@ -50,22 +56,26 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
         self.generated: KeysGenerated | None = None
 
     def compose(self) -> ComposeResult:
-        verb = "Rotate" if self.has_keys else "Generate"
+        verb = self.verb
         with DialogBox(id="keys-box", classes="dialog"):
             yield Label(
                 f"{verb} API keys for {self.operator_name}", id="keys-title", classes="dialog-title"
             )
             with Vertical(id="request-view"):
                 yield FormField("Label", "label", "API Key")
-                yield FormField(
-                    "Grace period for the current keys, in hours (1–72)", "grace_period_hours", "24"
-                )
+                if self.has_keys:
+                    yield FormField(
+                        "Grace period for the current keys, in hours (1–72)",
+                        "grace_period_hours",
+                        "24",
+                    )
             with Vertical(id="secret-view"):
                 yield Static(id="secret-intro")
                 yield Static(id="secret-value")
                 yield Static(
-                    "It is shown once and cannot be retrieved again. `c` copies it to the "
-                    "clipboard (OSC 52); if your terminal blocks that, select it above.",
+                    "It is shown once and cannot be retrieved again. Copy secret (c) asks "
+                    "the terminal to copy it (OSC 52); if your terminal blocks that, select it "
+                    "above.",
                     classes="muted",
                 )
             with Horizontal(id="keys-buttons", classes="dialog-buttons"):
@@ -76,11 +86,19 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
                 yield Button("I have stored it", id="stored", variant="warning")
         yield KeyFooter()
 
+    @property
+    def verb(self) -> str:
+        """What Ctrl+S does, on the button and in the footer alike."""
+        return "Rotate" if self.has_keys else "Generate"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The footer offers what the dialog can do now: generate first, then copy."""
-        if action == "generate":
+        """The footer offers what the dialog can do now: generate or rotate (and cancel)
+        first, then copy and close."""
+        if action in ("generate", "rotate"):
+            return self.generated is None and action == self.verb.lower()
+        if action == "cancel":
             return self.generated is None
-        if action == "copy_secret":
+        if action in ("copy_secret", "close_secret"):
             return self.generated is not None
         return True
 
@@ -89,21 +107,35 @@ class KeyRotationModal(ConsoleModal[KeysGenerated | None]):
         if self.generated is not None:
             return
         values = {field.field: field.value for field in self.query(FormField)}
-        body = {
-            "label": values["label"],
-            "grace_period_hours": integer(values["grace_period_hours"]),
-        }
+        body: dict[str, object] = {"label": values["label"]}
+        if "grace_period_hours" in values:
+            body["grace_period_hours"] = integer(values["grace_period_hours"])
         data = parse_form(self, KeyCreate, body)
         if data is None:
             return
         self.generate(data)
 
+    def action_rotate(self) -> None:
+        self.action_generate()
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        if self.generated is None:
-            self.dismiss(None)
-        else:
-            self.notify("Confirm you stored the secret first: it cannot be shown again.")
+        leave_form(self, lambda: self.dismiss(None))
+
+    def action_close_secret(self) -> None:
+        """Esc on the secret: close it only once the admin says it is stored."""
+
+        def answered(stored: bool | None) -> None:
+            if stored:
+                self.stored()
+
+        question = ConfirmModal(
+            "Close the secret key?",
+            "It is shown once and cannot be retrieved again: after this only a new key pair "
+            "helps. Esc goes back to it.",
+            confirm_label="I have stored it",
+        )
+        self.app.push_screen(question, answered)
 
     @on(Button.Pressed, "#copy")
     def action_copy_secret(self) -> None:

@@ -36,16 +36,21 @@ from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import number
 from predictu_console.tui.formatting import count, percent
-from predictu_console.tui.modals.confirm import ConfirmModal
+from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.branding_preview import COLOURS, branding_preview
 from predictu_console.tui.widgets.event_picker import EventPicker
-from predictu_console.tui.widgets.form_field import FormField, parse_form, show_form_errors
+from predictu_console.tui.widgets.form_field import (
+    FormField,
+    field_slug,
+    parse_form,
+    show_form_errors,
+)
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.ping_verdict import verdict
 from predictu_console.tui.widgets.step_indicator import step_indicator
 
-COLOURS = ("primary_color", "secondary_color", "bg_primary", "bg_secondary")
 HINTS = {
     1: "The record exists. Ctrl+S continues.",
     2: "Confirm the share even if you keep it: Ctrl+S saves it.",
@@ -53,7 +58,7 @@ HINTS = {
     4: "An HTTPS endpoint on the operator's side. Ctrl+S saves it.",
     5: "Ctrl+S sends the picked event, signed, to the saved URL. Only a successful PING "
     "completes this step; the other events try the operator's handler on a sample.",
-    6: "Colours as #rrggbb, URLs as https://…  Ctrl+S saves the theme.",
+    6: "Colours as #rrggbb and URLs as https://…; Ctrl+S saves the theme.",
     7: "Type an origin and press Enter to add it; Delete removes the highlighted one. "
     "Ctrl+S saves the list.",
     8: "Ctrl+S activates the operator: its players can trade.",
@@ -65,7 +70,7 @@ class OnboardingWizardScreen(ConsoleScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "do_step", "Do this step", id="do-step"),
-        Binding("escape", "app.pop_screen", "Leave (progress is kept)", id="leave"),
+        Binding("escape", "leave", "Leave (progress is kept)", id="leave"),
         # Page keys, not letters: most pages have an input that would swallow a typed key.
         Binding("pageup", "page(-1)", "Previous step", id="previous-step"),
         Binding("pagedown", "page(1)", "Next step", id="next-step"),
@@ -104,16 +109,21 @@ class OnboardingWizardScreen(ConsoleScreen):
                 yield EventPicker()
                 yield Static(id="ping-verdict")
             with Vertical(id="step-6"):
-                for pair in (COLOURS[:2], COLOURS[2:]):
+                colours = list(COLOURS)
+                for pair in (colours[:2], colours[2:]):
                     with Horizontal(classes="field-pair"):
                         for colour in pair:
-                            yield FormField(colour.replace("_", " "), f"branding.{colour}")
+                            yield FormField(COLOURS[colour], f"branding.{colour}")
                 with Horizontal(classes="field-pair"):
                     yield FormField("Logo URL (optional)", "branding.logo_url")
                     yield FormField("Icon URL (optional)", "branding.icon_url")
                 yield Static(id="branding-preview")
             with Vertical(id="step-7"):
-                yield FormField("Add an origin (https://host[:port]) and press Enter", "new_origin")
+                yield FormField(
+                    "Add an origin (https://host[:port]) and press Enter",
+                    "new_origin",
+                    called="New origin",
+                )
                 yield ListView(id="origin-list")
             with Vertical(id="step-8"):
                 yield Static(id="activation-summary")
@@ -185,6 +195,13 @@ class OnboardingWizardScreen(ConsoleScreen):
         if self.detail is not None and 1 <= self.current + step <= len(ONBOARDING_STEPS):
             self._show_page(self.current + step)
 
+    def action_leave(self) -> None:
+        """Leave at once, or ask first when leaving would lose what was typed and not saved."""
+        unsaved_origins = self.detail is not None and self.origins != self.detail.allowed_origins
+        leave_form(
+            self, self.app.pop_screen, also_changed=["Allowed origins"] if unsaved_origins else []
+        )
+
     def action_remove_origin(self) -> None:
         listing = self.query_one("#origin-list", ListView)
         if self.current == 7 and listing.index is not None and self.origins:
@@ -225,6 +242,9 @@ class OnboardingWizardScreen(ConsoleScreen):
     def _activate(self) -> None:
         detail = self.detail
         assert detail is not None
+        if detail.status != "onboarding":
+            self.notify(f"{detail.name} is already {detail.status}.", timeout=4)
+            return
         ready = all(detail.onboarding_checklist[step].complete for step in ONBOARDING_STEPS[:-1])
         if not ready:  # core refuses, naming the open steps: nothing to confirm
             self._save({"status": "active"})
@@ -259,9 +279,19 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.ping(PingRequest(event=event))
 
     def show(self, detail: OperatorDetail, advance: bool) -> None:
-        """Fill every page from the operator as core sees it; resume at the first open step."""
-        first_load = self.detail is None
-        self.detail = detail
+        """Fill every page from the operator as core sees it; resume at the first open step.
+
+        After a save (`advance`) the saved page shows the stored values; what was typed on
+        the other pages and not saved yet stays as typed.
+        """
+        previous, self.detail = self.detail, detail
+        first_load = previous is None
+        saved_page = self.query_one(f"#step-{self.current}") if advance and self.current else None
+
+        def refill(field: str, stored: str) -> None:
+            form_field = self.query_one(f"#field-{field_slug(field)}", FormField)
+            form_field.refill(stored, overwrite=saved_page in form_field.ancestors)
+
         self.query_one("#wizard-title", Static).update(
             Text.assemble(
                 ("Onboarding ", "bold"),
@@ -271,26 +301,26 @@ class OnboardingWizardScreen(ConsoleScreen):
             )
         )
         self.query_one("#record-summary", Static).update(panels.overview(detail))
-        share = self.query_one("#input-revenue_share_predictu", Input)
-        share.value = percent(detail.revenue_share_predictu).rstrip("%")
+        refill("revenue_share_predictu", percent(detail.revenue_share_predictu).rstrip("%"))
         self.query_one("#keys-state", Static).update(
             f"{count(len(detail.api_keys), 'key pair')}; the current one is "
             f"{detail.api_keys[0].key_id}."
             if detail.api_keys
             else "No keys yet: Ctrl+S opens the key dialog."
         )
-        self.query_one("#input-callback_url", Input).value = detail.callback_url or ""
-        self.query_one("#ping-target", Static).update(
-            f"Sends to: {detail.callback_url or '— set the callback URL first (step 4)'}"
+        refill("callback_url", detail.callback_url or "")
+        self._show_ping_target(
+            detail,
+            url_changed=previous is not None and previous.callback_url != detail.callback_url,
         )
         for colour in COLOURS:
-            self.query_one(f"#input-branding-{colour}", Input).value = getattr(
-                detail.branding, colour
-            )
-        self.query_one("#input-branding-logo_url", Input).value = detail.branding.logo_url or ""
-        self.query_one("#input-branding-icon_url", Input).value = detail.branding.icon_url or ""
-        self.origins = list(detail.allowed_origins)
-        self._show_origins()
+            refill(f"branding.{colour}", getattr(detail.branding, colour))
+        refill("branding.logo_url", detail.branding.logo_url or "")
+        refill("branding.icon_url", detail.branding.icon_url or "")
+        origins_saved = self.current == 7 and advance
+        if previous is None or origins_saved or self.origins == previous.allowed_origins:
+            self.origins = list(detail.allowed_origins)
+            self._show_origins()
         self.query_one("#activation-summary", Static).update(
             Group(
                 panels.overview(detail),
@@ -322,7 +352,7 @@ class OnboardingWizardScreen(ConsoleScreen):
             (inputs.first() if inputs else self.query_one("#do-step", Button)).focus()
         self._show_steps()
         step = STEPS[page - 1]
-        done = "  (done)" if self.detail.onboarding_checklist[step.id].complete else ""
+        done = " (done)" if self.detail.onboarding_checklist[step.id].complete else ""
         self.query_one("#wizard-hint", Static).update(
             f"Step {page}: {step.label}{done}. {HINTS[page]}"
         )
@@ -337,31 +367,30 @@ class OnboardingWizardScreen(ConsoleScreen):
         strip = step_indicator(self.detail, self.current, self.size.width - 2)
         self.query_one("#wizard-steps", Static).update(strip)
 
+    def _show_ping_target(self, detail: OperatorDetail, *, url_changed: bool) -> None:
+        """Where step 5 sends; a result shown for an earlier URL goes, as it says nothing of
+        this one (core starts the new URL's health afresh, too)."""
+        if url_changed:
+            self.query_one("#ping-verdict", Static).update("")
+        if not detail.callback_url:
+            target = "Sends to: — set the callback URL first (step 4)"
+        elif detail.callback_status == "unknown":
+            target = f"Sends to: {detail.callback_url} (not tested yet)"
+        else:
+            target = f"Sends to: {detail.callback_url}"
+        self.query_one("#ping-target", Static).update(target)
+
     def _show_origins(self) -> None:
         listing = self.query_one("#origin-list", ListView)
         listing.clear()
         listing.extend(ListItem(Label(origin)) for origin in self.origins)
 
     def _preview_branding(self) -> None:
-        """Swatches, then a market card drawn in the theme, as players would see it."""
         values = {
             colour: self.query_one(f"#input-branding-{colour}", Input).value.strip()
             for colour in COLOURS
         }
-        valid = {c: v for c, v in values.items() if len(v) == 7 and v.startswith("#")}
-        swatches = Text()
-        for colour, value in values.items():
-            swatches.append("      ", style=f"on {value}" if colour in valid else "")
-            swatches.append(f" {colour.replace('_', ' ')} {value}   ")
-        card = Text()
-        if len(valid) == len(COLOURS):
-            bg, panel = valid["bg_primary"], valid["bg_secondary"]
-            card.append("  Will it rain in Lisbon tomorrow?  ", style=f"bold white on {panel}")
-            card.append("\n")
-            card.append("  Yes 62¢  ", style=f"bold white on {valid['primary_color']}")
-            card.append("  No 38¢  ", style=f"white on {valid['secondary_color']}")
-            card.append(" " * 16, style=f"on {bg}")
-        self.query_one("#branding-preview", Static).update(Group(swatches, Text(""), card))
+        self.query_one("#branding-preview", Static).update(branding_preview(values))
 
     @work(thread=True, exclusive=True, group="wizard", exit_on_error=False)
     def load(self, advance: bool = False) -> None:
@@ -401,6 +430,7 @@ class OnboardingWizardScreen(ConsoleScreen):
 
     def _pinged(self, result: PingResult, event: EventType) -> None:
         self.query_one("#ping-verdict", Static).update(verdict(result, event))
-        # Core completes the step only on a PING; other events leave nothing to reload.
-        if result.success and event == "PING":
-            self.load(advance=True)
+        # A PING moves the URL's health, and completes the step when it succeeds; other
+        # events leave nothing to reload.
+        if event == "PING":
+            self.load(advance=result.success)

@@ -36,11 +36,22 @@ class FormField(Vertical):
     }
     """
 
-    def __init__(self, label: str, field: str, value: str = "", *, placeholder: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        field: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        called: str | None = None,
+    ) -> None:
         super().__init__(id=f"field-{field_slug(field)}")
         self.field = field
         self.label = label
+        self.field_name = called or label.split(" (", 1)[0]
+        """What a sentence calls the field: its label without the hint in brackets."""
         self.initial = value
+        """The stored value the text is compared with: typed input differs from it."""
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
@@ -63,6 +74,18 @@ class FormField(Vertical):
     @value.setter
     def value(self, text: str) -> None:
         self.query_one(Input).value = text
+
+    @property
+    def changed(self) -> bool:
+        """Whether the text differs from the stored value: input that leaving would lose."""
+        return self.value != self.initial.strip()
+
+    def refill(self, stored: str, *, overwrite: bool = False) -> None:
+        """Take `stored` as the field's value from now on. What the admin typed and has not
+        saved stays, unless `overwrite` (the value was just saved, perhaps normalised)."""
+        if overwrite or not self.changed:
+            self.value = stored
+        self.initial = stored
 
     def show_error(self, message: str | None) -> None:
         """Show `message` under the input, or clear it."""
@@ -113,8 +136,8 @@ class SwitchField(FormField):
 
 
 def changed_fields(root: DOMNode) -> list[str]:
-    """The labels of the fields whose text differs from what the form opened with."""
-    return [field.label for field in root.query(FormField) if field.value != field.initial.strip()]
+    """The names of the fields whose text differs from the stored value."""
+    return [field.field_name for field in root.query(FormField) if field.changed]
 
 
 def parse_form(
@@ -142,19 +165,28 @@ def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -
 
 
 def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
-    """Put each error beside its field; returns the errors that have no field on screen."""
+    """Put each error beside its field; returns the errors that have no field on screen.
+
+    An error about one item of a list field (`allowed_categories.0`) goes beside the field
+    the list is typed in, as the person typed it there.
+    """
     shown = set()
     for form_field in root.query(FormField):
-        message = fields.get(form_field.field)
-        form_field.show_error(message)
-        if message:
-            shown.add(form_field.field)
+        paths = [path for path in fields if _within(path, form_field.field)]
+        form_field.show_error("; ".join(dict.fromkeys(fields[path] for path in paths)) or None)
+        shown.update(paths)
     return [f"{path}: {message}" for path, message in fields.items() if path not in shown]
+
+
+def _within(path: str, field: str) -> bool:
+    """Whether an error at `path` is about `field`: the field itself or an item of it."""
+    return path == field or (path.startswith(f"{field}.") and path[len(field) + 1 :].isdigit())
 
 
 def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
     """Move the cursor to the first field that needs fixing."""
+    paths = list(fields)
     for form_field in root.query(FormField):
-        if form_field.field in fields:
+        if any(_within(path, form_field.field) for path in paths):
             form_field.focus_input()
             return
