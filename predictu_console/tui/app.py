@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -41,6 +42,14 @@ log = logging.getLogger(__name__)
 
 MOVES = ("cursor(", "jump(", "scroll(")
 """Actions that only move: keys, not commands worth a line in the palette."""
+
+
+class StartFailed(Exception):
+    """Raised to whatever asked for the gateway of a console that could not start. The
+    console ends, showing nothing of its own (`__rich__`): the CLI says why (`start_error`)."""
+
+    def __rich__(self) -> str:
+        return ""
 
 
 class Started(NamedTuple):
@@ -91,6 +100,7 @@ class PredictuApp(App[None]):
         self.start_error: BaseException | None = None
         """Why a console painted from its first page could not start; it then exits."""
         self._started = threading.Event()
+        self._starting = threading.Lock()
         self._preferences: Preferences | None = None
         self._preferences_notice: str | None = None
         self._saving = threading.Lock()
@@ -117,30 +127,40 @@ class PredictuApp(App[None]):
     @property
     def gateway(self) -> Gateway:
         """The core, as the acting admin; waits while the console is starting."""
-        self._started.wait()
-        if self._gateway is None:
-            raise RuntimeError("the console could not start") from self.start_error
+        self._wait_until_started()
+        assert self._gateway is not None
         return self._gateway
 
     @property
     def preferences(self) -> Preferences:
         """The choices remembered from the last launch, kept up to date as they change;
         waits while the console is starting."""
-        self._started.wait()
-        if self._preferences is None:
-            raise RuntimeError("the console could not start") from self.start_error
+        self._wait_until_started()
+        assert self._preferences is not None
         return self._preferences
+
+    def _wait_until_started(self) -> None:
+        if not self._started.is_set():
+            self._start_up()  # asked for before the first page was on the screen
+            self._started.wait()
+        if self.start_error is not None:
+            raise StartFailed from self.start_error
 
     def on_ready(self) -> None:
         if self._start is None:
             self._on_started()
         else:  # the first page is on the screen: now the rest
-            self.call_after_refresh(self.start_up, self._start)
+            self.call_after_refresh(self._start_up)
 
-    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
-    def start_up(self, start: Callable[[], Started]) -> None:
-        """Build the gateway and read the preferences off the event loop, then go on as a
-        console started with them; a failure ends the console with `start_error` set."""
+    def _start_up(self) -> None:
+        """Start building the gateway, once. On a thread of its own, not a Textual worker:
+        a key handler may wait for it, and a worker needs the event loop to start."""
+        with self._starting:
+            if self._start is not None:
+                start, self._start = self._start, None
+                threading.Thread(target=self._build, args=(start,), daemon=True).start()
+
+    def _build(self, start: Callable[[], Started]) -> None:
         try:
             started = start()
             self._gateway, self.data_dir = started.gateway, started.data_dir
@@ -148,11 +168,17 @@ class PredictuApp(App[None]):
             self._load_preferences()
         except BaseException as error:
             self.start_error = error
-            self._started.set()
-            self.call_from_thread(self.exit, return_code=1)
-            return
         self._started.set()
-        self.call_from_thread(self._on_started)
+        self.post_message(self.StartUpEnded())
+
+    class StartUpEnded(Message):
+        """The gateway was built, or `start_error` says why not."""
+
+    def on_predictu_app_start_up_ended(self) -> None:
+        if self.start_error is not None:
+            self.exit(return_code=1)
+        else:
+            self._on_started()
 
     def _on_started(self) -> None:
         # Everything made while starting (modules, styles, screens) lives as long as the
