@@ -4,6 +4,7 @@ the page through the core, and a start-up the collector skips."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import getpass
 import os
@@ -25,15 +26,21 @@ from tests.databases import BACKENDS, settings_for
 from tests.tui.screens import SIZE, console_gateway, settle, shown_text, table_names
 
 
-async def test_the_first_page_is_read_once(console, monkeypatch):
-    reads = []
+@pytest.fixture
+def reads(monkeypatch) -> list[object]:
+    """Every listing the console reads a page of through the core, as it reads them."""
+    listings: list[object] = []
     read = Gateway.list_operators
 
     def counted(gateway, listing):
-        reads.append(listing)
+        listings.append(listing)
         return read(gateway, listing)
 
     monkeypatch.setattr(Gateway, "list_operators", counted)
+    return listings
+
+
+async def test_the_first_page_is_read_once(console, reads):
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(table_names(console)) == 12
@@ -73,6 +80,7 @@ def test_the_console_the_cli_starts_is_the_one_that_freezes(databases, kind, tmp
 # every module the process imported.
 _FIRST_PAGE_THEN_MODULES = """
 import asyncio
+import contextlib
 import sys
 
 from predictu_console import cli
@@ -106,6 +114,16 @@ _NOT_FOR_THE_FIRST_PAGE = {
 }
 
 
+def _second_start(script: str, env: dict[str, str]) -> list[str]:
+    """The lines `script` prints the second time it runs: the console's admin exists then."""
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(
     databases, kind, tmp_path
@@ -117,19 +135,10 @@ def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(
         "PREDICTU_DATABASE_URL": database_url,
     }
     # The first start creates the OS user's admin, checking its address; later starts read it.
-    for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-c", _FIRST_PAGE_THEN_MODULES],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-
-    imported = {name.partition(".")[0] for name in result.stdout.split()}
+    modules = _second_start(_FIRST_PAGE_THEN_MODULES, env)
+    imported = {name.partition(".")[0] for name in modules}
     assert imported & _NOT_FOR_THE_FIRST_PAGE == set()
-    assert "predictu_console.tui.screens.operator_detail" not in result.stdout.split()
+    assert "predictu_console.tui.screens.operator_detail" not in modules
 
 
 @pytest.fixture
@@ -153,6 +162,26 @@ def painted(databases, tmp_path, clock, monkeypatch):
     engine_of(factory).dispose()
 
 
+@contextlib.asynccontextmanager
+async def _on_its_first_page(painted):
+    """The painted console on its first page, its gateway held back until `release` is set."""
+    first, gateway = painted
+    release = threading.Event()
+
+    def start() -> Started:
+        release.wait(timeout=30)
+        return Started(gateway, None)
+
+    console = make_painted_tui(first, start)
+    try:
+        async with console.run_test(size=SIZE) as pilot:
+            await _until(pilot, lambda: table_names(console))
+            yield console, pilot, release
+    finally:
+        release.set()
+        gc.unfreeze()
+
+
 async def _until(pilot, condition) -> None:
     for _ in range(500):
         if condition():
@@ -162,67 +191,35 @@ async def _until(pilot, condition) -> None:
 
 
 async def test_a_painted_console_shows_its_first_page_then_reads_it_through_the_core(
-    painted, monkeypatch
+    painted, reads
 ):
-    first, gateway = painted
-    reads = []
-    read = Gateway.list_operators
+    first, _ = painted
+    async with _on_its_first_page(painted) as (console, pilot, release):
+        names = table_names(console)
+        # Painted before the gateway exists: the admin, the page, no sparkline yet.
+        assert not console.started and reads == []
+        assert console.sub_title == "ada@console.predictu.com · god_mode"
+        assert names == [row.name for row in first.page.operators]
+        assert str(console.screen.query_one("#operators").get_row_at(0)[-1]) == ""
 
-    def counted(gateway, listing):
-        reads.append(listing)
-        return read(gateway, listing)
-
-    monkeypatch.setattr(Gateway, "list_operators", counted)
-    release = threading.Event()
-
-    def start() -> Started:
-        release.wait(timeout=30)
-        return Started(gateway, None)
-
-    console = make_painted_tui(first, start)
-    try:
-        async with console.run_test(size=SIZE) as pilot:
-            await _until(pilot, lambda: table_names(console))
-            names = table_names(console)
-            # Painted before the gateway exists: the admin, the page, no sparkline yet.
-            assert not console.started and reads == []
-            assert console.sub_title == "ada@console.predictu.com · god_mode"
-            assert names == [row.name for row in first.page.operators]
-            trend = console.screen.query_one("#operators").get_row_at(0)[-1]
-            assert str(trend) == ""
-
-            release.set()
-            await _until(pilot, lambda: console.started and reads)
-            await settle(pilot)
-            assert table_names(console) == names
-            assert len(reads) == 1
-            assert str(console.screen.query_one("#operators").get_row_at(0)[-1]) != ""
-    finally:
-        gc.unfreeze()
+        release.set()
+        await _until(pilot, lambda: console.started and reads)
+        await settle(pilot)
+        assert table_names(console) == names
+        assert len(reads) == 1
+        assert str(console.screen.query_one("#operators").get_row_at(0)[-1]) != ""
 
 
 async def test_a_key_pressed_while_the_console_starts_waits_for_it(painted):
-    first, gateway = painted
-    release = threading.Event()
-
-    def start() -> Started:
-        release.wait(timeout=30)
-        return Started(gateway, None)
-
-    console = make_painted_tui(first, start)
-    try:
-        async with console.run_test(size=SIZE) as pilot:
-            await _until(pilot, lambda: table_names(console))
-            # Released from another thread while the key's handler waits for the start.
-            threading.Timer(0.5, release.set).start()
-            await pilot.press("f")
-            await settle(pilot)
-            assert console.started
-            assert shown_text(console, "#list-state").startswith("status: active")
-            statuses = console.screen.query_one("#operators").get_column("status")
-            assert {str(status) for status in statuses} == {"● active"}
-    finally:
-        gc.unfreeze()
+    async with _on_its_first_page(painted) as (console, pilot, release):
+        # Released from another thread while the key's handler waits for the start.
+        threading.Timer(0.5, release.set).start()
+        await pilot.press("f")
+        await settle(pilot)
+        assert console.started
+        assert shown_text(console, "#list-state").startswith("status: active")
+        statuses = console.screen.query_one("#operators").get_column("status")
+        assert {str(status) for status in statuses} == {"● active"}
 
 
 def test_a_painted_console_that_cannot_start_says_why_and_exits(
@@ -258,6 +255,7 @@ def test_a_painted_console_that_cannot_start_says_why_and_exits(
 # The real `main`, noting the modules imported when the list first shows a page.
 _MODULES_AT_FIRST_PAGE = """
 import asyncio
+import contextlib
 import sys
 
 from predictu_console import cli
@@ -307,16 +305,6 @@ def test_the_first_page_is_painted_before_sqlalchemy_pydantic_or_the_settings_ar
         "PREDICTU_DATABASE_URL": databases.empty("sqlite", tmp_path),
     }
     # The first start creates the OS user's admin, the regular way; the next paints at once.
-    for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-c", _MODULES_AT_FIRST_PAGE],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-
-    imported = set(result.stdout.split())
+    imported = set(_second_start(_MODULES_AT_FIRST_PAGE, env))
     assert imported & _NOT_BEFORE_THE_FIRST_PAGE == set()
     assert "predictu_console.tui.app" in imported

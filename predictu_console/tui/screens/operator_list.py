@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
 from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.first_page import Listing
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
@@ -61,17 +62,11 @@ SPARKS_FROM = 160
 SPARK_COLUMN = ("trend", "Volume, 30 days")
 
 
-class ListState(Protocol):
+class ListState(Listing, Protocol):
     """What the list's state line says: the remembered choices or any query typed since."""
 
     @property
-    def status(self) -> str: ...
-    @property
     def search(self) -> str | None: ...
-    @property
-    def sort(self) -> str: ...
-    @property
-    def order(self) -> str: ...
 
 
 class Row(Protocol):
