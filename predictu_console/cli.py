@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from predictu_console.core.players import PlayerOut
     from predictu_console.db.session import SessionFactory
     from predictu_console.settings import Settings
+    from predictu_console.tui.first_paint import FirstPaint
+    from predictu_console.tui.gateway import Gateway
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -456,13 +458,25 @@ def _console(
     factory: SessionFactory | None = None,
     sender: CallbackSender | None = None,
 ) -> int:
+    from predictu_console.tui.app import make_tui
+
+    gateway = _console_gateway(args, settings, factory, sender)
+    make_tui(gateway, freeze_start_up=True, data_dir=settings.data_dir).run()
+    return EXIT_OK
+
+
+def _console_gateway(
+    args: argparse.Namespace,
+    settings: Settings,
+    factory: SessionFactory | None = None,
+    sender: CallbackSender | None = None,
+) -> Gateway:
     import getpass
 
     from predictu_console.core import admins
     from predictu_console.core.callbacks.sender import sender_for
     from predictu_console.core.crypto import secret_box
     from predictu_console.db.session import session_scope
-    from predictu_console.tui.app import make_tui
     from predictu_console.tui.gateway import Gateway
 
     factory = factory or _open_database(settings)
@@ -470,14 +484,65 @@ def _console(
         actor = admins.console_admin(
             session=session, email=args.as_email, os_user=getpass.getuser()
         )
-    gateway = Gateway(
+    return Gateway(
         factory=factory,
         actor=actor,
         box=secret_box(settings),
         sender=sender or sender_for(settings),
     )
-    make_tui(gateway, freeze_start_up=True, data_dir=settings.data_dir).run()
-    return EXIT_OK
+
+
+def _first_paint(args: argparse.Namespace) -> FirstPaint | None:
+    """The console's first screen read straight from its SQLite file, before the settings
+    and the database stack are imported; None when the regular start has to decide."""
+    import getpass
+    import os
+    from pathlib import Path
+
+    from predictu_console.core.clock import SYSTEM_CLOCK
+    from predictu_console.locations import DATABASE_FILE, default_data_dir
+    from predictu_console.tui.first_paint import FILE_NAME, first_paint
+    from predictu_console.tui.screens.operator_list import PAGE_SIZE
+
+    url = args.database_url or os.environ.get("PREDICTU_DATABASE_URL")
+    home = os.environ.get("PREDICTU_HOME")
+    data_dir = Path(home) if home else default_data_dir()
+    if args.as_email is not None or (url and (not url.startswith(_SQLITE_FILE) or "?" in url)):
+        return None
+    database = Path(url.removeprefix(_SQLITE_FILE)) if url else data_dir / DATABASE_FILE
+    return first_paint(
+        database,
+        data_dir / FILE_NAME,
+        os_user=getpass.getuser(),
+        page_size=PAGE_SIZE,
+        now=SYSTEM_CLOCK.now(),
+    )
+
+
+_SQLITE_FILE = "sqlite:///"
+
+
+def _painted_console(args: argparse.Namespace, first: FirstPaint) -> int:
+    """The console from its first page, started on a thread; a failure to start is reported
+    as the regular start reports it."""
+    from predictu_console.tui.app import Started, make_painted_tui
+
+    def start() -> Started:
+        from predictu_console.core.database import database_errors
+
+        with database_errors():
+            settings = _settings(args)
+            return Started(_console_gateway(args, settings), settings.data_dir)
+
+    console = make_painted_tui(first, start)
+    console.run()
+    if console.start_error is None:
+        return EXIT_OK
+    from predictu_console.core.errors import PredictuError
+
+    if isinstance(console.start_error, PredictuError):
+        return _report(console.start_error)
+    raise console.start_error
 
 
 def _callbacks_test(args: argparse.Namespace, settings: Settings) -> int:
@@ -829,6 +894,8 @@ def _report(error: PredictuError) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     args = _parser().parse_args(argv)
+    if args.handler is _console and (first := _first_paint(args)) is not None:
+        return _painted_console(args, first)
     # Imported once the arguments parsed: `--help` and a usage error stop before this line.
     from predictu_console.core.database import database_errors
     from predictu_console.core.errors import PredictuError

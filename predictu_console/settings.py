@@ -13,15 +13,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from predictu_console.core.errors import ConfigError
+from predictu_console.locations import DATABASE_FILE, default_data_dir
 
-APP_NAME = "predictu-console"
 SUPPORTED_DATABASES = {
     "sqlite": "sqlite:///PATH",
     "postgresql": "postgresql+psycopg://USER@HOST/DB",
@@ -104,7 +103,7 @@ class Settings(BaseSettings):
         Raises ConfigError naming the path when it is not a directory we can write to.
         """
         if self._data_dir is None or self._data_dir[0] != self.home:
-            path = self.home or Path(platformdirs.user_data_dir(APP_NAME))
+            path = self.home or default_data_dir()
             self._data_dir = (self.home, usable_directory(path))
         return self._data_dir[1]
 
@@ -116,7 +115,7 @@ class Settings(BaseSettings):
         """
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{self.data_dir / 'predictu.db'}"
+        return f"sqlite:///{self.data_dir / DATABASE_FILE}"
 
 
 def load_settings(**overrides: Any) -> Settings:

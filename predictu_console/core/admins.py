@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
+from predictu_console.core.console_email import console_email
 from predictu_console.core.errors import AdminExists, Forbidden, NotFound, Unauthorized
 from predictu_console.core.fields import Email, Timestamp, is_id
 from predictu_console.core.ids import new_id, random_base62
@@ -214,9 +215,6 @@ def require_god_mode(admin: _Holder, *, where: str = "This API") -> None:
         )
 
 
-CONSOLE_EMAIL_DOMAIN = "console.predictu.com"
-
-
 def console_admin(
     *, session: Session, email: str | None, os_user: str, clock: Clock = SYSTEM_CLOCK
 ) -> Actor:
@@ -229,14 +227,9 @@ def console_admin(
         admin = AdminOut.model_validate(_find(session, email), from_attributes=True)
         require_god_mode(admin, where="The console")
         return actor_for(admin, os_user=os_user)
-    own_email = f"{_local_part(os_user)}@{CONSOLE_EMAIL_DOMAIN}"
+    own_email = console_email(os_user)
     existing = session.scalar(select(Admin).where(Admin.email == own_email))
     if existing is not None:
         return actor_for(AdminOut.model_validate(existing, from_attributes=True), os_user=os_user)
     data = AdminCreate(email=own_email, name=os_user)
     return actor_for(create_admin(session=session, data=data, clock=clock), os_user=os_user)
-
-
-def _local_part(os_user: str) -> str:
-    cleaned = "".join(char if char.isalnum() or char in "._-" else "-" for char in os_user)
-    return cleaned.strip(".-")[:64] or "admin"

@@ -8,21 +8,14 @@ as text, and only hands over to Alembic when they differ or either cannot be tol
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from predictu_console.db.revisions import MIGRATIONS_DIR, VERSION_TABLE, shipped_head
+
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-VERSION_TABLE = "alembic_version"
-
-# The two lines `script.py.mako` writes in every migration, e.g. `down_revision = "0006"`.
-_REVISION_LINE = re.compile(r'^(down_)?revision = (?:"(\w+)"|None)$', re.MULTILINE)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -33,23 +26,6 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
     return config
-
-
-@cache
-def shipped_head() -> str | None:
-    """The newest revision among the package's migration files, without importing Alembic;
-    None when the files do not form a single line of revisions (Alembic then decides)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = {bool(down): name for down, name in _REVISION_LINE.findall(path.read_text())}
-        if False not in found:
-            return None
-        revisions.add(found[False])
-        if found.get(True):
-            parents.add(found[True])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def stamped_revisions(engine: Engine) -> list[str]:

@@ -1,40 +1,62 @@
-"""`make_tui(...)`: the Textual console, built on demand by the CLI and the tests alike."""
+"""`make_tui(...)`: the Textual console, built on demand by the CLI and the tests alike.
+
+The CLI's console on a current SQLite database starts from its first page
+(`tui/first_paint.py`): the app is built without a gateway, paints that page, then builds
+the gateway on a thread (`start`), importing the settings, SQLAlchemy, pydantic and the
+core while the admin reads. Until then, whatever asks for the gateway or the preferences
+waits for them (issue 21).
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from predictu_console.core.clock import SYSTEM_CLOCK
 from predictu_console.core.errors import PredictuError
-from predictu_console.core.models import OperatorListQuery, OperatorOut
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
-from predictu_console.tui.gateway import Gateway
+from predictu_console.tui.first_paint import FILE_NAME, FirstPaint
 from predictu_console.tui.message_log import LoggedMessage, MessageLog
-from predictu_console.tui.preferences import (
-    FILE_NAME,
-    Preferences,
-    load_preferences,
-    save_preferences,
-)
 from predictu_console.tui.screens.operator_list import OperatorListScreen
+
+if TYPE_CHECKING:
+    from predictu_console.core.models import OperatorListQuery, OperatorOut
+    from predictu_console.tui.gateway import Gateway
+    from predictu_console.tui.preferences import Preferences
 
 log = logging.getLogger(__name__)
 
 MOVES = ("cursor(", "jump(", "scroll(")
 """Actions that only move: keys, not commands worth a line in the palette."""
+
+
+class StartFailed(Exception):
+    """Raised to whatever asked for the gateway of a console that could not start. The
+    console ends, showing nothing of its own (`__rich__`): the CLI says why (`start_error`)."""
+
+    def __rich__(self) -> str:
+        return ""
+
+
+class Started(NamedTuple):
+    """What a console painted from its first page gets once its stack is loaded."""
+
+    gateway: Gateway
+    data_dir: Path | None
 
 
 class PredictuApp(App[None]):
@@ -54,14 +76,16 @@ class PredictuApp(App[None]):
 
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Gateway | None,
         *,
         poll_seconds: float = 5.0,
         freeze_start_up: bool = False,
         data_dir: Path | None = None,
+        first: FirstPaint | None = None,
+        start: Callable[[], Started] | None = None,
     ) -> None:
         super().__init__()
-        self.gateway = gateway
+        self._gateway = gateway
         self.data_dir = data_dir
         """Where exports go by default and settings are kept; None (tests, pictures): exports
         to the working directory, no settings kept."""
@@ -71,16 +95,92 @@ class PredictuApp(App[None]):
         """Every toast shown, for the notifications screen."""
         self.unread = 0
         """The acting admin's unread notifications, as last counted."""
-        self.sub_title = self._identity
-        self.preferences, self._preferences_notice = (
-            load_preferences(data_dir / FILE_NAME) if data_dir else (Preferences(), None)
-        )
-        """The choices remembered from the last launch, kept up to date as they change."""
+        self.clock = gateway.clock if gateway else SYSTEM_CLOCK
+        self._first, self._start = first, start
+        self.start_error: BaseException | None = None
+        """Why a console painted from its first page could not start; it then exits."""
+        self._started = threading.Event()
+        self._starting = threading.Lock()
+        self._preferences: Preferences | None = None
+        self._preferences_notice: str | None = None
         self._saving = threading.Lock()
-        if self.preferences.theme in self.available_themes:
-            self.theme = self.preferences.theme
+        if gateway is not None:
+            self._load_preferences()
+            self._started.set()
+        theme = self._first.theme if self._first else self.preferences.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.sub_title = self._identity
+
+    def _load_preferences(self) -> None:
+        from predictu_console.tui.preferences import Preferences, load_preferences
+
+        self._preferences, self._preferences_notice = (
+            load_preferences(self.data_dir / FILE_NAME) if self.data_dir else (Preferences(), None)
+        )
+
+    @property
+    def started(self) -> bool:
+        """Whether the gateway and the preferences are there, so asking for them never waits."""
+        return self._started.is_set()
+
+    @property
+    def gateway(self) -> Gateway:
+        """The core, as the acting admin; waits while the console is starting."""
+        self._wait_until_started()
+        assert self._gateway is not None
+        return self._gateway
+
+    @property
+    def preferences(self) -> Preferences:
+        """The choices remembered from the last launch, kept up to date as they change;
+        waits while the console is starting."""
+        self._wait_until_started()
+        assert self._preferences is not None
+        return self._preferences
+
+    def _wait_until_started(self) -> None:
+        if not self._started.is_set():
+            self._start_up()  # asked for before the first page was on the screen
+            self._started.wait()
+        if self.start_error is not None:
+            raise StartFailed from self.start_error
 
     def on_ready(self) -> None:
+        if self._start is None:
+            self._on_started()
+        else:  # the first page is on the screen: now the rest
+            self.call_after_refresh(self._start_up)
+
+    def _start_up(self) -> None:
+        """Start building the gateway, once. On a thread of its own, not a Textual worker:
+        a key handler may wait for it, and a worker needs the event loop to start."""
+        with self._starting:
+            if self._start is not None:
+                start, self._start = self._start, None
+                threading.Thread(target=self._build, args=(start,), daemon=True).start()
+
+    def _build(self, start: Callable[[], Started]) -> None:
+        try:
+            started = start()
+            self._gateway, self.data_dir = started.gateway, started.data_dir
+            self.clock = started.gateway.clock
+            self._load_preferences()
+        except BaseException as error:
+            self.start_error = error
+        self._started.set()
+        self.post_message(self.StartUpEnded())
+
+    class StartUpEnded(Message):
+        """The gateway was built, or `start_error` says why not."""
+
+    def on_predictu_app_start_up_ended(self) -> None:
+        if self.start_error is not None:
+            self.exit(return_code=1)
+        else:
+            self._on_started()
+
+    def _on_started(self) -> None:
         # Everything made while starting (modules, styles, screens) lives as long as the
         # console. Frozen, a full garbage collection no longer walks it: at 10,000 operators
         # such collections made a keystroke now and then take 130-230 ms instead of 35.
@@ -88,6 +188,11 @@ class PredictuApp(App[None]):
         # never freed.
         if self.freeze_start_up:
             gc.freeze()
+        if self._first is not None:
+            self.sub_title = self._identity
+            for screen in self.screen_stack:
+                if isinstance(screen, OperatorListScreen):
+                    screen.started()
         self.count_unread()
         self.set_interval(self.poll_seconds, self.count_unread)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -103,13 +208,16 @@ class PredictuApp(App[None]):
         self._remember(self.preferences.model_copy(update={"operator_list": listing}))
 
     def _remember(self, preferences: Preferences) -> None:
-        self.preferences = preferences
+        self._preferences = preferences
         if self.data_dir is not None:
             self.store_preferences(self.data_dir / FILE_NAME)
 
     @property
     def _identity(self) -> str:
-        return f"{self.gateway.actor.email} · {self.gateway.actor.role}"
+        acting = (
+            self._gateway.actor if self._gateway else self._first.admin if self._first else None
+        )
+        return f"{acting.email} · {acting.role}" if acting else ""
 
     def notify(
         self,
@@ -121,7 +229,7 @@ class PredictuApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Show a toast, and keep it in the message log: toasts fade, the log does not."""
-        self.message_log.record(LoggedMessage(self.gateway.clock.now(), severity, title, message))
+        self.message_log.record(LoggedMessage(self.clock.now(), severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def show_unread(self, count: int) -> None:
@@ -133,7 +241,7 @@ class PredictuApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         """The list is the bottom of the stack: no blank screen to compose and switch from.
         Its styles live in app.tcss, since Textual loads no CSS_PATH for a default screen."""
-        return OperatorListScreen()
+        return OperatorListScreen(self._first)
 
     def show_error(self, error: BaseException) -> None:
         """The one place a failure becomes a message: a domain error as a notification with
@@ -174,6 +282,8 @@ class PredictuApp(App[None]):
     def store_preferences(self, path: Path) -> None:
         """Write the settings file off the event loop; a failure is a warning, not an error:
         the console works on, it only forgets."""
+        from predictu_console.tui.preferences import save_preferences
+
         # One save at a time, each writing the latest choices: two quick changes never
         # leave the older one in the file.
         try:
@@ -249,8 +359,14 @@ def make_tui(
     data_dir: Path | None = None,
 ) -> PredictuApp:
     """The console acting as `gateway.actor`; `freeze_start_up` when it is the process's
-    only console (see `PredictuApp.on_ready`); `data_dir` the data directory, None to keep
+    only console (see `PredictuApp._on_started`); `data_dir` the data directory, None to keep
     nothing there."""
     return PredictuApp(
         gateway, poll_seconds=poll_seconds, freeze_start_up=freeze_start_up, data_dir=data_dir
     )
+
+
+def make_painted_tui(first: FirstPaint, start: Callable[[], Started]) -> PredictuApp:
+    """The CLI's console that shows `first` at once and gets its gateway and data directory
+    from `start`, run on a thread once that page is on the screen."""
+    return PredictuApp(None, freeze_start_up=True, first=first, start=start)

@@ -11,32 +11,46 @@ the app imports the screens, never the other way round.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
-from predictu_console.core.models import OperatorListQuery
-from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.legend import Legend
 from predictu_console.tui.message_log import MessageLog
-from predictu_console.tui.preferences import Preferences
-from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+
+if TYPE_CHECKING:
+    from predictu_console.core.models import OperatorListQuery
+    from predictu_console.tui.gateway import Gateway
+    from predictu_console.tui.preferences import Preferences
 
 ResultT = TypeVar("ResultT")
 
 
 class Console(Protocol):
     """What screens need of the app: the core's gateway, the refresh period, the error handler,
-    the toasts shown so far and the unread notifications."""
+    the toasts shown so far and the unread notifications.
 
-    gateway: Gateway
+    The gateway and the preferences come once the console has started (`started`): until
+    then a screen that asks for them waits (see `PredictuApp`)."""
+
     poll_seconds: float
     message_log: MessageLog
     data_dir: Path | None
-    preferences: Preferences
+
+    @property
+    def gateway(self) -> Gateway:
+        """The core, as the acting admin."""
+
+    @property
+    def preferences(self) -> Preferences:
+        """The choices remembered from the last launch."""
+
+    @property
+    def started(self) -> bool:
+        """Whether the gateway and the preferences are there, so asking for them never waits."""
 
     def show_error(self, error: BaseException) -> None:
         """Show a failed worker's error to the admin."""
@@ -52,10 +66,13 @@ def _forward(node: Screen[Any], event: Worker.StateChanged) -> None:
     error = event.worker.error
     if event.state is not WorkerState.ERROR or error is None:
         return
-    if isinstance(error, PredictuError) and error.fields and node.query(FormField):
-        show_form_errors(node, error.fields)
-    else:
-        cast(Console, node.app).show_error(error)
+    if isinstance(error, PredictuError) and error.fields:
+        from predictu_console.tui.widgets.form_field import FormField, show_form_errors
+
+        if node.query(FormField):
+            show_form_errors(node, error.fields)
+            return
+    cast(Console, node.app).show_error(error)
 
 
 class ConsoleScreen(Screen[None]):

@@ -14,7 +14,6 @@ from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.base import Console
 
 COMMAND_WORDS = re.compile(r"^\s*(go(\s+to)?\s+)?(operators?\b)?\s*:?\s*", re.IGNORECASE)
@@ -25,6 +24,8 @@ class OperatorCommands(Provider):
     """Finds operators as you type and opens the chosen one."""
 
     async def search(self, query: str) -> Hits:
+        from predictu_console.core.models import OperatorListQuery
+
         app = cast(Console, self.app)
         term = COMMAND_WORDS.sub("", query).strip()
         if len(term) < 2:

@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, ValidationError, field_serializer
 
 from predictu_console.core.models import OperatorListQuery
 
-FILE_NAME = "console-settings.json"
 KEPT_LIST_FIELDS = {"status", "sort", "order"}
 """A search is for the moment; the filter and the sort are how an admin likes the list."""
 

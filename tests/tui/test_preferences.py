@@ -8,7 +8,7 @@ import os
 import stat
 
 from predictu_console.tui.app import make_tui
-from predictu_console.tui.preferences import FILE_NAME
+from predictu_console.tui.first_paint import FILE_NAME
 from tests.tui.screens import SIZE, settle, shown_text
 
 

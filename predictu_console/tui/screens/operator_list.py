@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -21,12 +22,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
 from predictu_console.core.errors import ValidationFailed
-from predictu_console.core.models import OperatorListQuery, OperatorPage
-from predictu_console.core.trends import SPARK_DAYS
-from predictu_console.core.validation import parse
+from predictu_console.core.first_page import Listing
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.clipboard import copy_value
+from predictu_console.tui.first_paint import SORTS, STATUS_FILTERS, FirstPaint
 from predictu_console.tui.formatting import (
     count,
     day,
@@ -35,14 +35,16 @@ from predictu_console.tui.formatting import (
     page_position,
     status_text,
 )
-from predictu_console.tui.preferences import KEPT_LIST_FIELDS
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 from predictu_console.tui.widgets.trend_chart import sparkline_text
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from predictu_console.core.models import OperatorListQuery
+
 PAGE_SIZE = 50
-STATUS_FILTERS = ("all", "active", "onboarding", "inactive")
-SORTS = ("created", "name", "volume", "users")
 COLUMNS = (
     ("name", "Name"),
     ("domain", "Domain"),
@@ -80,6 +82,49 @@ class KnownVolumes:
         return KnownVolumes(self.day, self.marker, {**self.daily, **daily})
 
 
+class ListState(Listing, Protocol):
+    """What the list's state line says: the remembered choices or any query typed since."""
+
+    @property
+    def search(self) -> str | None: ...
+
+
+class Row(Protocol):
+    """An operator as a row of the list: `OperatorSummary`, or the painted first page's."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def domain(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def user_count(self) -> int: ...
+    @property
+    def total_volume(self) -> Decimal: ...
+    @property
+    def mtd_revenue(self) -> Decimal: ...
+    @property
+    def onboarding_step(self) -> int: ...
+    @property
+    def callback_status(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class Page(Protocol):
+    """A page of the list: `OperatorPage`, or the painted first page."""
+
+    @property
+    def operators(self) -> Sequence[Row]: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+
+
 class OperatorListScreen(ConsoleScreen):
     """Every operator, a page at a time, with the figures admins scan for."""
 
@@ -112,11 +157,14 @@ class OperatorListScreen(ConsoleScreen):
     """Focused as it is composed: moving focus from the search box afterwards rebuilt the
     footer's keys, a tenth of the launch."""
 
-    def __init__(self) -> None:
+    def __init__(self, first: FirstPaint | None = None) -> None:
         super().__init__()
-        self.listing = OperatorListQuery(limit=PAGE_SIZE)
-        """What the table shows: filter, search, sort and page."""
-        self.page: OperatorPage | None = None
+        self._first = first
+        """The page painted before the console's stack is imported, shown until it is read
+        again the regular way (`started`)."""
+        self._listing: OperatorListQuery | None = None
+        self.page: Page | None = None
+        self._page_listing: ListState | None = None
         self._marker: tuple[object, ...] | None = None
         self._columns_wide = True
         self._sparks = False
@@ -135,26 +183,49 @@ class OperatorListScreen(ConsoleScreen):
         yield Static(id="list-count")
         yield KeyFooter()
 
+    @property
+    def listing(self) -> OperatorListQuery:
+        """What the table shows: filter, search, sort and page; at first the remembered
+        filter and sort (read when first asked for: the console may still be starting)."""
+        if self._listing is None:
+            from predictu_console.core.models import OperatorListQuery
+            from predictu_console.core.validation import parse
+
+            remembered = self.console.preferences.operator_list.model_dump()
+            self._listing = parse(
+                OperatorListQuery, {**remembered, "limit": PAGE_SIZE, "offset": 0}
+            )
+        return self._listing
+
+    @listing.setter
+    def listing(self, listing: OperatorListQuery) -> None:
+        self._listing = listing
+
     def on_mount(self) -> None:
-        remembered = self.console.preferences.operator_list
-        self.listing = parse(
-            OperatorListQuery, {**remembered.model_dump(), "limit": PAGE_SIZE, "offset": 0}
-        )
         self._build_columns()
         self.set_interval(self.console.poll_seconds, self.poll_for_changes)
 
     def on_screen_resume(self) -> None:
         # Also the first page: Textual resumes a screen as it first shows it.
+        if self._first is None:
+            self.reload()
+        elif self.page is None:
+            self.show_page(self._first.page, self._first.listing)
+
+    def started(self) -> None:
+        """The console's stack is there: read the page again the regular way, which also
+        starts watching for changes; the painted first page is not shown again."""
+        self._first = None
         self.reload()
 
     def on_resize(self) -> None:
         sparks = self.size.width >= SPARKS_FROM
         if self._columns_wide != (self.size.width >= NARROW) or self._sparks != sparks:
             self._build_columns()
-            if sparks:
+            if sparks and self._first is None:
                 self.reload()  # the sparklines' volumes are read only while they are shown
-            elif self.page is not None:
-                self.show_page(self.page)
+            elif self.page is not None and self._page_listing is not None:
+                self.show_page(self.page, self._page_listing)
 
     def _build_columns(self) -> None:
         table = self.query_one("#operators", DataTable)
@@ -276,6 +347,10 @@ class OperatorListScreen(ConsoleScreen):
     def _requery(self, **changes: object) -> None:
         """Query again with `changes`, checked by the rules the API applies to the same
         query; a refused one (a search too long) is shown and the list stays as it was."""
+        from predictu_console.core.models import OperatorListQuery
+        from predictu_console.core.validation import parse
+        from predictu_console.tui.preferences import KEPT_LIST_FIELDS
+
         try:
             self.listing = parse(OperatorListQuery, {**self.listing.model_dump(), **changes})
         except ValidationFailed as error:
@@ -289,11 +364,13 @@ class OperatorListScreen(ConsoleScreen):
         """Fetch the current page again."""
         self.load_page(self.listing, self._sparks)
 
-    def show_page(self, page: OperatorPage) -> None:
-        """Fill the table and the counters, keeping the highlighted operator if it is there."""
-        self.page = page
+    def show_page(self, page: Page, listing: ListState) -> None:
+        """Fill the table and the counters with `page` of `listing`, keeping the highlighted
+        operator if it is there."""
+        self.page, self._page_listing = page, listing
         table = self.query_one("#operators", DataTable)
         rows = page.operators
+        trends = self._trends(rows) if self._sparks else []
         users = right_aligned([f"{row.user_count:,}" for row in rows], "Users")
         volumes = right_aligned([money(row.total_volume) for row in rows], "Volume")
         revenues = right_aligned([money(row.mtd_revenue) for row in rows], "MTD revenue")
@@ -311,9 +388,7 @@ class OperatorListScreen(ConsoleScreen):
                 "created": day(row.created_at),
             }
             if self._sparks:
-                known = self.volumes.daily if self.volumes else {}
-                daily = [float(volume) for volume in known.get(row.id, [])]
-                cells["trend"] = sparkline_text(daily, SPARK_DAYS)
+                cells["trend"] = trends[number]
             filled.append((row.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
         if self._landing is not None and rows:
@@ -321,8 +396,19 @@ class OperatorListScreen(ConsoleScreen):
             self._landing = None
         self.query_one("#list-count", Static).update(count_line(page))
         self.set_class(page.total == 0, "-empty")
-        self.query_one("#list-empty", Static).update(empty_reason(self.listing))
-        self.query_one("#list-state", Static).update(state_line(self.listing))
+        self.query_one("#list-empty", Static).update(empty_reason(listing))
+        self.query_one("#list-state", Static).update(state_line(listing))
+
+    def _trends(self, rows: Sequence[Row]) -> list[Text | str]:
+        """Each row's sparkline; blank on the painted first page, whose volumes are read with
+        the regular page that replaces it."""
+        if self._first is not None:
+            return ["" for _ in rows]
+        from predictu_console.core.trends import SPARK_DAYS
+
+        known = self.volumes.daily if self.volumes else {}
+        daily = ([float(volume) for volume in known.get(row.id, [])] for row in rows)
+        return [sparkline_text(volumes, SPARK_DAYS) for volumes in daily]
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_page(self, listing: OperatorListQuery, sparks: bool) -> None:
@@ -344,14 +430,14 @@ class OperatorListScreen(ConsoleScreen):
     def _loaded(
         self,
         listing: OperatorListQuery,
-        page: OperatorPage,
+        page: Page,
         marker: tuple[object, ...],
         volumes: KnownVolumes | None,
     ) -> None:
         self._marker = self._marker or marker
         if listing == self.listing:  # else typed past: a newer page is on its way
             self.volumes = volumes
-            self.show_page(page)
+            self.show_page(page, listing)
 
     def poll_for_changes(self) -> None:
         """Another admin may have changed something: look, cheaply, while this screen shows."""
@@ -369,14 +455,14 @@ class OperatorListScreen(ConsoleScreen):
         self.reload()
 
 
-def state_line(listing: OperatorListQuery) -> str:
+def state_line(listing: ListState) -> str:
     """The filter, sort and search in force: `status: active · sort: name ↑ · search: 'x'`."""
     arrow = "↑" if listing.order == "asc" else "↓"
     searched = f" · search: {listing.search!r}" if listing.search else ""
     return f"status: {listing.status} · sort: {listing.sort} {arrow}{searched}"
 
 
-def count_line(page: OperatorPage) -> str:
+def count_line(page: Page) -> str:
     """Where the page is in the list: `1–50 of 10,000 operators · page 1 of 200`."""
     if page.total == 0:
         return count(0, "operator")
@@ -385,7 +471,7 @@ def count_line(page: OperatorPage) -> str:
     return page_position(page.offset, len(page.operators), page.total, PAGE_SIZE, "operator")
 
 
-def empty_reason(listing: OperatorListQuery) -> str:
+def empty_reason(listing: ListState) -> str:
     """Why the list is empty, and what to do about it."""
     if listing.search:
         return f"No operators match {listing.search!r} — Esc clears the search"
