@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from predictu_console.core import platform
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.db.session import session_scope
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
@@ -141,6 +143,29 @@ async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(conso
         again = [n for n in console._notifications if n.title == "Redeliver"][-1]
         assert again.severity == "warning"
         assert "is queued, but no delivery worker is running" in again.message
+
+
+async def test_the_no_worker_banner_counts_only_the_operator_on_screen(console, gateway, clock):
+    example = _operator_id(gateway, "example")
+    with session_scope(gateway.factory) as session:
+        for number in range(3):
+            platform.register_player(
+                session=session, operator_id=example, external_player_id=f"p-{number}", clock=clock
+            )
+    clock.advance(timedelta(minutes=2))  # Example's three deliveries wait: no worker runs
+    async with console.run_test(size=(80, 24)) as pilot:
+        await open_operator(pilot, "midnight")  # its one pending delivery is due in 5 h
+        await pilot.press("8")
+        await settle(pilot)
+        warning = shown_text(console, "#deliveries-worker")
+        assert "No delivery worker is running — start `predictu-console worker`." in warning
+        assert "due" not in warning
+        await pilot.press("escape", "escape")
+        await open_operator(pilot, "example")
+        await pilot.press("8")
+        await settle(pilot)
+        warning = shown_text(console, "#deliveries-worker")
+        assert "3 deliveries are due, the oldest for 2 m 00 s" in warning
 
 
 async def test_f_filters_the_deliveries_by_status(console):

@@ -38,12 +38,16 @@ NO_WORKER = "no delivery worker is running — start `predictu-console worker`"
 
 
 def worker_warning(backlog: DeliveryBacklog, now: datetime) -> str:
-    """What to do when no worker sends the due deliveries; empty while one does."""
-    if not backlog.stalled or backlog.oldest_due_at is None:
+    """What to do when no worker sends the due deliveries, and how many of them wait (the
+    operator's own, on an operator's page); empty while a worker runs."""
+    if not backlog.stalled:
         return ""
+    warning = f"⚠ {NO_WORKER.capitalize()}."
+    if backlog.oldest_due_at is None:
+        return warning
     waited = span(int((now - backlog.oldest_due_at).total_seconds()))
     noun = "delivery is" if backlog.due == 1 else "deliveries are"
-    return f"⚠ {NO_WORKER.capitalize()}. {backlog.due:,} {noun} due, the oldest for {waited}."
+    return f"{warning} {backlog.due:,} {noun} due, the oldest for {waited}."
 
 
 class DeliveryLog(Vertical):
