@@ -24,8 +24,8 @@ from predictu_console.core.trends import OperatorTrends
 
 class OperatorView(BaseModel):
     """The operator's detail, its audit rows newest first, pages of its deliveries and of
-    its players, its backlog in the outbox (and whether a delivery worker is running), and the series
-    of its overview's charts."""
+    its players, its deliveries due in the outbox and whether a delivery worker is running,
+    and the series of its overview's charts."""
 
     detail: OperatorDetail
     history: list[AuditRecord]
