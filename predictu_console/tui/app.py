@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -30,6 +31,7 @@ from predictu_console.tui.preferences import (
     save_preferences,
 )
 from predictu_console.tui.screens.operator_list import OperatorListScreen
+from predictu_console.tui.widgets.fitted_line import Part
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,19 @@ class PredictuApp(App[None]):
         """Show a toast, and keep it in the message log: toasts fade, the log does not."""
         self.message_log.record(LoggedMessage(self.gateway.clock.now(), severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def title_parts(self) -> list[Part]:
+        """What the header shows, as much as fits: the unread count and its key outrank who
+        is acting, the console's name and, least, the role (always god_mode here)."""
+        actor = self.gateway.actor
+        parts = [
+            Part(2, self.title),
+            Part(1, Text(actor.email, style="dim")),
+            Part(3, Text(actor.role, style="dim")),
+        ]
+        if self.unread:
+            parts.append(Part(0, f"✉ {self.unread:,} unread (N)"))
+        return parts
 
     def show_unread(self, count: int) -> None:
         """Put the unread count in the header, with the key that opens the notifications."""

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Header,
     Input,
     Label,
     ListItem,
@@ -39,6 +38,7 @@ from predictu_console.tui.formatting import count, percent
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, parse_form, show_form_errors
 from predictu_console.tui.widgets.key_footer import KeyFooter
@@ -86,7 +86,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.origins: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         yield Static("Loading…", id="wizard-title")
         yield Static(id="wizard-steps")
         with ContentSwitcher(initial="step-1", id="wizard-pages"):

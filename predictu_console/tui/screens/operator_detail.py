@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.keys import KeysGenerated
@@ -27,7 +27,9 @@ from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
+from predictu_console.tui.widgets.fitted_line import FittedLine, Part
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
 from predictu_console.tui.widgets.tables import highlighted_key, refill
@@ -46,6 +48,19 @@ TABS = (
     ("deliveries", "Deliveries"),
     ("players", "Players"),
 )
+
+
+def header_parts(detail: OperatorDetail) -> list[Part]:
+    """The line above the tabs; narrow, it keeps the name, the status, the onboarding figure
+    and the callback's health, and leaves out the domain and then the id."""
+    return [
+        Part(0, Text(detail.name, style="bold")),
+        Part(4, detail.domain),
+        Part(1, status_text(detail.status)),
+        Part(3, Text.assemble("callback ", health_text(detail.callback_status))),
+        Part(2, f"onboarding {detail.onboarding_step}/8"),
+        Part(5, Text(detail.id, style="dim")),
+    ]
 
 
 class OperatorDetailScreen(ConsoleScreen):
@@ -92,8 +107,8 @@ class OperatorDetailScreen(ConsoleScreen):
         self.players_offset = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading…", id="detail-header")
+        yield ConsoleHeader()
+        yield FittedLine("Loading…", id="detail-header")
         with TabbedContent(id="tabs"):
             for number, (key, label) in enumerate(TABS, start=1):
                 with TabPane(f"{number} {label}", id=key), VerticalScroll():
@@ -277,18 +292,7 @@ class OperatorDetailScreen(ConsoleScreen):
     def show(self, view: OperatorView) -> None:
         """Fill the header and every tab."""
         detail = self.detail = view.detail
-        header = Text.assemble(
-            (detail.name, "bold"),
-            "  ",
-            detail.domain,
-            "  ",
-            status_text(detail.status),
-            "  callback ",
-            health_text(detail.callback_status),
-            f"  onboarding {detail.onboarding_step}/8  ",
-            (detail.id, "dim"),
-        )
-        self.query_one("#detail-header", Static).update(header)
+        self.query_one("#detail-header", FittedLine).show(header_parts(detail))
         for key, render in (
             ("overview", panels.overview),
             ("branding", panels.branding),

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.models import OperatorListQuery, OperatorPage
@@ -33,6 +33,7 @@ from predictu_console.tui.formatting import (
     status_text,
 )
 from predictu_console.tui.preferences import KEPT_LIST_FIELDS
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 from predictu_console.tui.widgets.trend_chart import sparkline_text
@@ -105,7 +106,7 @@ class OperatorListScreen(ConsoleScreen):
         """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         with Horizontal(id="list-bar"):
             yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
