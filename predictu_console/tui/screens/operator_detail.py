@@ -32,22 +32,12 @@ from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
 from predictu_console.tui.widgets.fitted_line import FittedLine, Part
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
+from predictu_console.tui.widgets.tab_labels import TABS, full_label, tab_labels
 from predictu_console.tui.widgets.tables import highlighted_key, refill
 from predictu_console.tui.widgets.trend_chart import TrendChart
 
 DELIVERIES_SHOWN = 50
 PLAYERS_SHOWN = 50
-TABS = (
-    ("overview", "Overview"),
-    ("branding", "Branding"),
-    ("origins", "Origins"),
-    ("keys", "API keys"),
-    ("onboarding", "Onboarding"),
-    ("invoices", "Invoices"),
-    ("audit", "Audit"),
-    ("deliveries", "Deliveries"),
-    ("players", "Players"),
-)
 
 
 def header_parts(detail: OperatorDetail) -> list[Part]:
@@ -111,7 +101,7 @@ class OperatorDetailScreen(ConsoleScreen):
         yield FittedLine("Loading…", id="detail-header")
         with TabbedContent(id="tabs"):
             for number, (key, label) in enumerate(TABS, start=1):
-                with TabPane(f"{number} {label}", id=key), VerticalScroll():
+                with TabPane(full_label(number, label), id=key), VerticalScroll():
                     if key in ("keys", "invoices"):
                         yield DataTable(id=f"{key}-table", cursor_type="row")
                         yield Static(id=f"{key}-empty", classes="muted")
@@ -132,6 +122,9 @@ class OperatorDetailScreen(ConsoleScreen):
         keys.add_columns("Key", "Label", "Public key", "Status", "Created", "Last used", "Expires")
         invoices = self.query_one("#invoices-table", DataTable)
         invoices.add_columns("Period", "Gross", "Predictu", "Operator", "Status")
+        tabs = self.query_one("#tabs", TabbedContent)
+        for number, (key, name) in enumerate(TABS, start=1):
+            tabs.get_tab(key).tooltip = full_label(number, name)  # when shown by number only
         self.action_reload()
         self.set_interval(self.console.poll_seconds, self._poll)
 
@@ -162,6 +155,18 @@ class OperatorDetailScreen(ConsoleScreen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+        self._label_tabs()
+
+    def on_resize(self) -> None:
+        self._label_tabs()
+
+    def _label_tabs(self) -> None:
+        """Name as many tabs as fit; the others show their number key."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        for key, label in tab_labels(tabs.active, self.size.width).items():
+            tab = tabs.get_tab(key)
+            if tab.label_text != label:
+                tab.label = label
 
     def action_players_page(self, step: int) -> None:
         page = self.query_one(PlayerList).page
