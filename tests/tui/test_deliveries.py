@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -219,3 +220,29 @@ async def test_a_filter_that_matches_no_delivery_says_so_and_how_to_see_the_othe
         await settle(pilot)
         caption = shown_text(console, "#deliveries-caption")
         assert "No failed deliveries — f shows the others." in caption
+
+
+async def test_at_80_columns_every_deliverys_state_result_and_next_try_read_in_full(console):
+    async with console.run_test(size=(80, 24)) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8")
+        await settle(pilot)
+        table = console.screen.query_one("#deliveries-table")
+        assert table.max_scroll_x == 0  # nothing out of sight to the right
+        retrying = next(lines for lines in map(_cell_lines, _rows(console)) if "pending" in lines)
+        assert "CONNECTION_REFUSED" in retrying and "next try in 5 h 10 m" in retrying
+        assert "7 tries" in retrying
+        delivered = [lines for lines in map(_cell_lines, _rows(console)) if "delivered" in lines]
+        assert delivered and all(re.search(r"HTTP 200 in \d+ ms", lines) for lines in delivered)
+        assert len(_rows(console)) == 7
+        # Shorter still, the caption stays in view above the rows, which scroll under it.
+        await pilot.resize_terminal(80, 20)
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.scroll_y > 0
+        assert console.screen.query_one("#deliveries VerticalScroll").scroll_y == 0
+
+
+def _cell_lines(row: list[str]) -> str:
+    """A row's cells, each line of each cell on its own line."""
+    return "\n".join(row)
