@@ -10,7 +10,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -126,15 +125,12 @@ class PredictuApp(App[None]):
         self.message_log.record(LoggedMessage(self.gateway.clock.now(), severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def title_parts(self) -> list[Part]:
-        """What the header shows, as much as fits: the unread count and its key outrank who
-        is acting, the console's name and, least, the role (always god_mode here)."""
+    def identity_parts(self) -> list[Part]:
+        """What the header shows after the console's name (rank 2), as much as fits: the
+        unread count and its key outrank who is acting and, least, the role (always
+        god_mode here)."""
         actor = self.gateway.actor
-        parts = [
-            Part(2, self.title),
-            Part(1, Text(actor.email, style="dim")),
-            Part(3, Text(actor.role, style="dim")),
-        ]
+        parts = [Part(1, actor.email), Part(3, actor.role)]
         if self.unread:
             parts.append(Part(0, f"✉ {self.unread:,} unread (N)"))
         return parts

@@ -29,9 +29,9 @@ def _notify_ana(gateway) -> None:
     ("width", "shown"),
     [
         (60, "ana@predictu.com · ✉ 1 unread (N)"),
-        (80, "Predictu console · ana@predictu.com · ✉ 1 unread (N)"),
-        (120, "Predictu console · ana@predictu.com · god_mode · ✉ 1 unread (N)"),
-        (160, "Predictu console · ana@predictu.com · god_mode · ✉ 1 unread (N)"),
+        (80, "Predictu console — ana@predictu.com · ✉ 1 unread (N)"),
+        (120, "Predictu console — ana@predictu.com · god_mode · ✉ 1 unread (N)"),
+        (160, "Predictu console — ana@predictu.com · god_mode · ✉ 1 unread (N)"),
     ],
 )
 async def test_the_header_keeps_the_unread_count_whole_at_any_width(console, gateway, width, shown):

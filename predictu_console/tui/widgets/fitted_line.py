@@ -25,20 +25,26 @@ class Part:
     text: Text | str
 
 
-def fit(parts: Sequence[Part], width: int, separator: str = "  ") -> Text:
-    """The parts in their order, without the least important ones that do not fit in
-    `width`; the most important part always stays (cut at the edge if it alone is too
-    wide), and a part is never shown while a more important one is left out."""
-    texts = [Text.assemble(part.text) for part in parts]
+def fitting(parts: Sequence[Part], width: int, separator: str = "  ") -> list[Part]:
+    """The parts, in their order, that fit in `width` joined by `separator`: the least
+    important left out first, never one kept while a more important one is left out; the
+    most important always kept (cut at the edge if it alone is too wide)."""
     kept: set[int] = set()
     used = 0
     for index in sorted(range(len(parts)), key=lambda index: parts[index].rank):
-        needed = texts[index].cell_len + (cell_len(separator) if kept else 0)
+        needed = Text.assemble(parts[index].text).cell_len + (cell_len(separator) if kept else 0)
         if kept and used + needed > width:
             break
         kept.add(index)
         used += needed
-    return Text(separator).join(text for index, text in enumerate(texts) if index in kept)
+    return [part for index, part in enumerate(parts) if index in kept]
+
+
+def fit(parts: Sequence[Part], width: int, separator: str = "  ") -> Text:
+    """The line of the parts that fit in `width`."""
+    return Text(separator).join(
+        Text.assemble(part.text) for part in fitting(parts, width, separator)
+    )
 
 
 class FittedLine(Static):
