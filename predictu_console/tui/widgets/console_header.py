@@ -39,7 +39,7 @@ class ConsoleHeader(Header):
         parts = [title, *cast(Titled, self.app).identity_parts()]
         kept = fitting(parts, width, SEPARATOR)
         rest = SEPARATOR.join(str(part.text) for part in kept if part is not title)
-        if title in kept:
+        if any(part is title for part in kept):
             return self.app.format_title(self.screen_title, rest)
         return Content(rest).stylize("dim")
 

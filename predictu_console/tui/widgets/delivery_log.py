@@ -54,6 +54,8 @@ def worker_warning(backlog: DeliveryBacklog, now: datetime) -> str:
 
 WIDE_COLUMNS = ("Created", "Event", "Status", "Tries", "Last result", "Next try", "Delivery")
 NARROW_COLUMNS = ("Event / created", "Status / tries", "Last result / next try")
+SCROLLBAR = 2
+"""Columns the table's own vertical scrollbar takes when its rows outgrow its height."""
 
 
 def wide_cells(row: DeliveryOut, now: datetime) -> list[str | Text]:
@@ -147,7 +149,8 @@ class DeliveryLog(Vertical):
         """The rows, on one line each if they fit the width, else on two."""
         table = self.query_one(DataTable)
         wide = [wide_cells(row, now) for row in page.deliveries]
-        fits = needed_width(WIDE_COLUMNS, wide) <= (self.size.width or self.app.size.width)
+        room = (self.size.width or self.app.size.width) - SCROLLBAR
+        fits = needed_width(WIDE_COLUMNS, wide) <= room
         columns, height = (WIDE_COLUMNS, 1) if fits else (NARROW_COLUMNS, 2)
         keep = highlighted_key(table)
         if columns != self._columns:
