@@ -129,6 +129,8 @@ async def _no_worker(pilot: Pilot[None]) -> None:
     await settle(pilot)
     pilot.app.gateway.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
     await pilot.press("escape", "r")
+    # The redelivery's toast lasts seconds: on a busy machine it had gone, on an idle one not.
+    pilot.app.clear_notifications()
     await settle(pilot)
 
 
