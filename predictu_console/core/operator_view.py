@@ -24,8 +24,8 @@ from predictu_console.core.trends import OperatorTrends
 
 class OperatorView(BaseModel):
     """The operator's detail, its audit rows newest first, pages of its deliveries and of
-    its players, the outbox's backlog (whether a delivery worker is running), and the series
-    of its overview's charts."""
+    its players, its deliveries due in the outbox and whether a delivery worker is running,
+    and the series of its overview's charts."""
 
     detail: OperatorDetail
     history: list[AuditRecord]
@@ -51,6 +51,6 @@ def read_view(
             session=session, operator_id=operator_id, query=deliveries
         ),
         players=players.list_players(session=session, operator_id=operator_id, query=players_shown),
-        backlog=backlog.read_backlog(session, now=clock.now()),
+        backlog=backlog.read_backlog(session, now=clock.now(), operator_id=operator_id),
         trends=trends.read_trends(session=session, operator_id=operator_id, now=clock.now()),
     )

@@ -32,6 +32,7 @@ from predictu_console.tui.commands import OperatorCommands, ScreenCommands
 from predictu_console.tui.first_paint import FILE_NAME, FirstPaint
 from predictu_console.tui.message_log import LoggedMessage, MessageLog
 from predictu_console.tui.screens.operator_list import OperatorListScreen
+from predictu_console.tui.widgets.fitted_line import Part
 
 if TYPE_CHECKING:
     from predictu_console.core.models import OperatorListQuery, OperatorOut
@@ -231,6 +232,16 @@ class PredictuApp(App[None]):
         """Show a toast, and keep it in the message log: toasts fade, the log does not."""
         self.message_log.record(LoggedMessage(self.clock.now(), severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def identity_parts(self) -> list[Part]:
+        """What the header shows after the console's name (rank 2), as much as fits: the
+        unread count and its key outrank who is acting and, least, the role (always
+        god_mode here)."""
+        actor = self.gateway.actor
+        parts = [Part(1, actor.email), Part(3, actor.role)]
+        if self.unread:
+            parts.append(Part(0, f"✉ {self.unread:,} unread (N)"))
+        return parts
 
     def show_unread(self, count: int) -> None:
         """Put the unread count in the header, with the key that opens the notifications."""

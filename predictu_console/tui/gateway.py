@@ -156,12 +156,13 @@ class Gateway:
         with transaction(self.factory, write=False) as session:
             return delivery_log.get_delivery(session=session, delivery_id=delivery_id)
 
-    def delivery_backlog(self) -> DeliveryBacklog:
-        """The due deliveries of every operator, and whether a worker is sending them."""
+    def delivery_backlog(self, operator_id: str | None = None) -> DeliveryBacklog:
+        """The due deliveries of `operator_id` (of every operator without it), and whether
+        a worker is sending them."""
         from predictu_console.core.callbacks import backlog
 
         with transaction(self.factory, write=False) as session:
-            return backlog.read_backlog(session, now=self.clock.now())
+            return backlog.read_backlog(session, now=self.clock.now(), operator_id=operator_id)
 
     def redeliver(self, delivery_id: str) -> DeliveryOut:
         """Queue the delivery again now; audited as the acting admin."""

@@ -38,6 +38,8 @@ def test_the_view_is_the_detail_history_deliveries_and_players_as_read_apart(
         assert view.players == players.list_players(
             session=session, operator_id=operator_id, query=players_shown
         )
-        assert view.backlog == backlog.read_backlog(session, now=clock.now())
+        assert view.backlog == backlog.read_backlog(
+            session, now=clock.now(), operator_id=operator_id
+        )
     # created, activated, its status event; the funded player
     assert view.history and view.deliveries.deliveries and view.players.players

@@ -24,7 +24,7 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.seed import seed
-from predictu_console.core.models import Actor
+from predictu_console.core.models import Actor, OperatorListQuery, OperatorUpdate
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.tui.gateway import Gateway
 
@@ -129,6 +129,18 @@ async def _no_worker(pilot: Pilot[None]) -> None:
     await settle(pilot)
     pilot.app.gateway.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
     await pilot.press("escape", "r")
+    # The redelivery's toast lasts seconds: on a busy machine it had gone, on an idle one not.
+    pilot.app.clear_notifications()
+    await settle(pilot)
+
+
+async def _unread(pilot: Pilot[None]) -> None:
+    """The list once another admin's sensitive change has left Ana a notification."""
+    gateway = pilot.app.gateway  # type: ignore[attr-defined]
+    operator = gateway.list_operators(OperatorListQuery(search="example")).operators[0]
+    data = OperatorUpdate.model_validate({"revenue_share_predictu": 35})
+    gateway.update_operator(operator.id, data, gateway.get_operator(operator.id).version)
+    pilot.app.count_unread()  # type: ignore[attr-defined]
     await settle(pilot)
 
 
@@ -167,6 +179,7 @@ SHOTS = [
     Shot("operator-list-80x24", _keys(), size=(80, 24)),
     Shot("operator-list-160x30", _keys(), size=(160, 30)),
     Shot("operator-list-empty-80x24", _keys("slash", *"xyz"), size=(80, 24)),
+    Shot("operator-list-unread-80x24", _unread, size=(80, 24)),
     Shot("help", _keys("question_mark")),
     Shot("help-80x24", _keys("question_mark"), size=(80, 24)),
     Shot("operator-detail-overview", _keys("1", operator="example")),
@@ -178,6 +191,9 @@ SHOTS = [
     Shot("operator-detail-deliveries", _keys("8", operator="midnight")),
     Shot("delivery-detail", _keys("8", "enter", operator="midnight")),
     Shot("operator-detail-deliveries-no-worker", _no_worker),
+    Shot("operator-detail-overview-80x24", _keys("1", operator="example"), size=(80, 24)),
+    Shot("operator-detail-deliveries-80x24", _keys("8", operator="midnight"), size=(80, 24)),
+    Shot("operator-detail-deliveries-no-worker-80x24", _no_worker, size=(80, 24)),
     Shot("delivery-detail-copy", _keys("8", "enter", "y", operator="midnight")),
     Shot("operator-edit-error", _edit(contact_email="not-an-email")),
     Shot(

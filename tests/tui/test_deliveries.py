@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from datetime import timedelta
 
 import pytest
 
+from predictu_console.core import platform
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.db.session import session_scope
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
@@ -143,6 +146,29 @@ async def test_without_a_worker_the_deliveries_say_so_and_how_to_start_one(conso
         assert "is queued, but no delivery worker is running" in again.message
 
 
+async def test_the_no_worker_banner_counts_only_the_operator_on_screen(console, gateway, clock):
+    example = _operator_id(gateway, "example")
+    with session_scope(gateway.factory) as session:
+        for number in range(3):
+            platform.register_player(
+                session=session, operator_id=example, external_player_id=f"p-{number}", clock=clock
+            )
+    clock.advance(timedelta(minutes=2))  # Example's three deliveries wait: no worker runs
+    async with console.run_test(size=(80, 24)) as pilot:
+        await open_operator(pilot, "midnight")  # its one pending delivery is due in 5 h
+        await pilot.press("8")
+        await settle(pilot)
+        warning = shown_text(console, "#deliveries-worker")
+        assert "No delivery worker is running — start `predictu-console worker`." in warning
+        assert "due" not in warning
+        await pilot.press("escape", "escape")
+        await open_operator(pilot, "example")
+        await pilot.press("8")
+        await settle(pilot)
+        warning = shown_text(console, "#deliveries-worker")
+        assert "3 deliveries are due, the oldest for 2 m 00 s" in warning
+
+
 async def test_f_filters_the_deliveries_by_status(console):
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "midnight")
@@ -194,3 +220,29 @@ async def test_a_filter_that_matches_no_delivery_says_so_and_how_to_see_the_othe
         await settle(pilot)
         caption = shown_text(console, "#deliveries-caption")
         assert "No failed deliveries — f shows the others." in caption
+
+
+async def test_at_80_columns_every_deliverys_state_result_and_next_try_read_in_full(console):
+    async with console.run_test(size=(80, 24)) as pilot:
+        await open_operator(pilot, "midnight")
+        await pilot.press("8")
+        await settle(pilot)
+        table = console.screen.query_one("#deliveries-table")
+        assert table.max_scroll_x == 0  # nothing out of sight to the right
+        retrying = next(lines for lines in map(_cell_lines, _rows(console)) if "pending" in lines)
+        assert "CONNECTION_REFUSED" in retrying and "next try in 5 h 10 m" in retrying
+        assert "7 tries" in retrying
+        delivered = [lines for lines in map(_cell_lines, _rows(console)) if "delivered" in lines]
+        assert delivered and all(re.search(r"HTTP 200 in \d+ ms", lines) for lines in delivered)
+        assert len(_rows(console)) == 7
+        # Shorter still, the caption stays in view above the rows, which scroll under it.
+        await pilot.resize_terminal(80, 20)
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.scroll_y > 0
+        assert console.screen.query_one("#deliveries VerticalScroll").scroll_y == 0
+
+
+def _cell_lines(row: list[str]) -> str:
+    """A row's cells, each line of each cell on its own line."""
+    return "\n".join(row)

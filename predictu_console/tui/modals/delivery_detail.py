@@ -222,7 +222,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
     @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
     def load(self) -> None:
         gateway = self.console.gateway
-        delivery, backlog = gateway.get_delivery(self.delivery_id), gateway.delivery_backlog()
+        delivery = gateway.get_delivery(self.delivery_id)
+        backlog = gateway.delivery_backlog(delivery.operator_id)
         self.app.call_from_thread(self.show, delivery, backlog)
 
     @work(thread=True, exclusive=True, group="redeliver", exit_on_error=False)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from predictu_console.core.markets import (
     MarketActivity,
@@ -26,6 +26,7 @@ from predictu_console.tui.formatting import (
 )
 from predictu_console.tui.modals.market_create import MarketCreateModal
 from predictu_console.tui.modals.market_resolve import MarketResolveModal
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
 
@@ -74,7 +75,7 @@ class MarketsScreen(ConsoleScreen):
         self._columns_wide = True
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         yield Static(id="markets-state")
         yield TextTable(id="markets", cursor_type="row", zebra_stripes=True)
         yield Static(id="markets-count")

@@ -7,11 +7,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from predictu_console.core.notifications import NotificationOut
 from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import to_second
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, refill
 
@@ -38,7 +39,7 @@ class NotificationsScreen(ConsoleScreen):
     CSS_PATH = "notifications.tcss"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         yield Static("Loading…", id="notifications-caption", classes="muted")
         yield TextTable(id="notifications-table", cursor_type="row")
         yield Label("Messages shown this session, newest first", classes="section")

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Header,
     Input,
     Label,
     ListItem,
@@ -40,6 +39,7 @@ from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.widgets import panels
 from predictu_console.tui.widgets.branding_preview import COLOURS, branding_preview
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import (
     FormField,
@@ -91,7 +91,7 @@ class OnboardingWizardScreen(ConsoleScreen):
         self.origins: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         yield Static("Loading…", id="wizard-title")
         yield Static(id="wizard-steps")
         with ContentSwitcher(initial="step-1", id="wizard-pages"):

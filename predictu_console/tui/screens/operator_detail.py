@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from predictu_console.core.callbacks.delivery_log import DeliveryListQuery
 from predictu_console.core.keys import KeysGenerated
@@ -27,25 +27,30 @@ from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
 from predictu_console.tui.widgets import panels
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
+from predictu_console.tui.widgets.fitted_line import FittedLine, Part
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
+from predictu_console.tui.widgets.tab_labels import TABS, full_label, tab_labels
 from predictu_console.tui.widgets.tables import highlighted_key, refill
 from predictu_console.tui.widgets.trend_chart import TrendChart
 
 DELIVERIES_SHOWN = 50
 PLAYERS_SHOWN = 50
-TABS = (
-    ("overview", "Overview"),
-    ("branding", "Branding"),
-    ("origins", "Origins"),
-    ("keys", "API keys"),
-    ("onboarding", "Onboarding"),
-    ("invoices", "Invoices"),
-    ("audit", "Audit"),
-    ("deliveries", "Deliveries"),
-    ("players", "Players"),
-)
+
+
+def header_parts(detail: OperatorDetail) -> list[Part]:
+    """The line above the tabs; narrow, it keeps the name, the status, the onboarding figure
+    and the callback's health, and leaves out the domain and then the id."""
+    return [
+        Part(0, Text(detail.name, style="bold")),
+        Part(4, detail.domain),
+        Part(1, status_text(detail.status)),
+        Part(3, Text.assemble("callback ", health_text(detail.callback_status))),
+        Part(2, f"onboarding {detail.onboarding_step}/8"),
+        Part(5, Text(detail.id, style="dim")),
+    ]
 
 
 class OperatorDetailScreen(ConsoleScreen):
@@ -92,11 +97,11 @@ class OperatorDetailScreen(ConsoleScreen):
         self.players_offset = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading…", id="detail-header")
+        yield ConsoleHeader()
+        yield FittedLine("Loading…", id="detail-header")
         with TabbedContent(id="tabs"):
             for number, (key, label) in enumerate(TABS, start=1):
-                with TabPane(f"{number} {label}", id=key), VerticalScroll():
+                with TabPane(full_label(number, label), id=key), VerticalScroll():
                     if key in ("keys", "invoices"):
                         yield DataTable(id=f"{key}-table", cursor_type="row")
                         yield Static(id=f"{key}-empty", classes="muted")
@@ -117,6 +122,9 @@ class OperatorDetailScreen(ConsoleScreen):
         keys.add_columns("Key", "Label", "Public key", "Status", "Created", "Last used", "Expires")
         invoices = self.query_one("#invoices-table", DataTable)
         invoices.add_columns("Period", "Gross", "Predictu", "Operator", "Status")
+        tabs = self.query_one("#tabs", TabbedContent)
+        for number, (key, name) in enumerate(TABS, start=1):
+            tabs.get_tab(key).tooltip = full_label(number, name)  # when shown by number only
         self.action_reload()
         self.set_interval(self.console.poll_seconds, self._poll)
 
@@ -147,6 +155,18 @@ class OperatorDetailScreen(ConsoleScreen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+        self._label_tabs()
+
+    def on_resize(self) -> None:
+        self._label_tabs()
+
+    def _label_tabs(self) -> None:
+        """Name as many tabs as fit; the others show their number key."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        for key, label in tab_labels(tabs.active, self.size.width).items():
+            tab = tabs.get_tab(key)
+            if tab.label_text != label:
+                tab.label = label
 
     def action_players_page(self, step: int) -> None:
         page = self.query_one(PlayerList).page
@@ -277,18 +297,7 @@ class OperatorDetailScreen(ConsoleScreen):
     def show(self, view: OperatorView) -> None:
         """Fill the header and every tab."""
         detail = self.detail = view.detail
-        header = Text.assemble(
-            (detail.name, "bold"),
-            "  ",
-            detail.domain,
-            "  ",
-            status_text(detail.status),
-            "  callback ",
-            health_text(detail.callback_status),
-            f"  onboarding {detail.onboarding_step}/8  ",
-            (detail.id, "dim"),
-        )
-        self.query_one("#detail-header", Static).update(header)
+        self.query_one("#detail-header", FittedLine).show(header_parts(detail))
         for key, render in (
             ("overview", panels.overview),
             ("branding", panels.branding),

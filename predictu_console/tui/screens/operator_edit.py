@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Label
+from textual.widgets import Button, Label
 
 from predictu_console.core.changes import changes_between
 from predictu_console.core.errors import StaleVersion
@@ -28,6 +28,7 @@ from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.form_values import integer, number, optional_text, word_list
 from predictu_console.tui.formatting import count, percent, shown
 from predictu_console.tui.modals.confirm import ConfirmModal, leave_form
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.form_field import (
     FormField,
     SwitchField,
@@ -155,7 +156,7 @@ class OperatorEditScreen(ConsoleScreen):
         """The operator as it was when the form was filled: the base of the diff and version."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         yield Label(f"Editing {self.opened.name} ({self.opened.domain})", id="edit-title")
         with VerticalScroll(id="edit-form"):
             for label, field, read, convert in FIELDS:

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.first_page import Listing
@@ -35,6 +35,7 @@ from predictu_console.tui.formatting import (
     page_position,
     status_text,
 )
+from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 from predictu_console.tui.widgets.trend_chart import sparkline_text
@@ -174,7 +175,7 @@ class OperatorListScreen(ConsoleScreen):
         """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ConsoleHeader()
         with Horizontal(id="list-bar"):
             yield Input(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")

@@ -32,15 +32,21 @@ def right_aligned(column: list[str], header: str) -> list[str]:
     return [value.rjust(width) for value in column]
 
 
-def refill(table: DataTable[str | Text], rows: Iterable[tuple[str, Cells]]) -> None:
-    """Replace every row, keeping the cursor on the same key when that row is still there."""
-    keep = None
-    if table.row_count and table.cursor_row >= 0:
-        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+def refill(
+    table: DataTable[str | Text],
+    rows: Iterable[tuple[str, Cells]],
+    *,
+    height: int = 1,
+    keep: str | None = None,
+) -> None:
+    """Replace every row (each `height` lines tall), keeping the cursor on the same key
+    when that row is still there: the highlighted one's, or `keep` when the caller has
+    already cleared the table."""
+    keep = keep or highlighted_key(table)
     table.clear()
     keys = []
     for key, cells in rows:
-        table.add_row(*(_text(cell) for cell in cells), key=key)
+        table.add_row(*(_text(cell) for cell in cells), key=key, height=height)
         keys.append(key)
     if keep in keys:
         table.move_cursor(row=keys.index(keep), animate=False)
