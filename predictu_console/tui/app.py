@@ -35,7 +35,8 @@ from predictu_console.tui.screens.operator_list import OperatorListScreen
 from predictu_console.tui.widgets.fitted_line import Part
 
 if TYPE_CHECKING:
-    from predictu_console.core.models import OperatorListQuery, OperatorOut
+    from predictu_console.core.first_page import ConsoleAdmin
+    from predictu_console.core.models import Actor, OperatorListQuery, OperatorOut
     from predictu_console.tui.gateway import Gateway
     from predictu_console.tui.preferences import Preferences
 
@@ -214,10 +215,13 @@ class PredictuApp(App[None]):
             self.store_preferences(self.data_dir / FILE_NAME)
 
     @property
+    def _acting(self) -> Actor | ConsoleAdmin | None:
+        """Who acts: known from the first page's read before the gateway is built."""
+        return self._gateway.actor if self._gateway else self._first.admin if self._first else None
+
+    @property
     def _identity(self) -> str:
-        acting = (
-            self._gateway.actor if self._gateway else self._first.admin if self._first else None
-        )
+        acting = self._acting
         return f"{acting.email} · {acting.role}" if acting else ""
 
     def notify(
@@ -237,8 +241,8 @@ class PredictuApp(App[None]):
         """What the header shows after the console's name (rank 2), as much as fits: the
         unread count and its key outrank who is acting and, least, the role (always
         god_mode here)."""
-        actor = self.gateway.actor
-        parts = [Part(1, actor.email), Part(3, actor.role)]
+        acting = self._acting
+        parts = [Part(1, acting.email), Part(3, acting.role)] if acting else []
         if self.unread:
             parts.append(Part(0, f"✉ {self.unread:,} unread (N)"))
         return parts
