@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, inspect, update
+from sqlalchemy import String, bindparam, inspect, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from predictu_console.db.base import Base
+from predictu_console.db.base import Base, table_of
 from predictu_console.db.tables import OperatorDaily, OperatorRevenue, OperatorStats
 
 
@@ -56,6 +56,25 @@ def add_to_stats(
             total_volume=OperatorStats.total_volume + volume,
         )
     )
+
+
+def add_to_stats_many(session: Session, increments: Iterable[tuple[str, int, Decimal]]) -> None:
+    """`add_to_stats` for many operators in one executemany: (operator id, users, volume)."""
+    table = table_of(OperatorStats)
+    rows = [
+        {"target": operator_id, "users": users, "volume": volume}
+        for operator_id, users, volume in increments
+    ]
+    if rows:
+        session.execute(
+            update(table)
+            .where(table.c.operator_id == bindparam("target"))
+            .values(
+                user_count=table.c.user_count + bindparam("users"),
+                total_volume=table.c.total_volume + bindparam("volume"),
+            ),
+            rows,
+        )
 
 
 def add_revenue(
