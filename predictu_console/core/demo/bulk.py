@@ -31,13 +31,18 @@ from predictu_console.core import audit, keys, onboarding, operators
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.activity import Activity, MarketInfo, generate, insert_activity
-from predictu_console.core.demo.catalogue import DemoOperator
+from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator
 from predictu_console.core.demo.plan import active_until, condensed, onboarding_plan, operator_rng
 from predictu_console.core.models import Actor, OperatorCreate, OperatorUpdate
 from predictu_console.db.base import Base, table_of
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
 AUDIT_ACTION = "demo.bulk_seeded"
+NOTE = (
+    f"generated operators (all but the first {CAST_SIZE}) were set up in bulk: their key pairs "
+    "are real, but no PING or callback was sent for them, and one audit row each says so"
+)
+"""What `demo` tells the person running it when it seeded generated operators."""
 
 
 @dataclass
