@@ -99,7 +99,7 @@ def add_daily(
     new_players: Mapping[str, int] | None = None,
 ) -> None:
     """Add volume and new players to their (operator, day) buckets, keyed by `day_of`, in one
-    statement however many days: the demo adds an operator's whole history at once."""
+    statement however many days."""
     volume, new_players = volume or {}, new_players or {}
     rows = [
         {

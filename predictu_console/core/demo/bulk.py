@@ -32,8 +32,14 @@ from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo.activity import Activity, MarketInfo, generate, insert_activity
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator
-from predictu_console.core.demo.plan import active_until, condensed, onboarding_plan, operator_rng
-from predictu_console.core.models import Actor, OperatorCreate, OperatorUpdate
+from predictu_console.core.demo.plan import (
+    active_until,
+    condensed,
+    creation,
+    onboarding_plan,
+    operator_rng,
+)
+from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
@@ -52,18 +58,6 @@ class _Setup:
     row: Operator
     key: ApiKey | None
     activity: Activity | None
-
-
-def creation(spec: DemoOperator) -> OperatorCreate:
-    """What the demo creates the operator with, cast or generated."""
-    return OperatorCreate(
-        name=spec.name,
-        domain=spec.domain,
-        contact_email=f"admin@{spec.domain}",
-        billing_email=f"billing@{spec.domain}",
-        revenue_share_predictu=spec.revenue_share,
-        allowed_categories=list(spec.categories),
-    )
 
 
 def _set_up(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from predictu_console.core.demo.catalogue import DemoOperator
 from predictu_console.core.demo.servers import callback_url
-from predictu_console.core.models import ONBOARDING_STEPS
+from predictu_console.core.models import ONBOARDING_STEPS, OperatorCreate
 
 _PALETTE = ("#1a7a3a", "#2ecc71", "#c0392b", "#8e44ad", "#2980b9", "#d35400", "#f1c40f")
 INACTIVE_AFTER = 0.7
@@ -39,6 +39,18 @@ class Step:
 def operator_rng(spec: DemoOperator) -> random.Random:
     """The operator's own random stream: the same operator is always seeded the same way."""
     return random.Random(f"demo-{spec.index}")
+
+
+def creation(spec: DemoOperator) -> OperatorCreate:
+    """What the demo creates the operator with, cast or generated."""
+    return OperatorCreate(
+        name=spec.name,
+        domain=spec.domain,
+        contact_email=f"admin@{spec.domain}",
+        billing_email=f"billing@{spec.domain}",
+        revenue_share_predictu=spec.revenue_share,
+        allowed_categories=list(spec.categories),
+    )
 
 
 def onboarding_plan(spec: DemoOperator, rng: random.Random) -> list[Step]:

@@ -1,15 +1,17 @@
 """Seeding the demo database: idempotent, resumable, and scalable with `--operators N`.
 
-Each operator goes through the real services: created, then each onboarding step done by
-the core action that completes it (a PATCH, `keys.generate_keys`, and a real signed PING),
-so its audit trail, checklist, key pairs and notifications are genuine. Only the months of
-platform activity are inserted in bulk (core/demo/activity.py, through the one economics,
-without callbacks); the cast's last days of traffic are real operator-API actions
-(core/demo/traffic.py) whose events the real delivery code sends. Demo operators' servers
-are simulated in-process (core/demo/servers.py); those of CALLBACK_TROUBLE go down before
-`now`, so their last event's attempts really fail. No secret key is ever printed.
-Operators are written `BATCH` to a transaction, so an interrupted run resumes where it
-stopped, and a commit is not paid for each of ten thousand operators.
+Each operator of the hand-written cast goes through the real services: created, then each
+onboarding step done by the core action that completes it (a PATCH, `keys.generate_keys`,
+and a real signed PING), so its audit trail, checklist, key pairs and notifications are
+genuine. Its months of platform activity are inserted in bulk (core/demo/activity.py,
+through the one economics, without callbacks); its last days of traffic are real
+operator-API actions (core/demo/traffic.py) whose events the real delivery code sends.
+Demo operators' servers are simulated in-process (core/demo/servers.py); those of
+CALLBACK_TROUBLE go down before `now`, so their last event's attempts really fail. The
+generated operators that follow the cast are set up in bulk (core/demo/bulk.py says what
+they get less of). No secret key is ever printed. Operators are written in batches, one
+transaction each, so an interrupted run resumes where it stopped, and a commit is not paid
+for each of ten thousand operators.
 """
 
 from __future__ import annotations
@@ -33,9 +35,8 @@ from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo import bulk
 from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
-from predictu_console.core.demo.bulk import creation
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_SIZE, DemoOperator, cast
-from predictu_console.core.demo.plan import active_until, onboarding_plan, operator_rng
+from predictu_console.core.demo.plan import active_until, creation, onboarding_plan, operator_rng
 from predictu_console.core.demo.servers import (
     SimulatedServers,
     operator_secrets,
