@@ -41,6 +41,7 @@ from predictu_console.core.demo.plan import (
 )
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
+from predictu_console.db.session import widen_page_cache
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
 AUDIT_ACTION = "demo.bulk_seeded"
@@ -129,6 +130,7 @@ def seed_generated(
 ) -> int:
     """Write the generated operators `specs` in the caller's transaction; returns the trades
     written."""
+    widen_page_cache(session)
     setups = [_set_up(session, box, spec, markets, now) for spec in specs]
     rows = [setup.row for setup in setups]
     session.execute(insert(table_of(Operator)), [_columns(row) for row in rows])
