@@ -30,12 +30,13 @@ from sqlalchemy.orm import Session
 from predictu_console.core import audit, keys, onboarding, operators
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.demo.activity import Activity, MarketInfo, generate, insert_activity
+from predictu_console.core.demo.activity import Activity, MarketInfo, insert_activity
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator
 from predictu_console.core.demo.plan import (
     active_until,
     condensed,
     creation,
+    history,
     onboarding_plan,
     operator_rng,
 )
@@ -86,17 +87,7 @@ def _set_up(
     if spec.stage == "onboarding":
         return _Setup(row, key, None)
     end = active_until(spec, at, now)
-    activity = generate(
-        rng=rng,
-        operator_id=row.id,
-        share=spec.revenue_share,
-        categories=spec.categories,
-        players=spec.players,
-        trades_per_player=spec.trades_per_player,
-        start=at,
-        end=end,
-        markets=markets,
-    )
+    activity = history(spec, rng, operator_id=row.id, between=(at, end), markets=markets)
     if spec.stage == "inactive":
         operators.apply_update(row, OperatorUpdate(status="inactive"), end)
     return _Setup(row, key, activity)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from predictu_console.core.demo.activity import Activity, MarketInfo, generate
 from predictu_console.core.demo.catalogue import DemoOperator
 from predictu_console.core.demo.servers import callback_url
 from predictu_console.core.models import ONBOARDING_STEPS, OperatorCreate
@@ -91,6 +92,30 @@ def condensed(plan: list[Step]) -> list[Step]:
         *[step for step in plan if step.kind == "ping"],
         *[step for step in plan if step.activates],
     ]
+
+
+def history(
+    spec: DemoOperator,
+    rng: random.Random,
+    *,
+    operator_id: str,
+    between: tuple[datetime, datetime],
+    markets: list[MarketInfo],
+) -> Activity:
+    """The operator's months of trading, drawn from its stream, `between` its onboarding and
+    when it stopped."""
+    start, end = between
+    return generate(
+        rng=rng,
+        operator_id=operator_id,
+        share=spec.revenue_share,
+        categories=spec.categories,
+        players=spec.players,
+        trades_per_player=spec.trades_per_player,
+        start=start,
+        end=end,
+        markets=markets,
+    )
 
 
 def active_until(spec: DemoOperator, onboarded: datetime, now: datetime) -> datetime:

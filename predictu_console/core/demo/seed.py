@@ -34,9 +34,15 @@ from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo import bulk
-from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
+from predictu_console.core.demo.activity import MarketInfo, insert_activity
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_SIZE, DemoOperator, cast
-from predictu_console.core.demo.plan import active_until, creation, onboarding_plan, operator_rng
+from predictu_console.core.demo.plan import (
+    active_until,
+    creation,
+    history,
+    onboarding_plan,
+    operator_rng,
+)
 from predictu_console.core.demo.servers import (
     SimulatedServers,
     operator_secrets,
@@ -268,16 +274,8 @@ def _seed_cast_member(run: _Run, spec: DemoOperator) -> int:
     if spec.stage == "onboarding":
         return 0
     stopped = active_until(spec, clock.now(), now)
-    activity = generate(
-        rng=rng,
-        operator_id=created.id,
-        share=spec.revenue_share,
-        categories=spec.categories,
-        players=spec.players,
-        trades_per_player=spec.trades_per_player,
-        start=clock.now(),
-        end=stopped,
-        markets=run.markets,
+    activity = history(
+        spec, rng, operator_id=created.id, between=(clock.now(), stopped), markets=run.markets
     )
     trades = insert_activity(run.session, [activity])
     trouble = spec.domain in CALLBACK_TROUBLE
