@@ -227,7 +227,7 @@ def _revenue_rows(activity: Activity) -> list[dict[str, Any]]:
 
 
 def insert_activity(session: Session, activities: Iterable[Activity]) -> int:
-    """Write the rows of many operators' activity, one multi-row statement a table, settle
+    """Write the rows of many operators' activity, one executemany a table, settle
     positions on resolved markets, and add to the rollups; returns the trades written.
 
     The operators must have no activity yet (they were created in this run): their daily

@@ -1,7 +1,7 @@
 """Generated demo operators, set up and given their history in bulk: thousands a transaction.
 
-Each operator is built in memory by the core's own pieces, then written with one multi-row
-insert a table for the whole batch: its row as `create_operator` makes it
+Each operator is built in memory by the core's own pieces, then written with one executemany
+a table for the whole batch: its row as `create_operator` makes it
 (`operators.new_operator`), each onboarding PATCH applied under `update_operator`'s rules
 (`operators.apply_update`: the tier order, and activation only once every other step is
 done), a real key pair made as step 3 makes one (`keys.new_key_pair`: the same format,

@@ -61,7 +61,7 @@ UNPAID_OPERATOR = "goldengoose.casino"
 BATCH = 25
 """Cast operators a transaction: each is a few dozen service calls."""
 BULK_BATCH = 500
-"""Generated operators a transaction: each is a few rows in each table's multi-row insert."""
+"""Generated operators a transaction: each adds a few rows to each table's executemany."""
 WORKER = "demo"
 """The worker name on the demo's delivery attempts."""
 RECENT_DAYS = 2
