@@ -391,7 +391,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from predictu_console.core import operators
     from predictu_console.core.clock import SYSTEM_CLOCK
     from predictu_console.core.crypto import secret_box
-    from predictu_console.core.demo import servers
+    from predictu_console.core.demo import bulk, servers
+    from predictu_console.core.demo.catalogue import CAST_SIZE
     from predictu_console.core.demo.seed import seed
     from predictu_console.core.demo.summary import SUMMARY_ROWS, summary_table
     from predictu_console.core.models import OperatorListQuery
@@ -414,6 +415,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     print(servers.NOTE, file=sys.stderr)
+    if report.operators_total > CAST_SIZE:
+        print(bulk.NOTE, file=sys.stderr)
     if not args.no_tui:
         demo_servers = servers.database_secrets(factory, secret_box(settings))
         sender, _ = servers.simulated_sender(

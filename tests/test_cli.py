@@ -283,6 +283,18 @@ def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
 
 
 @pytest.mark.slow
+def test_demo_with_generated_operators_says_they_were_set_up_in_bulk_and_verifies(env):
+    result = run("demo", "--no-tui", "--operators", "40", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "seeded 40 of 40 demo operators" in result.stderr
+    assert "set up in bulk" in result.stderr and "no PING or callback" in result.stderr
+    assert "sk_live_" not in result.stdout + result.stderr
+    assert run("stats", "verify", env=env).stdout.startswith("ok")
+    assert run("audit", "verify", env=env).stdout.startswith("ok")
+
+
+@pytest.mark.slow
 def test_simulate_moves_the_numbers_and_stops_with_a_summary(env):
     assert run("demo", "--no-tui", env=env).returncode == 0
     before = _parse_summary(run("demo", "--no-tui", env=env).stdout)

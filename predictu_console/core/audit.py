@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -111,6 +112,17 @@ def entry_hash(entry: AuditEntry, *, key: bytes | None) -> str:
     return _mac(key, canonical)
 
 
+@dataclass(frozen=True)
+class Pending:
+    """One row to append to the chain: what `record` takes."""
+
+    actor: Actor | None
+    action: str
+    at: datetime
+    operator_id: str | None = None
+    changes: Mapping[str, Any] | None = None
+
+
 def record(
     session: Session,
     *,
@@ -124,6 +136,15 @@ def record(
 
     Raises MasterKeyError when the chain was sealed under another master key.
     """
+    record_many(session, [Pending(actor, action, at, operator_id, changes)])
+
+
+def record_many(session: Session, rows: Sequence[Pending]) -> None:
+    """Append `rows` in order inside the caller's transaction, reading the chain's head once
+    and flushing once: the demo's bulk seeding appends thousands at a time.
+
+    Raises MasterKeyError when the chain was sealed under another master key.
+    """
     lock_audit_chain(session)
     key = chain_key(session)
     head_seq, head_hash = _head(session)
@@ -132,19 +153,22 @@ def record(
     session.info[_CHECKPOINT_INFO] = _sealed(
         session, key, session.get(AuditCheckpoint, CHECKPOINT_ID), head_seq=head_seq
     )
-    entry = AuditEntry(
-        seq=head_seq + 1,
-        at=at,
-        actor_id=actor.admin_id if actor else None,
-        actor_email=actor.email if actor else None,
-        os_user=actor.os_user if actor else None,
-        operator_id=operator_id,
-        action=action,
-        changes=dict(changes or {}),
-        prev_hash=head_hash,
-    )
-    entry.hash = entry_hash(entry, key=key)
-    session.add(entry)
+    for row in rows:
+        actor = row.actor
+        entry = AuditEntry(
+            seq=head_seq + 1,
+            at=row.at,
+            actor_id=actor.admin_id if actor else None,
+            actor_email=actor.email if actor else None,
+            os_user=actor.os_user if actor else None,
+            operator_id=row.operator_id,
+            action=row.action,
+            changes=dict(row.changes or {}),
+            prev_hash=head_hash,
+        )
+        entry.hash = entry_hash(entry, key=key)
+        session.add(entry)
+        head_seq, head_hash = entry.seq, entry.hash
     session.flush()
 
 

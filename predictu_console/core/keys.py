@@ -164,6 +164,28 @@ def list_keys(session: Session, *, operator_id: str, now: datetime) -> list[ApiK
     ]
 
 
+def new_key_pair(
+    session: Session, *, box: SecretBox, operator_id: str, label: str, created_at: datetime
+) -> tuple[ApiKey, str]:
+    """A current key pair's row, not yet added, and its plaintext secret: the secret sealed
+    under the master key and found by its lookup hash, as every key is. The demo's bulk
+    seeding makes its generated operators' keys with it too, so they work like any other."""
+    secret = _random(SECRET_PREFIX)
+    key_id = new_id("key")
+    key = ApiKey(
+        id=key_id,
+        operator_id=operator_id,
+        label=label,
+        public_key=_random(PUBLIC_PREFIX),
+        sealed_secret=box.seal(key_id, secret),
+        secret_lookup=secret_lookup(session, secret),
+        created_at=created_at,
+        last_used_at=None,
+        expires_at=None,
+    )
+    return key, secret
+
+
 def generate_keys(
     *,
     session: Session,
@@ -181,18 +203,8 @@ def generate_keys(
     ).all()
     for key in current:
         key.expires_at = now + timedelta(hours=data.grace_period_hours)
-    secret = _random(SECRET_PREFIX)
-    key_id = new_id("key")
-    key = ApiKey(
-        id=key_id,
-        operator_id=operator_id,
-        label=data.label,
-        public_key=_random(PUBLIC_PREFIX),
-        sealed_secret=box.seal(key_id, secret),
-        secret_lookup=secret_lookup(session, secret),
-        created_at=now,
-        last_used_at=None,
-        expires_at=None,
+    key, secret = new_key_pair(
+        session, box=box, operator_id=operator_id, label=data.label, created_at=now
     )
     session.add(key)
     operator.version += 1

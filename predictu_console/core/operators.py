@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import MISSING
 from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
@@ -156,10 +156,23 @@ def create_operator(
             f"An operator with domain {data.domain} already exists", fields={"domain": DOMAIN_TAKEN}
         )
     now = clock.now()
-    row = Operator(
+    row = new_operator(data, now)
+    session.add(row)
+    _flush_unique(session)
+    created = diff({}, snapshot(row))
+    audit.record(
+        session, actor=actor, action="operator.created", at=now, operator_id=row.id, changes=created
+    )
+    return OperatorOut.model_validate(_fields(row, StatsOut()))
+
+
+def new_operator(data: OperatorCreate, now: datetime) -> Operator:
+    """The row `create_operator` adds, with its checklist and empty rollup: `onboarding`,
+    step 1 done. Pure, so the demo's bulk seeding builds its operators the same way."""
+    return Operator(
         id=new_id("op"),
         name=data.name,
-        name_key=name_key,
+        name_key=data.name.casefold(),
         domain=data.domain,
         status="onboarding",
         contact_email=data.contact_email,
@@ -179,13 +192,6 @@ def create_operator(
         steps=onboarding.new_checklist(now),
         stats=new_rollup(),
     )
-    session.add(row)
-    _flush_unique(session)
-    created = diff({}, snapshot(row))
-    audit.record(
-        session, actor=actor, action="operator.created", at=now, operator_id=row.id, changes=created
-    )
-    return OperatorOut.model_validate(_fields(row, StatsOut()))
 
 
 def _out(session: Session, row: Operator, now: datetime) -> OperatorOut:
@@ -375,6 +381,53 @@ def planned_update(row: Operator, data: OperatorUpdate) -> Operator:
     return planned
 
 
+class Written(NamedTuple):
+    """What writing a planned update did to the row, for the records that follow it."""
+
+    changes: dict[str, Any]
+    """The fields that differ, as `diff` gives them."""
+    completed: list[str]
+    """The checklist steps it completed."""
+    reopened: dict[str, datetime]
+    """The steps a new or cleared callback URL reopened, each with when it had been done."""
+    health_reset: dict[str, Any]
+    """The callback health a moved URL reset, as an audit diff."""
+
+
+def _write_planned(row: Operator, planned: Operator, data: OperatorUpdate, at: datetime) -> Written:
+    """Write the planned state onto `row`, undo what a moved callback URL undoes, then
+    complete the checklist steps `data` confirms (so a step confirmed with the new URL
+    stays done)."""
+    before, previous_status = snapshot(row), row.status
+    for column in _WRITABLE_COLUMNS:
+        setattr(row, column, getattr(planned, column))
+    changes = diff(before, snapshot(row))
+    reopened, health_reset = _callback_url_moved(row, changes)
+    completed = [
+        step
+        for step in _onboarding_steps_confirmed(row, data)
+        if onboarding.complete(row, step, at)
+    ]
+    if (previous_status, row.status) == ("onboarding", "active"):
+        onboarding.complete(row, "activate", at)
+        completed.append("activate")
+    return Written(changes, completed, reopened, health_reset)
+
+
+def apply_update(row: Operator, data: OperatorUpdate, at: datetime) -> list[str]:
+    """`update_operator`'s change to a row not yet in the database, under the same rules
+    (a status move, activation's open steps, tier order), without the audit row, callback
+    or notification a committed change makes: the demo's bulk seeding sets its generated
+    operators up with it. Returns the checklist steps it completed.
+
+    Raises ValidationFailed, OnboardingIncomplete.
+    """
+    completed = _write_planned(row, planned_update(row, data), data, at).completed
+    row.version += 1
+    row.updated_at = at
+    return completed
+
+
 def _planned(
     session: Session, row: Operator, data: OperatorUpdate, expected_version: int | None
 ) -> Operator:
@@ -445,19 +498,8 @@ def update_operator(
     """
     row = load_operator(session, operator_id, for_update=True)
     planned = _planned(session, row, data, expected_version)
-    before, previous_status, now = snapshot(row), row.status, clock.now()
-    for column in _WRITABLE_COLUMNS:
-        setattr(row, column, getattr(planned, column))
-    changes = diff(before, snapshot(row))
-    reopened, health_reset = _callback_url_moved(row, changes)
-    completed = [
-        step
-        for step in _onboarding_steps_confirmed(row, data)
-        if onboarding.complete(row, step, now)
-    ]
-    if (previous_status, row.status) == ("onboarding", "active"):
-        onboarding.complete(row, "activate", now)
-        completed.append("activate")
+    previous_status, now = row.status, clock.now()
+    changes, completed, reopened, health_reset = _write_planned(row, planned, data, now)
     if changes or completed or reopened:
         row.version += 1
         row.updated_at = now

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, inspect, update
+from sqlalchemy import String, bindparam, inspect, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from predictu_console.db.base import Base
+from predictu_console.db.base import Base, table_of
 from predictu_console.db.tables import OperatorDaily, OperatorRevenue, OperatorStats
 
 
@@ -58,6 +58,25 @@ def add_to_stats(
     )
 
 
+def add_to_stats_many(session: Session, increments: Iterable[tuple[str, int, Decimal]]) -> None:
+    """`add_to_stats` for many operators in one executemany: (operator id, users, volume)."""
+    table = table_of(OperatorStats)
+    rows = [
+        {"target": operator_id, "users": users, "volume": volume}
+        for operator_id, users, volume in increments
+    ]
+    if rows:
+        session.execute(
+            update(table)
+            .where(table.c.operator_id == bindparam("target"))
+            .values(
+                user_count=table.c.user_count + bindparam("users"),
+                total_volume=table.c.total_volume + bindparam("volume"),
+            ),
+            rows,
+        )
+
+
 def add_revenue(
     session: Session,
     operator_id: str,
@@ -80,7 +99,7 @@ def add_daily(
     new_players: Mapping[str, int] | None = None,
 ) -> None:
     """Add volume and new players to their (operator, day) buckets, keyed by `day_of`, in one
-    statement however many days: the demo adds an operator's whole history at once."""
+    statement however many days."""
     volume, new_players = volume or {}, new_players or {}
     rows = [
         {

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from predictu_console.core import audit, invoices, keys, onboarding, operators, stats
 from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.clock import FrozenClock
-from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE
+from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, CAST_SIZE
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.models import OperatorListQuery
@@ -128,6 +128,47 @@ def test_a_larger_count_adds_generated_operators_to_an_existing_demo(session_fac
     page = _page(session_factory, clock)
     assert page.total == 40
     with session_scope(session_factory, write=False) as session:
+        assert stats.verify_rollups(session) == []
+
+
+def test_generated_operators_have_working_keys_and_say_they_were_seeded_in_bulk(
+    session_factory, seeded
+):
+    _, clock = seeded
+    seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
+
+    with session_scope(session_factory, write=False) as session:
+        generated = [
+            row for row in session.scalars(select(Operator)) if row.domain not in CAST_DOMAINS
+        ]
+        assert {row.status for row in generated} == {"active", "inactive", "onboarding"}
+        for row in generated:
+            checklist = onboarding.checklist(row)
+            key = session.scalar(select(ApiKey).where(ApiKey.operator_id == row.id))
+            assert (key is not None) == checklist["generate_keys"].complete, row.domain
+            if key is not None:
+                secret = BOX.open(key.id, key.sealed_secret)
+                assert secret.startswith("sk_live_")
+                assert keys.find_by_secret(session, secret) is key  # the operator API's lookup
+                current = keys.public_key(session=session, operator_id=row.id, clock=clock)
+                assert current.key_id == key.id
+            if row.status != "onboarding":
+                assert all(step.complete for step in checklist.values()), row.domain
+            history = session.scalars(select(AuditEntry).where(AuditEntry.operator_id == row.id))
+            (entry,) = history.all()
+            assert entry.action == "demo.bulk_seeded"
+            assert entry.changes["status"] == {"from": None, "to": row.status}
+            # No PING was sent for them, so nothing is known of their callback's health.
+            assert (row.callback_status, row.callback_last_success) == ("unknown", None)
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.operator_id.in_([row.id for row in generated]))
+            )
+            == 0
+        )
+        assert audit.verify_chain(session).ok
         assert stats.verify_rollups(session) == []
 
 

@@ -1,15 +1,17 @@
 """Seeding the demo database: idempotent, resumable, and scalable with `--operators N`.
 
-Each operator goes through the real services: created, then each onboarding step done by
-the core action that completes it (a PATCH, `keys.generate_keys`, and a real signed PING),
-so its audit trail, checklist, key pairs and notifications are genuine. Only the months of
-platform activity are inserted in bulk (core/demo/activity.py, through the one economics,
-without callbacks); the cast's last days of traffic are real operator-API actions
-(core/demo/traffic.py) whose events the real delivery code sends. Demo operators' servers
-are simulated in-process (core/demo/servers.py); those of CALLBACK_TROUBLE go down before
-`now`, so their last event's attempts really fail. No secret key is ever printed.
-Operators are written `BATCH` to a transaction, so an interrupted run resumes where it
-stopped, and a commit is not paid for each of ten thousand operators.
+Each operator of the hand-written cast goes through the real services: created, then each
+onboarding step done by the core action that completes it (a PATCH, `keys.generate_keys`,
+and a real signed PING), so its audit trail, checklist, key pairs and notifications are
+genuine. Its months of platform activity are inserted in bulk (core/demo/activity.py,
+through the one economics, without callbacks); its last days of traffic are real
+operator-API actions (core/demo/traffic.py) whose events the real delivery code sends.
+Demo operators' servers are simulated in-process (core/demo/servers.py); those of
+CALLBACK_TROUBLE go down before `now`, so their last event's attempts really fail. The
+generated operators that follow the cast are set up in bulk (core/demo/bulk.py says what
+they get less of). No secret key is ever printed. Operators are written in batches, one
+transaction each, so an interrupted run resumes where it stopped, and a commit is not paid
+for each of ten thousand operators.
 """
 
 from __future__ import annotations
@@ -31,17 +33,24 @@ from predictu_console.core.callbacks.delivery import RETRY_DELAYS
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import Clock, FrozenClock, truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.demo.activity import MarketInfo, generate, insert_activity
+from predictu_console.core.demo import bulk
+from predictu_console.core.demo.activity import MarketInfo, insert_activity
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_SIZE, DemoOperator, cast
+from predictu_console.core.demo.plan import (
+    active_until,
+    creation,
+    history,
+    onboarding_plan,
+    operator_rng,
+)
 from predictu_console.core.demo.servers import (
     SimulatedServers,
-    callback_url,
     operator_secrets,
     outage_of,
     simulated_sender,
 )
 from predictu_console.core.demo.traffic import Traffic, caller_of, deliver_due
-from predictu_console.core.models import Actor, AdminOut, OperatorCreate, OperatorUpdate
+from predictu_console.core.models import Actor, AdminOut, OperatorUpdate
 from predictu_console.core.money import month_of
 from predictu_console.db.session import SessionFactory, session_scope
 from predictu_console.db.tables import Admin, Delivery, Invoice, Market, Operator
@@ -50,6 +59,9 @@ DEMO_ADMIN_EMAIL = "demo@predictu.com"
 UNPAID_OPERATOR = "goldengoose.casino"
 """Its invoices stay unpaid, so the demo shows overdue ones."""
 BATCH = 25
+"""Cast operators a transaction: each is a few dozen service calls."""
+BULK_BATCH = 500
+"""Generated operators a transaction: each adds a few rows to each table's executemany."""
 WORKER = "demo"
 """The worker name on the demo's delivery attempts."""
 RECENT_DAYS = 2
@@ -77,8 +89,6 @@ MARKETS = [
 
 OLDEST_MARKET_DAYS = max(opened for _, _, opened, _, _ in MARKETS)
 """No demo activity is older than the oldest market."""
-
-_PALETTE = ("#1a7a3a", "#2ecc71", "#c0392b", "#8e44ad", "#2980b9", "#d35400", "#f1c40f")
 
 
 class SeedReport(BaseModel):
@@ -170,48 +180,6 @@ def _ping(run: _Run, clock: Clock, operator_id: str) -> None:
     )
 
 
-Step = tuple[str, dict[str, Any]]
-"""("patch", fields) sends a PATCH; ("keys", {}) generates the first key pair; ("ping", {})
-sends the test PING."""
-
-
-def _onboarding_plan(spec: DemoOperator, rng: random.Random) -> list[Step]:
-    """The steps after creation that this operator has done, in checklist order."""
-    domain = spec.domain
-    steps: list[Step] = [
-        ("patch", {"revenue_share_predictu": spec.revenue_share}),
-        ("keys", {}),
-        ("patch", {"callback_url": callback_url(domain)}),
-        ("ping", {}),
-        ("patch", {"branding": {"primary_color": rng.choice(_PALETTE)}}),
-        ("patch", {"allowed_origins": [f"https://www.{domain}", f"https://m.{domain}"]}),
-        ("patch", {"status": "active"}),
-    ]
-    return steps[: spec.onboarding_steps - 1]
-
-
-def _condensed(plan: list[Step]) -> list[Step]:
-    """The same steps with every setup PATCH sent as one, as a script onboarding in bulk would.
-
-    The generated operators are seeded this way: ten thousand of them at seven service calls
-    each made seeding take ten minutes on a 2-core machine. The cast keeps a step-by-step
-    history, which the demo's audit tab shows.
-    """
-    setup = {
-        name: value
-        for kind, fields in plan
-        if kind == "patch" and "status" not in fields
-        for name, value in fields.items()
-    }
-    activation = [step for step in plan if "status" in step[1]]
-    return [
-        *[step for step in plan if step[0] == "keys"],
-        *([("patch", setup)] if setup else []),
-        *[step for step in plan if step[0] == "ping"],
-        *activation,
-    ]
-
-
 def _onboard(
     run: _Run,
     clock: FrozenClock,
@@ -220,12 +188,11 @@ def _onboard(
     rng: random.Random,
 ) -> None:
     assert run.session is not None
-    plan = _onboarding_plan(spec, rng)
-    for kind, fields in plan if spec.index < CAST_SIZE else _condensed(plan):
+    for step in onboarding_plan(spec, rng):
         clock.advance(timedelta(minutes=rng.randint(3, 90)))
-        if kind == "patch":
-            _patch(run.session, run.actor, clock, operator_id, **fields)
-        elif kind == "keys":
+        if step.kind == "patch":
+            _patch(run.session, run.actor, clock, operator_id, **step.fields)
+        elif step.kind == "keys":
             # The secret is the operator's: the demo keeps it only in the sealed row.
             keys.generate_keys(
                 session=run.session,
@@ -237,7 +204,7 @@ def _onboard(
             )
         else:
             _ping(run, clock, operator_id)
-        if "status" in fields:
+        if step.activates:
             run.deliver(clock, rng)
 
 
@@ -294,55 +261,34 @@ def _outage(
         clock.set(due)
 
 
-def _seed_operator(run: _Run, spec: DemoOperator) -> int:
+def _seed_cast_member(run: _Run, spec: DemoOperator) -> int:
+    """One operator of the hand-written cast, through the real services; the trades written."""
     assert run.session is not None
     now = run.now
-    rng = random.Random(f"demo-{spec.index}")
+    rng = operator_rng(spec)
     clock = FrozenClock(now - timedelta(days=spec.age_days, minutes=rng.randint(0, 600)))
     created = operators.create_operator(
-        session=run.session,
-        actor=run.actor,
-        data=OperatorCreate(
-            name=spec.name,
-            domain=spec.domain,
-            contact_email=f"admin@{spec.domain}",
-            billing_email=f"billing@{spec.domain}",
-            revenue_share_predictu=spec.revenue_share,
-            allowed_categories=list(spec.categories),
-        ),
-        clock=clock,
+        session=run.session, actor=run.actor, data=creation(spec), clock=clock
     )
     _onboard(run, clock, spec, created.id, rng)
     if spec.stage == "onboarding":
         return 0
-    active_until = now
-    if spec.stage == "inactive":
-        active_until = clock.now() + (now - clock.now()) * 0.7
-    activity = generate(
-        rng=rng,
-        operator_id=created.id,
-        share=spec.revenue_share,
-        categories=spec.categories,
-        players=spec.players,
-        trades_per_player=spec.trades_per_player,
-        start=clock.now(),
-        end=active_until,
-        markets=run.markets,
+    stopped = active_until(spec, clock.now(), now)
+    activity = history(
+        spec, rng, operator_id=created.id, between=(clock.now(), stopped), markets=run.markets
     )
-    insert_activity(run.session, activity)
+    trades = insert_activity(run.session, [activity])
     trouble = spec.domain in CALLBACK_TROUBLE
-    player = None
-    if spec.index < CAST_SIZE:
-        quiet_from = _first_failure(CALLBACK_TROUBLE[spec.domain], now) if trouble else now
-        end = min(active_until, quiet_from) - timedelta(minutes=5)
-        player = _recent_traffic(run, clock, created.id, end, rng)
+    quiet_from = _first_failure(CALLBACK_TROUBLE[spec.domain], now) if trouble else now
+    end = min(stopped, quiet_from) - timedelta(minutes=5)
+    player = _recent_traffic(run, clock, created.id, end, rng)
     if spec.stage == "inactive":
-        clock.set(active_until)
+        clock.set(stopped)
         _patch(run.session, run.actor, clock, created.id, status="inactive")
         run.deliver(clock, rng)
     if trouble and player is not None:
         _outage(run, clock, spec, created.id, player)
-    return len(activity.trades)
+    return trades
 
 
 def _close_and_pay_invoices(session: Session, actor: Actor, now: datetime) -> int:
@@ -389,12 +335,23 @@ def seed(
     done = len(specs) - len(missing)
     trades = 0
     run = _Run(actor, box, *_sender(lambda: run.session, box), markets, now)
-    for start in range(0, len(missing), BATCH):
+
+    def cast_members(session: Session, batch: list[DemoOperator]) -> int:
+        run.session = session
+        return sum(_seed_cast_member(run, spec) for spec in batch)
+
+    def generated(session: Session, batch: list[DemoOperator]) -> int:
+        return bulk.seed_generated(
+            session, actor=actor, box=box, specs=batch, markets=markets, now=now
+        )
+
+    for batch, writer in [
+        *_batches([spec for spec in missing if spec.index < CAST_SIZE], BATCH, cast_members),
+        *_batches([spec for spec in missing if spec.index >= CAST_SIZE], BULK_BATCH, generated),
+    ]:
         with session_scope(factory) as session:
-            run.session = session
-            for spec in missing[start : start + BATCH]:
-                trades += _seed_operator(run, spec)
-        done += len(missing[start : start + BATCH])
+            trades += writer(session, batch)
+        done += len(batch)
         if progress:
             progress(done, len(specs))
     with session_scope(factory) as session:
@@ -405,6 +362,15 @@ def seed(
         trades_created=trades,
         invoices_created=invoices_created,
     )
+
+
+Writer = Callable[[Session, list[DemoOperator]], int]
+
+
+def _batches(
+    specs: list[DemoOperator], size: int, writer: Writer
+) -> list[tuple[list[DemoOperator], Writer]]:
+    return [(specs[start : start + size], writer) for start in range(0, len(specs), size)]
 
 
 def _sender(
