@@ -30,7 +30,6 @@ from predictu_console.core.errors import PredictuError, Unauthorized
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Response
-    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ class Gate:
     def _hot_read(self, request: HotRead, client: str, authorization: str) -> Response:
         state = self.owner.state
 
-        def authenticated(session: Session) -> Any:
+        def authenticated(session: Any) -> Any:
             def in_session(state: Any, token: str) -> object:
                 return admins.authenticate(session=session, token=token, clock=state.clock)
 

@@ -22,7 +22,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from predictu_console.api.errors import domain_error_response
@@ -35,9 +34,10 @@ from predictu_console.core.database import transaction
 from predictu_console.core.errors import PredictuError
 from predictu_console.core.models import AdminOut, OperatorListQuery
 
-Reader = Callable[[Session, Clock], tuple[BaseModel, dict[str, str]]]
-"""Reads the body's model, with the headers of its own (an `ETag`)."""
-Authenticated = Callable[[Session], AdminOut | PredictuError]
+Reader = Callable[[Any, Clock], tuple[BaseModel, dict[str, str]]]
+"""Reads the body's model, with the headers of its own (an `ETag`), in the session that
+`transaction` opened (front ends name no SQLAlchemy type)."""
+Authenticated = Callable[[Any], AdminOut | PredictuError]
 """The admin whose token the request carries, looked up in the given session, or the
 refusal the gate would answer with."""
 
@@ -81,14 +81,14 @@ def _list(query_string: str) -> HotRead | None:
     except ValidationError:
         return None
 
-    def read(session: Session, clock: Clock) -> tuple[BaseModel, dict[str, str]]:
+    def read(session: Any, clock: Clock) -> tuple[BaseModel, dict[str, str]]:
         return operators.list_operators(session=session, query=query, clock=clock), {}
 
     return HotRead(("GET", "/operators"), [], read)
 
 
 def _detail(operator_id: str) -> Reader:
-    def read(session: Session, clock: Clock) -> tuple[BaseModel, dict[str, str]]:
+    def read(session: Any, clock: Clock) -> tuple[BaseModel, dict[str, str]]:
         detail = operators.get_operator(session=session, operator_id=operator_id, clock=clock)
         return detail, {"ETag": etag(detail.version)}
 
