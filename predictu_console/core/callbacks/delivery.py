@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import cast
 from uuid import uuid4
 
-from sqlalchemy import Connection, Insert, Table, bindparam, column, insert, select, update, values
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
@@ -255,15 +255,14 @@ _ATTEMPTED = (
     .where(_deliveries.c.id == bindparam("delivery_id"))
     .values(attempt_count=_deliveries.c.attempt_count + 1, last_attempt_at=bindparam("at"))
 )
-_SETTLED: dict[str, object] = {
-    "status": "delivered",
-    "status_reason": None,
-    "delivered_at": bindparam("now"),
-    "next_attempt_at": None,
-    "lease_token": None,
-    "failures": 0,
-}
-_DELIVERED = _ATTEMPTED.values(_SETTLED)
+_DELIVERED = _ATTEMPTED.values(
+    status="delivered",
+    status_reason=None,
+    delivered_at=bindparam("now"),
+    next_attempt_at=None,
+    lease_token=None,
+    failures=0,
+)
 _FAILED = _ATTEMPTED.returning(
     _deliveries.c.lease_token, _deliveries.c.status, _deliveries.c.failures
 )
@@ -291,79 +290,29 @@ def record_attempts(
     if not results:
         return
     connection = session.connection()
-    delivered = [(claim, outcome) for claim, outcome in results if outcome.success]
-    if delivered and connection.dialect.name == "postgresql":
-        # Each statement is a round trip to the server: the delivered ones' attempts and
-        # settled rows are one, the failed ones' attempts another.
-        connection.execute(_delivered_with_attempts(delivered, worker), {"now": now})
-        _add_attempts(connection, [result for result in results if not result[1].success], worker)
-    else:
-        _add_attempts(connection, results, worker)
-        if delivered:
-            connection.execute(
-                _DELIVERED,
-                [
-                    {"delivery_id": claim.delivery_id, "at": outcome.started_at, "now": now}
-                    for claim, outcome in delivered
-                ],
-            )
+    connection.execute(
+        _ADD_ATTEMPT,
+        [
+            {
+                "delivery_id": claim.delivery_id,
+                "worker": worker,
+                **{name: getattr(outcome, name) for name in _ATTEMPT_COLUMNS if name != "worker"},
+            }
+            for claim, outcome in results
+        ],
+    )
+    delivered = [
+        {"delivery_id": claim.delivery_id, "at": outcome.started_at, "now": now}
+        for claim, outcome in results
+        if outcome.success
+    ]
+    if delivered:
+        connection.execute(_DELIVERED, delivered)
     for claim, outcome in results:
         if not outcome.success:
             _record_failure(connection, claim, outcome, now, rng)
     for operator_id, outcome in _health_moves(results):
         _move_health(session, operator_id, outcome, now)
-
-
-def _attempt_values(claim: Claim, outcome: Outcome, worker: str) -> dict[str, object]:
-    return {
-        "delivery_id": claim.delivery_id,
-        "worker": worker,
-        **{name: getattr(outcome, name) for name in _ATTEMPT_COLUMNS if name != "worker"},
-    }
-
-
-def _add_attempts(
-    connection: Connection, results: Sequence[tuple[Claim, Outcome]], worker: str
-) -> None:
-    if results:
-        connection.execute(
-            _ADD_ATTEMPT, [_attempt_values(claim, outcome, worker) for claim, outcome in results]
-        )
-
-
-def _delivered_with_attempts(delivered: Sequence[tuple[Claim, Outcome]], worker: str) -> Insert:
-    """PostgreSQL: settle the delivered rows and insert their attempts, numbered from the
-    settled rows' counts, in one statement."""
-    names = ("delivery_id", *_ATTEMPT_COLUMNS)
-    sent = (
-        values(*(column(name, _SENT_TYPES[name]) for name in names), name="sent")
-        .data(
-            [
-                tuple(_attempt_values(claim, outcome, worker)[name] for name in names)
-                for claim, outcome in delivered
-            ]
-        )
-        .cte("sent")
-    )
-    settled = (
-        update(_deliveries)
-        .where(_deliveries.c.id == sent.c.delivery_id)
-        .values(_SETTLED)
-        .values(attempt_count=_deliveries.c.attempt_count + 1, last_attempt_at=sent.c.started_at)
-        .returning(_deliveries.c.id, _deliveries.c.attempt_count)
-        .cte("settled")
-    )
-    return insert(_attempts).from_select(
-        ["delivery_id", "number", *_ATTEMPT_COLUMNS],
-        select(settled.c.id, settled.c.attempt_count, *(sent.c[n] for n in _ATTEMPT_COLUMNS))
-        .select_from(settled)
-        .join(sent, sent.c.delivery_id == settled.c.id),
-    )
-
-
-_SENT_TYPES = {"delivery_id": _deliveries.c.id.type} | {
-    name: _attempts.c[name].type for name in _ATTEMPT_COLUMNS
-}
 
 
 def _record_failure(
