@@ -27,11 +27,10 @@ from benchmarks.receiver import receiving
 from benchmarks.report import Row, ratio_row
 from predictu_console.core import admins, keys, operators
 from predictu_console.core.callbacks import outbox
-from predictu_console.core.callbacks.delivery import Claim, Outcome
 from predictu_console.core.callbacks.events import DomainEvent
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.signing import signed_headers
-from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
+from predictu_console.core.callbacks.worker import DeliveryWorker, Results, WorkerConfig
 from predictu_console.core.crypto import SecretBox
 from predictu_console.core.ids import random_base62
 from predictu_console.core.keys import KeyCreate
@@ -109,8 +108,8 @@ class CountingWorker(DeliveryWorker):
         self.remaining, self.finished = target, threading.Event()
         self._lock = threading.Lock()
 
-    def record(self, results: list[tuple[Claim, Outcome]]) -> None:
-        super().record(results)
+    def recorded(self, results: Results) -> None:
+        super().recorded(results)
         with self._lock:
             self.remaining -= len(results)
             if self.remaining <= 0:

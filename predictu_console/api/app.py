@@ -50,11 +50,13 @@ def create_app(
     clock: Clock = SYSTEM_CLOCK,
     worker: DeliveryWorker | None = None,
     json_access_log: bool = False,
+    hot_reads: bool = True,
 ) -> FastAPI:
     """The S2S Operator API on the configured database (migrations are the caller's job).
 
     With `worker`, callbacks are delivered in a background thread for the app's lifetime;
-    shutdown lets in-flight deliveries finish.
+    shutdown lets in-flight deliveries finish. With `hot_reads` off, the operators' list and
+    detail go through their FastAPI routes like every other request (`api/hot_reads.py`).
     """
     app = _App(
         lifespan=_running(worker, threads=settings.api_threads),
@@ -75,6 +77,7 @@ def create_app(
     app.state.health_threads = anyio.CapacityLimiter(health.HEALTH_THREADS)
     install_error_handlers(app)
     app.state.json_access_log = json_access_log
+    app.state.hot_reads = hot_reads
     app.include_router(health.router)
     app.include_router(operators.router, prefix=API_PREFIX)
     app.include_router(keys.router, prefix=API_PREFIX)

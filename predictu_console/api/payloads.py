@@ -15,5 +15,14 @@ def model_response(model: BaseModel, response: Response) -> Response:
     the reads that scripts poll answer with this instead. Declare `response_model=` on the
     route so the OpenAPI document still describes the body.
     """
-    body = model.model_dump_json()
-    return Response(body, media_type="application/json", headers=dict(response.headers))
+    return json_response(model, dict(response.headers))
+
+
+def json_response(model: BaseModel, headers: dict[str, str]) -> Response:
+    """`model` as the JSON body of a 200 with `headers`."""
+    return Response(model.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def etag(version: int) -> str:
+    """The entity tag of one version of an operator."""
+    return f'"v{version}"'

@@ -129,20 +129,27 @@ class RateLimiter:
         """Count this request against its endpoint's limit, or raise RateLimited."""
         template = getattr(request.scope.get("route"), "path_format", "")
         endpoint = (request.method, template.removeprefix(API_PREFIX))
+        headers = self.count(endpoint, caller, list(request.path_params.values()))
+        if headers:
+            response.headers.update(headers)
+            # A request refused after this point still counted: its error response says so.
+            request.state.rate_limit_headers = headers
+
+    def count(self, endpoint: tuple[str, str], caller: str, resource: list[str]) -> dict[str, str]:
+        """Count a request to `endpoint` (method, path template) by `caller` on `resource`
+        (the path's parameters): its `RateLimit-*` headers, none when it is not limited.
+        Raises RateLimited."""
         item = LIMITS.get(endpoint)
         if not self.enabled or item is None:
-            return
-        keys = [*endpoint, caller, *request.path_params.values()]
-        allowed, headers = self._count(item, keys)
+            return {}
+        allowed, headers = self._count(item, [*endpoint, caller, *resource])
         if not allowed:
             raise RateLimited(
                 f"Rate limit of {item} for {endpoint[0]} {endpoint[1]} reached; "
                 f"retry in {headers['Retry-After']} s",
                 headers=headers,
             )
-        response.headers.update(headers)
-        # A request refused after this point still counted: its error response says so too.
-        request.state.rate_limit_headers = headers
+        return headers
 
     def refuse_failed_authentication(self, client: str) -> RateLimited | None:
         """The 429 for a client address that failed to authenticate too often, if it has."""

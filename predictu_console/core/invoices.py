@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
@@ -83,13 +83,17 @@ def to_out(invoice: Invoice, now: datetime) -> InvoiceOut:
 
 def recent_invoices(session: Session, *, operator_id: str, now: datetime) -> list[InvoiceOut]:
     """The six most recent invoices, newest first."""
-    rows = session.scalars(
-        select(Invoice)
-        .where(Invoice.operator_id == operator_id)
-        .order_by(Invoice.period.desc())
-        .limit(RECENT)
-    )
+    rows = session.scalars(_RECENT_INVOICES, {"operator_id": operator_id})
     return [to_out(row, now) for row in rows]
+
+
+# Built once: building it was a tenth of an operator's detail.
+_RECENT_INVOICES = (
+    select(Invoice)
+    .where(Invoice.operator_id == bindparam("operator_id"))
+    .order_by(Invoice.period.desc())
+    .limit(RECENT)
+)
 
 
 def close_month(

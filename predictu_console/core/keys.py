@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, StrictInt
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, derived_keys, ids, onboarding
@@ -140,16 +140,7 @@ def key_status(key: ApiKey, now: datetime) -> KeyStatus:
 
 def list_keys(session: Session, *, operator_id: str, now: datetime) -> list[ApiKeyOut]:
     """Every pair of the operator without secrets: the current one, then latest expiry first."""
-    rows = session.scalars(
-        select(ApiKey)
-        .where(ApiKey.operator_id == operator_id)
-        .order_by(
-            ApiKey.expires_at.is_(None).desc(),
-            ApiKey.expires_at.desc(),
-            ApiKey.created_at.desc(),
-            ApiKey.id,
-        )
-    )
+    rows = session.scalars(_OPERATORS_KEYS, {"operator_id": operator_id})
     return [
         ApiKeyOut(
             key_id=row.id,
@@ -184,6 +175,19 @@ def new_key_pair(
         expires_at=None,
     )
     return key, secret
+
+
+# Built once: an operator's detail reads it every time.
+_OPERATORS_KEYS = (
+    select(ApiKey)
+    .where(ApiKey.operator_id == bindparam("operator_id"))
+    .order_by(
+        ApiKey.expires_at.is_(None).desc(),
+        ApiKey.expires_at.desc(),
+        ApiKey.created_at.desc(),
+        ApiKey.id,
+    )
+)
 
 
 def generate_keys(

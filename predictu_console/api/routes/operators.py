@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from predictu_console.api.deps import ClockDep, Db, GodMode
 from predictu_console.api.errors import responses
-from predictu_console.api.payloads import model_response
+from predictu_console.api.payloads import etag, model_response
 from predictu_console.core import operators
 from predictu_console.core.database import transaction
 from predictu_console.core.models import (
@@ -77,11 +77,6 @@ def create_operator(
     with transaction(db) as session:
         operator = operators.create_operator(session=session, actor=actor, data=data, clock=clock)
     return OperatorCreated(operator=operator)
-
-
-def etag(version: int) -> str:
-    """The entity tag of one version of an operator."""
-    return f'"v{version}"'
 
 
 def expected_version(if_match: str | None) -> int | None:

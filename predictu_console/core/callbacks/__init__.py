@@ -5,15 +5,16 @@
    change, with the exact body that will be signed (a rolled-back change sends nothing, a
    committed one is never lost); an operator without a callback URL or a key gets the row as
    `skipped`, with the reason.
-3. `delivery.claim_due` (one short transaction) leases due rows to a worker and reads each
+3. `delivery.claim_due` (a short transaction) leases due rows to a worker and reads each
    operator's URL and signing keys — the newest, and during a rotation the expiring one.
 4. `signing` builds the headers: `X-Predictu-Signature` (and `-Previous` during a rotation)
    and the Standard Webhooks `webhook-id`, `webhook-timestamp`, `webhook-signature`.
 5. `sender` POSTs over HTTPS with no transaction open: certificates verified, redirects never
    followed, the address connected to checked against private and special ranges, one
    deadline for the whole exchange; every failure is classified (`TIMEOUT`, `TLS_ERROR`, …).
-6. `delivery.record_attempts` (another short transaction) stores the attempt, settles or
-   reschedules the row (`RETRY_DELAYS`), and `health` moves the operator's callback health.
+6. `delivery.record_attempts` stores the attempt, settles or reschedules the row
+   (`RETRY_DELAYS`), and `health` moves the operator's callback health; the worker does it
+   in the transaction that claims its next batch.
 7. `worker` runs steps 3–6 with bounded concurrency until told to stop; `delivery_log` is how
    admins read the rows and attempts, and redeliver.
 

@@ -1,9 +1,9 @@
 """Delivery attempts in three steps, so no transaction is open while a callback is in flight.
 
-`claim_due` (one short transaction) leases a batch of due rows to a worker and reads what
-each send needs; `send` talks to the operator with nothing open; `record_attempts` (another
-short transaction, for any number of ended sends) stores the attempts, schedules retries and
-moves callback health.
+`claim_due` leases a batch of due rows to a worker and reads what each send needs; `send`
+talks to the operator with nothing open; `record_attempts` (for any number of ended sends)
+stores the attempts, schedules retries and moves callback health. The worker records the
+sends that ended and claims the next batch in one short transaction.
 
 Claims are exclusive: on PostgreSQL `FOR UPDATE SKIP LOCKED` lets workers claim side by side
 without waiting on each other's rows; SQLite's `BEGIN IMMEDIATE` serialises claims outright.
@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 
 _deliveries, _operators = cast(Table, Delivery.__table__), cast(Table, Operator.__table__)
+_CLAIMED = (_deliveries.c.id, _deliveries.c.operator_id, _deliveries.c.event, _deliveries.c.body)
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,32 @@ def claim_due(
     One lease token covers the batch: a worker records each delivery under the token it
     claimed it with, and any later claim replaces the token.
     """
-    stmt = (
-        select(_deliveries.c.id, _deliveries.c.operator_id, _deliveries.c.event, _deliveries.c.body)
+    token = uuid4().hex
+    leased = {"lease_token": token, "next_attempt_at": now + lease}
+    due = (
+        select(*_CLAIMED, _deliveries.c.next_attempt_at.label("due_at"))
         .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= now)
         .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = session.execute(stmt).all()
+        # Selected and leased in one statement: a round trip fewer on every claim.
+        locked = due.with_for_update(skip_locked=True).cte("due")
+        returned = session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id == locked.c.id)
+            .values(leased)
+            .returning(*_CLAIMED, locked.c.due_at)
+        ).all()
+        rows = sorted(returned, key=lambda row: (row.due_at, row.id))
+    else:
+        rows = list(session.execute(due))
+        if rows:
+            session.execute(
+                update(_deliveries)
+                .where(_deliveries.c.id.in_([row.id for row in rows]))
+                .values(leased)
+            )
     targets = {
         operator_id: _target(session, operator_id, box, now)
         for operator_id in {row.operator_id for row in rows}
@@ -139,19 +157,11 @@ def claim_due(
             .where(_deliveries.c.id.in_(ids))
             .values(status="skipped", status_reason=reason, next_attempt_at=None, lease_token=None)
         )
-    token = uuid4().hex
-    claims = [
+    return [
         Claim(row.id, row.operator_id, row.event, token, *target, row.body.encode())
         for row in rows
         if not isinstance(target := targets[row.operator_id], str)
     ]
-    if claims:
-        session.execute(
-            update(_deliveries)
-            .where(_deliveries.c.id.in_([claim.delivery_id for claim in claims]))
-            .values(lease_token=token, next_attempt_at=now + lease)
-        )
-    return claims
 
 
 def _target(
