@@ -4,12 +4,12 @@ beside FastAPI: one thread hop and one transaction for the token and the read to
 Through FastAPI a list request hopped to a thread to look up its token (a transaction of its
 own), solved the route's dependencies and parameters, then hopped to a thread again for the
 read's transaction: this path takes about a third less CPU a request. Here the gate hands
-such a request to `answer`, which checks the token, the role and the rate limit and reads the page or the
-operator, with the core's functions and models, in one read transaction on one thread, and
-answers with the same body and headers the route gives (a test compares the two on both
-backends). Anything else falls through to the route, which answers it as before: a query
-FastAPI would have to judge (a repeated, empty or invalid parameter), a body, a detail with
-a query string.
+such a request to `answer`, which checks the token, the role and the rate limit and reads
+the page or the operator, with the core's functions and models, in one read transaction on
+one thread, and answers with the same body and headers the route gives (a test compares the
+two on both backends). Anything else falls through to the route, which answers it as before:
+a query FastAPI would have to judge (a repeated, empty or invalid parameter), a body, a
+detail with a query string.
 """
 
 from __future__ import annotations
