@@ -19,6 +19,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from predictu_console.core.errors import PredictuError
+from predictu_console.core.labels import labelled, spoken
 from predictu_console.core.models import OperatorListQuery, OperatorOut
 from predictu_console.tui.commands import OperatorCommands, ScreenCommands
 from predictu_console.tui.gateway import Gateway
@@ -139,7 +140,9 @@ class PredictuApp(App[None]):
         """The one place a failure becomes a message: a domain error as a notification with
         its code; anything else logged, never shown raw."""
         if isinstance(error, PredictuError):
-            self.notify(error.message, title=error.code, severity="error", timeout=8)
+            # Core's message names fields by id, as the API does; people read their labels.
+            message = labelled(error.fields) if error.fields else spoken(error.message)
+            self.notify(message, title=error.code, severity="error", timeout=8)
         else:
             log.error("unexpected error in the console", exc_info=error)
             self.notify(

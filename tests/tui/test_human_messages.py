@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Switch
 
+from predictu_console.core.labels import FIELD_LABELS
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
@@ -51,16 +52,25 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
         await settle(pilot)
         diff = shown_text(console, "#confirm-body")
     joined = ", ".join(origins)
+    # Every field by the label the form gives it, never by its id.
     assert (
-        f"allowed_origins: https://www.example-casino.com, https://m.example-casino.com → {joined}"
+        f"Allowed origins: https://www.example-casino.com, https://m.example-casino.com → {joined}"
         in audit
     )
-    assert "callback_url: https://api.example-casino.com/callbacks/predictu → —" in audit
-    assert "config.auto_promote_enabled: — → yes" in audit
-    assert ["branding.logo_url", "—", "https://cdn.example.com/l.png"] in _rows(diff)
-    assert ["⚠", "config.auto_promote_enabled", "yes", "no"] in _rows(diff)
+    assert "Callback URL: https://api.example-casino.com/callbacks/predictu → —" in audit
+    assert "Auto-promote: — → yes" in audit
+    assert ["Logo", "URL", "—", "https://cdn.example.com/l.png"] in _rows(diff)
+    assert ["⚠", "Auto-promote", "yes", "no"] in _rows(diff)
     for text in (audit, diff):
         assert "None" not in text and "[" not in text and "'" not in text
+        assert not [path for path in FIELD_IDS if path in text]
+    assert "Onboarding step 8: Activate: — → 2024-11-20 10:33 UTC" in audit  # not ISO 8601
+    assert "Operator edited  by ana@predictu.com" in audit
+    assert "operator.updated" not in audit and "step_completed" not in audit
+
+
+FIELD_IDS = [path for path in FIELD_LABELS if "." in path or "_" in path]
+"""The ids of fields whose id is not simply their label in lower case."""
 
 
 def _rows(table_text: str) -> list[list[str]]:

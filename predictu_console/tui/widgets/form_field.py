@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Switch
 
 from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.labels import labelled, list_entry, spoken
 from predictu_console.core.validation import ModelT, parse
 
 
@@ -30,21 +31,26 @@ class FormField(Vertical):
         height: auto;
         margin-bottom: 1;
         Input { width: 1fr; }
-        .field-label { color: $text-muted; }
-        .field-error { color: $error; height: auto; }
+        .field-label { color: $text-muted; width: 100%; }
+        .field-error { color: $error; width: 100%; height: auto; }
         .field-error.-empty { display: none; }
     }
     """
 
-    def __init__(self, label: str, field: str, value: str = "", *, placeholder: str = "") -> None:
+    def __init__(
+        self, label: str, field: str, value: str = "", *, placeholder: str = "", hint: str = ""
+    ) -> None:
         super().__init__(id=f"field-{field_slug(field)}")
         self.field = field
         self.label = label
+        """The field's name, as the discard question and the error notes name it."""
+        self.hint = hint
+        """How to type the value, shown after the name: `(#rrggbb)`, `% (1–99)`."""
         self.initial = value
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield self._label()
         # The cursor goes to the end of what is there, never selecting it: in a prefilled
         # form the first keystroke must add to a value, not wipe it.
         yield Input(
@@ -54,6 +60,9 @@ class FormField(Vertical):
             select_on_focus=False,
         )
         yield Label("", classes="field-error -empty")
+
+    def _label(self) -> Label:
+        return Label(f"{self.label} {self.hint}".strip(), classes="field-label")
 
     @property
     def value(self) -> str:
@@ -67,7 +76,7 @@ class FormField(Vertical):
     def show_error(self, message: str | None) -> None:
         """Show `message` under the input, or clear it."""
         error = self.query_one(".field-error", Label)
-        error.update(f"✗ {message}" if message else "")
+        error.update(f"✗ {spoken(message)}" if message else "")
         error.set_class(not message, "-empty")
 
     def focus_input(self) -> None:
@@ -89,7 +98,7 @@ class SwitchField(FormField):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield self._label()
         with Horizontal(classes="switch-row"):
             yield Switch(self.initial == "yes", id=f"input-{field_slug(self.field)}")
             yield Label(self.initial, classes="switch-state")
@@ -143,18 +152,23 @@ def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -
 
 def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
     """Put each error beside its field; returns the errors that have no field on screen."""
+    by_field: dict[str, str] = {}
+    for path, message in fields.items():
+        field, entry = list_entry(path)
+        by_field.setdefault(field, f"{entry} {message}".strip())
     shown = set()
     for form_field in root.query(FormField):
-        message = fields.get(form_field.field)
-        form_field.show_error(message)
-        if message:
+        error = by_field.get(form_field.field)
+        form_field.show_error(error)
+        if error:
             shown.add(form_field.field)
-    return [f"{path}: {message}" for path, message in fields.items() if path not in shown]
+    return [labelled({path: message}) for path, message in by_field.items() if path not in shown]
 
 
 def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
     """Move the cursor to the first field that needs fixing."""
+    needing = {list_entry(path)[0] for path in fields}
     for form_field in root.query(FormField):
-        if form_field.field in fields:
+        if form_field.field in needing:
             form_field.focus_input()
             return

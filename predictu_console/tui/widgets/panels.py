@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
+from predictu_console.core.labels import action_label, field_label
 from predictu_console.core.models import STEPS, OperatorDetail
 from predictu_console.core.trends import OperatorTrends
 from predictu_console.tui.formatting import money, percent, severity, shown, when
@@ -125,10 +126,11 @@ def audit_trail(records: list[AuditRecord]) -> RenderableType:
         who = record.actor_email or "system"
         if record.os_user:
             who += f" (OS user {record.os_user})"
-        blocks.append(Text(f"{when(record.at)}  {record.action}  by {who}", style="bold"))
+        what = action_label(record.action)
+        blocks.append(Text(f"{when(record.at)}  {what}  by {who}", style="bold"))
         for path, change in record.changes.items():
             before, after = shown(change.get("from")), shown(change.get("to"))
-            blocks.append(Text(f"    {path}: {before} → {after}"))
+            blocks.append(Text(f"    {field_label(path)}: {before} → {after}"))
         blocks.append(Text(""))
     return Group(*blocks)
 
