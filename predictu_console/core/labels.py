@@ -59,7 +59,8 @@ FIELD_LABELS = {
 }
 """Field path → label; `*` stands for a record id in the path, `{id}` shows it."""
 
-_ID_PART = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z]+$")
+_ID_PART = re.compile(r"^[a-z]{2,4}_(?=.*[0-9A-Z])[0-9A-Za-z]{8,}$")
+"""A record id in a path (`key_4fZ9qL2m8XcR1tYb`), not a field (`api_keys`)."""
 
 
 def field_label(path: str) -> str:

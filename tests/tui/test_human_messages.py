@@ -3,11 +3,12 @@ Python reprs, and `30%` typed as a person types a percentage."""
 
 from __future__ import annotations
 
-from textual.widgets import Switch
+from textual.widgets import Label, Switch
 
 from predictu_console.core.labels import FIELD_LABELS
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+from predictu_console.tui.widgets.form_field import FormField
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 
@@ -75,3 +76,31 @@ FIELD_IDS = [path for path in FIELD_LABELS if "." in path or "_" in path]
 
 def _rows(table_text: str) -> list[list[str]]:
     return [line.split() for line in table_text.splitlines()]
+
+
+async def test_branding_and_every_form_label_read_as_the_one_table_names_them(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("2")
+        await settle(pilot)
+        branding = shown_text(console, "#branding-body")
+        await pilot.press("e")
+        await settle(pilot)
+        edit_labels = _form_labels(console)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        create_labels = _form_labels(console)
+    for label in ("Primary colour", "Second background colour", "Logo URL", "Icon URL"):
+        assert label in branding
+    assert "primary color" not in branding and "bg primary" not in branding
+    for field, label in (*edit_labels, *create_labels):
+        assert label.startswith(FIELD_LABELS[field]), (field, label)
+
+
+def _form_labels(app) -> list[tuple[str, str]]:
+    return [
+        (field.field, str(field.query_one(".field-label", Label).content))
+        for field in app.screen.query(FormField)
+    ]

@@ -89,9 +89,10 @@ def branding(op: OperatorDetail) -> RenderableType:
     table.add_column()
     for name in ("primary_color", "secondary_color", "bg_primary", "bg_secondary"):
         colour = getattr(op.branding, name)
-        table.add_row(Text("        ", style=f"on {colour}"), name.replace("_", " "), colour)
-    table.add_row("", "logo URL", op.branding.logo_url or "— not set")
-    table.add_row("", "icon URL", op.branding.icon_url or "— not set")
+        swatch = Text("        ", style=f"on {colour}")
+        table.add_row(swatch, field_label(f"branding.{name}"), colour)
+    table.add_row("", field_label("branding.logo_url"), op.branding.logo_url or "— not set")
+    table.add_row("", field_label("branding.icon_url"), op.branding.icon_url or "— not set")
     return table
 
 
