@@ -867,6 +867,8 @@ def _report(error: PredictuError, names: Mapping[str, str]) -> int:
             f"{names.get(path) or field_label(path)} {spoken(text)}"
             for path, text in error.fields.items()
         )
+    if error.detail:  # a shell has no key to show it on: the library's words come after
+        message += f" ({error.detail})"
     print(f"error: {error.code}: {message}", file=sys.stderr)
     return EXIT_FAILED
 

@@ -410,7 +410,10 @@ def test_an_unreachable_database_is_one_line_without_library_text(tmp_path):
     result = run("admin", "token", "ana@predictu.com", env=env)
 
     assert result.returncode == 1
-    assert result.stderr.startswith("error: DATABASE_ERROR: The database failed the request: ")
+    assert result.stderr.startswith(
+        "error: DATABASE_ERROR: The database server cannot be reached: check that it is running "
+        "and the database URL (connection failed: "
+    )
     assert len(result.stderr.strip().splitlines()) == 1
     assert "sqlalche" not in result.stderr.lower()
 

@@ -120,9 +120,12 @@ class PredictuApp(App[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
+        detail: str = "",
     ) -> None:
-        """Show a toast, and keep it in the message log: toasts fade, the log does not."""
-        self.message_log.record(LoggedMessage(self.gateway.clock.now(), severity, title, message))
+        """Show a toast, and keep it in the message log: toasts fade, the log does not. The
+        log alone keeps `detail`, which the notifications screen shows on demand."""
+        now = self.gateway.clock.now()
+        self.message_log.record(LoggedMessage(now, severity, title, message, detail))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def show_unread(self, count: int) -> None:
@@ -142,7 +145,9 @@ class PredictuApp(App[None]):
         if isinstance(error, PredictuError):
             # Core's message names fields by id, as the API does; people read their labels.
             message = labelled(error.fields) if error.fields else spoken(error.message)
-            self.notify(message, title=error.code, severity="error", timeout=8)
+            if error.detail:
+                message += ". N shows the detail."
+            self.notify(message, title=error.code, severity="error", timeout=8, detail=error.detail)
         else:
             log.error("unexpected error in the console", exc_info=error)
             self.notify(

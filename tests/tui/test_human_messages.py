@@ -3,10 +3,12 @@ Python reprs, and `30%` typed as a person types a percentage."""
 
 from __future__ import annotations
 
+from sqlalchemy import text as sql
 from textual.widgets import Label, Switch
 
 from predictu_console.core.labels import FIELD_LABELS
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.db.session import session_scope
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.widgets.form_field import FormField
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
@@ -104,3 +106,33 @@ def _form_labels(app) -> list[tuple[str, str]]:
         (field.field, str(field.query_one(".field-label", Label).content))
         for field in app.screen.query(FormField)
     ]
+
+
+async def test_a_database_failure_is_a_sentence_and_the_drivers_words_one_key_away(
+    console, session_factory
+):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _rename(session_factory, "audit_log", "audit_log_away")  # the table is gone
+        try:
+            await open_operator(pilot, "example")
+            [toast] = [n for n in console._notifications if n.severity == "error"]
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("N")
+            await settle(pilot)
+            detail = shown_text(console, "#message-detail")
+        finally:
+            _rename(session_factory, "audit_log_away", "audit_log")
+    assert (toast.title, toast.message) == (
+        "DATABASE_ERROR",
+        "The database refused the request; nothing was changed. N shows the detail.",
+    )
+    assert detail.startswith("Detail: ") and "audit_log" in detail  # what the driver said
+    for text in (toast.message, detail):
+        assert "OperationalError" not in text and "sqlalche" not in text.lower()
+
+
+def _rename(session_factory, table: str, to: str) -> None:
+    with session_scope(session_factory) as session:
+        session.execute(sql(f"ALTER TABLE {table} RENAME TO {to}"))
