@@ -93,6 +93,10 @@ async def test_each_field_of_the_create_form_shows_whole_as_it_is_typed_in(conso
             assert in_view(console, console.screen.query_one("#save"))
 
 
+VALID = {"name": "Wrap Casino", "domain": "wrap.example.com"}
+"""The create form's other required fields, so the long error is the only one."""
+
+
 @pytest.mark.parametrize(
     ("keys", "field", "typed"),
     [
@@ -107,6 +111,8 @@ async def test_a_field_error_wider_than_the_form_wraps_inside_it(console, keys, 
         await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot)
+        for other, value in VALID.items() if keys == ["n"] else ():
+            console.screen.query_one(f"#input-{other}", Input).value = value
         console.screen.query_one(f"#input-{field}", Input).value = typed
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -115,6 +121,7 @@ async def test_a_field_error_wider_than_the_form_wraps_inside_it(console, keys, 
         error = form_field.query_one(".field-error")
         message = str(error.content)
         assert len(message) > form_field.content_region.width  # too long for one line
-        # Every line of it inside the field, none cut at the dialog's edge.
+        # Every line of it inside the field, none cut at the dialog's edge, and in view.
         assert form_field.content_region.contains_region(error.region)
         assert error.region.height * error.region.width >= len(message)
+        assert form_field.parent.region.contains_region(error.region)

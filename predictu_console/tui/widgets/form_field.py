@@ -81,9 +81,10 @@ class FormField(Vertical):
 
     def focus_input(self) -> None:
         """Put the cursor in this field, the whole field in view: focusing the input alone
-        centres the input, which in a short dialog left the label above it out of view."""
+        centres the input, which in a short dialog left the label above it out of view. It
+        scrolls once laid out: an error just put beneath the input may have grown the field."""
         self.query_one(Input).focus(scroll_visible=False)
-        self.scroll_visible(animate=False)
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
 
 class SwitchField(FormField):
