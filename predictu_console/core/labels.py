@@ -53,7 +53,7 @@ FIELD_LABELS = {
     "notifications.unread": "Unread notifications",
     "timeout_ms": "Timeout",
     **{
-        f"onboarding.{step.id}": f"Onboarding step {i}: {step.label}"
+        f"onboarding.{step.id}": f"Onboarding step {i} ({step.label})"
         for i, step in enumerate(STEPS, start=1)
     },
 }

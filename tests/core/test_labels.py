@@ -12,7 +12,7 @@ from predictu_console.core.labels import action_label, field_label, labelled, sp
     [
         ("config.regular_tier_limit", "Regular tier limit"),
         ("revenue_share_predictu", "Predictu revenue share"),
-        ("onboarding.activate", "Onboarding step 8: Activate"),
+        ("onboarding.activate", "Onboarding step 8 (Activate)"),
         ("allowed_origins.1", "Allowed origins, entry 2"),
         ("api_keys.key_4fZ9qL2m8XcR1tYb.expires_at", "API key key_4fZ9qL2m8XcR1tYb expires"),
         ("player_id", "Player id"),

@@ -67,7 +67,7 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
     for text in (audit, diff):
         assert "None" not in text and "[" not in text and "'" not in text
         assert not [path for path in FIELD_IDS if path in text]
-    assert "Onboarding step 8: Activate: — → 2024-11-20 10:33 UTC" in audit  # not ISO 8601
+    assert "Onboarding step 8 (Activate): — → 2024-11-20 10:33 UTC" in audit  # not ISO 8601
     assert "Operator edited  by ana@predictu.com" in audit
     assert "operator.updated" not in audit and "step_completed" not in audit
 
