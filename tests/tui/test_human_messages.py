@@ -40,9 +40,7 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
     gateway.update_operator(operator.id, data, gateway.get_operator(operator.id).version)
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
-        await pilot.press("7")
-        await settle(pilot)
-        audit = shown_text(console, "#audit-body")
+        audit = await _tab(pilot, "7", "#audit-body")
         await pilot.press("e")
         await settle(pilot)
         console.screen.query_one("#input-branding-logo_url").value = "https://cdn.example.com/l.png"
@@ -76,6 +74,13 @@ FIELD_IDS = [path for path in FIELD_LABELS if "." in path or "_" in path]
 """The ids of fields whose id is not simply their label in lower case."""
 
 
+async def _tab(pilot, key: str, selector: str) -> str:
+    """Open the detail's tab `key` and read what `selector` shows on it."""
+    await pilot.press(key)
+    await settle(pilot)
+    return shown_text(pilot.app, selector)
+
+
 def _rows(table_text: str) -> list[list[str]]:
     return [line.split() for line in table_text.splitlines()]
 
@@ -83,9 +88,7 @@ def _rows(table_text: str) -> list[list[str]]:
 async def test_branding_and_every_form_label_read_as_the_one_table_names_them(console):
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
-        await pilot.press("2")
-        await settle(pilot)
-        branding = shown_text(console, "#branding-body")
+        branding = await _tab(pilot, "2", "#branding-body")
         await pilot.press("e")
         await settle(pilot)
         edit_labels = _form_labels(console)
