@@ -80,10 +80,10 @@ class NotificationsScreen(ConsoleScreen):
         messages = self.console.message_log.newest_first()
         row = table.cursor_row
         detail = messages[row].detail if 0 <= row < len(messages) else ""
+        shown = self.query_one("#message-detail", Static)
         # As Text: a library's words hold brackets (`[SSL: …]`) that are not markup.
-        self.query_one("#message-detail", Static).update(
-            Text(f"Detail: {detail}" if detail else "")
-        )
+        shown.update(Text(f"Detail: {detail}"))
+        shown.display = bool(detail)
 
     def action_mark_read(self) -> None:
         self.mark_read()
