@@ -52,7 +52,7 @@ _FAULTS = (
         "The SQLite database is busy with another write; nothing was changed, try again",
     ),
     (
-        ("file is not a database", "malformed"),
+        ("file is not a database", "database disk image is malformed"),
         DatabaseError,
         "The SQLite database file is damaged or is not a database",
     ),

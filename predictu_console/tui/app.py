@@ -146,7 +146,7 @@ class PredictuApp(App[None]):
             # Core's message names fields by id, as the API does; people read their labels.
             message = labelled(error.fields) if error.fields else spoken(error.message)
             if error.detail:
-                message += ". N shows the detail."
+                message = f"{message.rstrip('.')}. N shows the detail."
             self.notify(message, title=error.code, severity="error", timeout=8, detail=error.detail)
         else:
             log.error("unexpected error in the console", exc_info=error)
