@@ -19,7 +19,7 @@ def test_a_failing_statement_is_a_one_line_database_error(session_factory):
     error = raised.value
     assert error.code == "DATABASE_ERROR"
     assert error.message == "The database refused the request; nothing was changed"
-    assert error.detail.startswith("no such table")  # the driver's words, kept apart
+    assert "no_such_table" in error.detail  # the driver's words, kept apart
     assert "\n" not in error.detail and "sqlalche" not in error.detail.lower()
     assert isinstance(error.__cause__, SQLAlchemyError)
 
