@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from predictu_console import __version__
@@ -56,21 +56,25 @@ def _parser() -> argparse.ArgumentParser:
 
     delivery = argparse.ArgumentParser(add_help=False)
     options = delivery.add_argument_group("callback delivery")
-    options.add_argument("--concurrency", type=int, default=8, help="deliveries in flight at once")
-    options.add_argument("--poll-seconds", type=float, default=1.0, help="idle wait between polls")
     options.add_argument(
-        "--timeout-ms", type=int, default=10_000, help="deadline of one delivery attempt"
+        "--concurrency", type=_whole, default=8, help="deliveries in flight at once"
+    )
+    options.add_argument(
+        "--poll-seconds", type=_number, default=1.0, help="idle wait between polls"
+    )
+    options.add_argument(
+        "--timeout-ms", type=_whole, default=10_000, help="deadline of one delivery attempt"
     )
     options.add_argument(
         "--lease-seconds",
-        type=float,
+        type=_number,
         default=60.0,
         help="how long a claim lasts if its worker dies (at least twice the timeout)",
     )
 
     serve = commands.add_parser("serve", help="run the headless HTTP API", parents=[delivery])
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_whole, default=8000)
     serve.add_argument(
         "--no-worker", action="store_true", help="do not deliver callbacks in this process"
     )
@@ -83,25 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     clients = serve.add_argument_group("clients")
     clients.add_argument(
         "--limit-concurrency",
-        type=int,
+        type=_whole,
         default=512,
         help="connections and requests at once; past it, new requests get 503 (default 512)",
     )
     clients.add_argument(
         "--timeout-keep-alive",
-        type=int,
+        type=_whole,
         default=5,
         help="seconds an idle kept-alive connection stays open (default 5)",
     )
     clients.add_argument(
         "--header-timeout",
-        type=float,
+        type=_number,
         help="seconds a client has to send a request's headers "
         "(default 10, or PREDICTU_HTTP_HEADER_TIMEOUT)",
     )
     clients.add_argument(
         "--body-timeout",
-        type=float,
+        type=_number,
         help="seconds a client has to send a request's body "
         "(default 30, or PREDICTU_HTTP_BODY_TIMEOUT)",
     )
@@ -121,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         "?token= too. Without one, nothing of the console is served.",
     )
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    web.add_argument("--port", type=int, default=8001, help="default 8001")
+    web.add_argument("--port", type=_whole, default=8001, help="default 8001")
     web.add_argument(
         "--as",
         dest="as_email",
@@ -216,11 +220,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the event to send a sample of: {', '.join(EVENT_TYPES)} (default PING)",
     )
     test.add_argument("--url", help="try this URL instead of the configured one")
-    test.add_argument("--timeout-ms", type=int, default=10_000, help="1–30000 (default 10000)")
+    test.add_argument("--timeout-ms", type=_whole, default=10_000, help="1–30000 (default 10000)")
     test.set_defaults(handler=_callbacks_test)
     _add_market_commands(commands)
     _add_player_commands(commands)
     _add_operator_commands(commands)
+    _name_arguments(parser)
     return parser
 
 
@@ -290,11 +295,42 @@ def _add_player_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     restrict.set_defaults(handler=_players_restrict)
 
 
+def _whole(text: str) -> int:
+    """A whole number; argparse's own refusal ("invalid int value") names a Python type."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+
+
+def _number(text: str) -> float:
+    """A number such as 2 or 0.5; argparse's own refusal names a Python type."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _name_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give every command the names its arguments are typed by (`rate` → `--rate`, `email` →
+    `EMAIL`), so a value core refuses is named as the admin typed it."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _name_arguments(command)
+        elif action.option_strings:
+            names[action.dest] = max(action.option_strings, key=len)
+        else:
+            names[action.dest] = str(action.metavar or action.dest.upper())
+    parser.set_defaults(argument_names=names)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -544,7 +580,7 @@ def _painted_console(args: argparse.Namespace, first: FirstPaint) -> int:
     from predictu_console.core.errors import PredictuError
 
     if isinstance(console.start_error, PredictuError):
-        return _report(console.start_error)
+        return _report(console.start_error, args.argument_names)
     raise console.start_error
 
 
@@ -889,8 +925,19 @@ def _operators_export(args: argparse.Namespace, settings: Settings) -> int:
     return operators_export.run(args, _open_database(settings))
 
 
-def _report(error: PredictuError) -> int:
-    print(f"error: {error.code}: {error.message}", file=sys.stderr)
+def _report(error: PredictuError, names: Mapping[str, str]) -> int:
+    """One line: the code, then each refused value by the argument it came from."""
+    from predictu_console.core.labels import field_label, spoken
+
+    message = spoken(error.message)
+    if error.fields:
+        message = "; ".join(
+            f"{names.get(path) or field_label(path)} {spoken(text)}"
+            for path, text in error.fields.items()
+        )
+    if error.detail:  # a shell has no key to show it on: the library's words come after
+        message += f" ({error.detail})"
+    print(f"error: {error.code}: {message}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -908,6 +955,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         with database_errors():
             return handler(args, _settings(args))
     except PredictuError as error:
-        return _report(error)
+        return _report(error, args.argument_names)
     except KeyboardInterrupt:
         return 130

@@ -422,7 +422,10 @@ def test_an_unreachable_database_is_one_line_without_library_text(tmp_path):
     result = run("admin", "token", "ana@predictu.com", env=env)
 
     assert result.returncode == 1
-    assert result.stderr.startswith("error: DATABASE_ERROR: The database failed the request: ")
+    assert result.stderr.startswith(
+        "error: DATABASE_ERROR: The database server cannot be reached: check that it is running "
+        "and the database URL (connection failed: "
+    )
     assert len(result.stderr.strip().splitlines()) == 1
     assert "sqlalche" not in result.stderr.lower()
 
@@ -454,6 +457,44 @@ def _one_line_refusal(result, code):
     assert result.stderr.startswith(f"error: {code}: ")
     assert result.stderr.count("\n") == 1, result.stderr
     return result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["simulate", "--rate", "0"], "--rate must be more than 0"),
+        (["simulate", "--seconds", "1e9"], "--seconds must be at most 86400"),
+        (
+            ["worker", "--lease-seconds", "5", "--timeout-ms", "10000"],
+            "--lease-seconds must be at least twice the timeout (20 s)",
+        ),
+        (
+            ["admin", "create", "ana@localhost"],
+            "EMAIL is not a valid email address (the part after the @-sign is not valid; "
+            "it should have a period)",
+        ),
+    ],
+)
+def test_a_refused_value_is_named_by_the_argument_it_was_typed_as(user_home, capsys, argv, said):
+    assert _refusal(capsys, argv, "VALIDATION_ERROR") == f"error: VALIDATION_ERROR: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["serve", "--concurrency", "x"],
+            "argument --concurrency: must be a whole number, not 'x'",
+        ),
+        (["serve", "--poll-seconds", "x"], "argument --poll-seconds: must be a number, not 'x'"),
+        (["demo", "--operators", "x"], "argument --operators: must be a whole number, not 'x'"),
+    ],
+)
+def test_a_malformed_number_argument_is_refused_without_python_type_names(capsys, argv, said):
+    with pytest.raises(SystemExit):
+        main(argv)
+
+    assert capsys.readouterr().err.endswith(f"error: {said}\n")
 
 
 def test_a_malformed_number_variable_is_a_config_error_naming_it(user_home):

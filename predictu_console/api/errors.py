@@ -117,7 +117,7 @@ def domain_error_response(
     headers = {**(headers or {}), **(getattr(error, "headers", None) or {})}
     message = SERVER_SIDE_MESSAGES.get(error.code, error.message)
     if message != error.message:
-        log.error("%s: %s", error.code, error.message)
+        log.error("%s: %s", error.code, f"{error.message} ({error.detail})".removesuffix(" ()"))
     return error_response(
         error.code, message, error.fields or None, status=status, headers=headers or None
     )

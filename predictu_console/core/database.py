@@ -8,7 +8,6 @@ translation of SQLAlchemy's exceptions into `DatabaseError`, and a URL fit to pr
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -34,17 +33,41 @@ def database_errors() -> Iterator[None]:
 
 log = logging.getLogger(__name__)
 
-_SQLITE_FAULTS = {
-    "readonly database": "is read-only: check the permissions of the file and its directory",
-    "disk i/o error": "hit a disk I/O error",
-    "unable to open database file": (
-        "cannot be opened: check that it and its directory exist and are writable"
+_FAULTS = (
+    (
+        ("readonly database",),
+        DatabaseUnavailable,
+        "The SQLite database is read-only: check the permissions of the file and its directory",
     ),
-}
+    (("disk i/o error",), DatabaseUnavailable, "The SQLite database hit a disk I/O error"),
+    (
+        ("unable to open database file",),
+        DatabaseUnavailable,
+        "The SQLite database cannot be opened: check that it and its directory exist and are "
+        "writable",
+    ),
+    (
+        ("database is locked",),
+        DatabaseError,
+        "The SQLite database is busy with another write; nothing was changed, try again",
+    ),
+    (
+        ("file is not a database", "database disk image is malformed"),
+        DatabaseError,
+        "The SQLite database file is damaged or is not a database",
+    ),
+    (
+        ("connection refused", "could not connect", "connection failed", "could not translate"),
+        DatabaseError,
+        "The database server cannot be reached: check that it is running and the database URL",
+    ),
+)
+"""What the driver's first line says (lower case) → the error, and the sentence said instead."""
 
 
 def database_error(error: SQLAlchemyError) -> DatabaseError:
-    """The domain error for a failed database operation: one sentence, no library text."""
+    """The domain error for a failed database operation: a sentence, with the driver's own
+    first line as its `detail`, never in its message."""
     if isinstance(error, DatabaseFileUnusable):
         message = f"The database file {error.path} {error.problem}"
         if error.reason == "create":
@@ -62,15 +85,18 @@ def database_error(error: SQLAlchemyError) -> DatabaseError:
     fault = error.orig if isinstance(error, DBAPIError) else None
     # The driver's own first line says why (refused, unknown host, bad password …); the rest
     # is SQL and a link to SQLAlchemy's documentation.
-    detail = (str(fault) if fault is not None else "").strip().splitlines()
-    first_line = detail[0] if detail else f"the database layer failed ({type(error).__name__})"
-    if isinstance(fault, sqlite3.Error):
-        for kind, sentence in _SQLITE_FAULTS.items():
-            if kind in first_line.lower():
-                return DatabaseUnavailable(f"The SQLite database {sentence}")
+    lines = (str(fault) if fault is not None else "").strip().splitlines()
+    detail = lines[0] if lines else f"the database layer failed ({type(error).__name__})"
+    for clues, kind, sentence in _FAULTS:
+        if any(clue in detail.lower() for clue in clues):
+            return kind(sentence, detail=detail)
     if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return DatabaseUnavailable(f"The database connection was lost: {first_line}")
-    return DatabaseError(f"The database failed the request: {first_line}")
+        return DatabaseUnavailable(
+            "The connection to the database was lost; nothing was changed, and the next try "
+            "connects again",
+            detail=detail,
+        )
+    return DatabaseError("The database refused the request; nothing was changed", detail=detail)
 
 
 @contextmanager

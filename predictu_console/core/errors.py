@@ -47,10 +47,15 @@ class PredictuError(Exception):
 
     code = "INTERNAL_ERROR"
 
-    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, fields: Mapping[str, str] | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields: dict[str, str] = dict(fields or {})
+        self.detail = detail
+        """A library's own words (the database driver's, say), kept out of `message`: the
+        console shows them one key away, the CLI after the message, the server only logs them."""
 
 
 class ValidationFailed(PredictuError):

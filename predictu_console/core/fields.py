@@ -72,6 +72,8 @@ def _email(value: str) -> str:
         # The library's "value is not a valid email address: An email address must have an
         # @-sign." becomes one sentence about the value, in the house's words.
         reason = str(error.context.get("reason", "") if error.context else "").rstrip(".")
+        # Its reasons run to two sentences ("… is not valid. It should have a period").
+        reason = re.sub(r"\. (\w)", lambda match: f"; {match.group(1).lower()}", reason)
         detail = f" ({reason[0].lower()}{reason[1:]})" if reason else ""
         raise ValueError(f"is not a valid email address{detail}") from None
 

@@ -31,6 +31,7 @@ from predictu_console.core.errors import (
 from predictu_console.core.ids import new_id
 from predictu_console.core.invoices import recent_invoices
 from predictu_console.core.keys import list_keys
+from predictu_console.core.labels import field_label
 from predictu_console.core.lookup import load_operator
 from predictu_console.core.models import (
     ONBOARDING_STEPS,
@@ -529,7 +530,8 @@ def update_operator(
         notifications.notify_god_mode_admins(
             session,
             kind="operator.sensitive_change",
-            message=f"{row.name}: {', '.join(sensitive)} changed by {actor.email}",
+            message=f"{row.name}: {', '.join(map(field_label, sensitive))} changed by "
+            f"{actor.email}",
             at=now,
             operator_id=row.id,
             changes=sensitive,

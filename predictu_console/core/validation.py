@@ -43,13 +43,20 @@ _PLAIN = {
 """Pydantic's error types as a sentence about the value; any other keeps pydantic's text."""
 
 
+def _limit(value: Any) -> str:
+    """A limit as a person writes it: `0`, not `0.0`; `active, inactive`, not `'active'`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("'", "")
+
+
 def _plain(kind: str, error: Mapping[str, Any]) -> str | None:
     """The sentence for a pydantic error type, with its limits filled in: `must be at most
     72`, `must be one of active, inactive or all`; None for a type not in `_PLAIN`."""
     template = _PLAIN.get(kind)
     if template is None:
         return None
-    context = {key: str(value).replace("'", "") for key, value in error.get("ctx", {}).items()}
+    context = {key: _limit(value) for key, value in error.get("ctx", {}).items()}
     try:
         return template.format(**context)
     except KeyError:  # a limit pydantic did not report: the sentence without it

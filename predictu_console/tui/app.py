@@ -232,9 +232,11 @@ class PredictuApp(App[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
+        detail: str = "",
     ) -> None:
-        """Show a toast, and keep it in the message log: toasts fade, the log does not."""
-        self.message_log.record(LoggedMessage(self.clock.now(), severity, title, message))
+        """Show a toast, and keep it in the message log: toasts fade, the log does not. The
+        log alone keeps `detail`, which the notifications screen shows on demand."""
+        self.message_log.record(LoggedMessage(self.clock.now(), severity, title, message, detail))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def identity_parts(self) -> list[Part]:
@@ -262,7 +264,13 @@ class PredictuApp(App[None]):
         """The one place a failure becomes a message: a domain error as a notification with
         its code; anything else logged, never shown raw."""
         if isinstance(error, PredictuError):
-            self.notify(error.message, title=error.code, severity="error", timeout=8)
+            from predictu_console.core.labels import labelled, spoken
+
+            # Core's message names fields by id, as the API does; people read their labels.
+            message = labelled(error.fields) if error.fields else spoken(error.message)
+            if error.detail:
+                message = f"{message.rstrip('.')}. N shows the detail."
+            self.notify(message, title=error.code, severity="error", timeout=8, detail=error.detail)
         else:
             log.error("unexpected error in the console", exc_info=error)
             self.notify(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,9 +67,14 @@ def count(number: int, noun: str, plural: str = "") -> str:
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$")
+"""An ISO 8601 moment with its offset, as the API and the audit records write them."""
+
+
 def shown(value: Any) -> str:
     """A stored value as the console shows it everywhere, never as a Python repr: `—` for
-    nothing, lists joined, `yes`/`no`, numbers without trailing zeros, text as it is."""
+    nothing, lists joined, `yes`/`no`, numbers without trailing zeros, times as `when`
+    writes them, text as it is."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
@@ -79,6 +85,11 @@ def shown(value: Any) -> str:
         return ", ".join(shown(item) for item in value)
     if isinstance(value, Mapping):
         return ", ".join(f"{key}: {shown(item)}" for key, item in value.items())
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, str) and _TIMESTAMP.match(value):
+        # Audit records keep times as the API writes them: shown as the console shows times.
+        return when(datetime.fromisoformat(value).astimezone(UTC))
     return str(value)
 
 

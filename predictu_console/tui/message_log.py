@@ -16,12 +16,14 @@ KEPT = 500
 
 @dataclass(frozen=True)
 class LoggedMessage:
-    """One toast: when, how serious, its title and text."""
+    """One toast: when, how serious, its title and text, and the detail it left out (a
+    library's own words) for whoever asks."""
 
     at: datetime
     severity: str
     title: str
     message: str
+    detail: str = ""
 
 
 class MessageLog:

@@ -13,7 +13,9 @@ from predictu_console.core.keys import KeyCreate
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.callback_test import CallbackTestModal
+from tests.receivers import https_receiver
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
+from tests.tui.test_dialog_layout import footer_descriptions
 
 
 def _shown(app) -> str:
@@ -80,3 +82,26 @@ async def test_a_picked_event_sends_its_signed_test_sample(app, gateway, receive
     body = json.loads(request["body"])
     assert (body["event"], body["test"]) == ("TRADE_PLACED", True)
     assert body["payload"]["trade_id"].startswith("trd_test")
+
+
+async def test_a_refused_certificate_is_a_sentence_and_openssls_words_one_key_away(
+    app, gateway, tmp_path
+):
+    operator_id = gateway.list_operators(OperatorListQuery(search="example")).operators[0].id
+    gateway.generate_keys(operator_id, KeyCreate())
+    with https_receiver(tmp_path, trusted=False) as untrusted:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_operator(pilot, "example")
+            await pilot.press("t")
+            await settle(pilot)
+            assert "Detail" not in footer_descriptions(app)
+            await _send(pilot, untrusted.url + "/cb")
+            first = _shown(app)
+            assert "Detail" in footer_descriptions(app)
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            detailed = _shown(app)
+    assert "TLS_ERROR" in first
+    assert "not signed by an authority callbacks trust" in first
+    assert "CERTIFICATE_VERIFY_FAILED" not in first and "_ssl.c" not in first
+    assert "CERTIFICATE_VERIFY_FAILED" in detailed

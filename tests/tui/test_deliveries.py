@@ -17,6 +17,7 @@ from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.db.session import session_scope
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
+from tests.receivers import https_receiver
 from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
 
 
@@ -246,3 +247,34 @@ async def test_at_80_columns_every_deliverys_state_result_and_next_try_read_in_f
 def _cell_lines(row: list[str]) -> str:
     """A row's cells, each line of each cell on its own line."""
     return "\n".join(row)
+
+
+async def test_a_refused_certificate_reads_as_a_sentence_openssls_words_one_key_away(
+    console, gateway, tmp_path
+):
+    operator_id = _operator_id(gateway, "example")
+    with https_receiver(tmp_path, trusted=False) as untrusted:
+        _point_at(gateway, untrusted, operator_id, f"{untrusted.url}/cb")
+        version = gateway.get_operator(operator_id).version
+        data = OperatorUpdate.model_validate({"status": "inactive"})
+        gateway.update_operator(operator_id, data, version)  # a delivery to send
+        DeliveryWorker(
+            factory=gateway.factory,
+            box=gateway.box,
+            sender=CallbackSender(allow_private=True),
+            clock=gateway.clock,
+            config=WorkerConfig(timeout_ms=2000),
+        ).run_once()
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("enter")  # the newest delivery: the one refused
+        await settle(pilot)
+        first = shown_text(console, "#attempt-view")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        detailed = shown_text(console, "#attempt-view")
+    assert "✗ TLS_ERROR: Refused to send: their server's certificate is not signed" in first
+    assert "CERTIFICATE_VERIFY_FAILED" not in first
+    assert "CERTIFICATE_VERIFY_FAILED" in detailed

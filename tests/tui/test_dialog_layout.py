@@ -91,3 +91,37 @@ async def test_each_field_of_the_create_form_shows_whole_as_it_is_typed_in(conso
             typed_in = field.query_one(Input)
             assert typed_in.has_focus and wholly_in_view(console, typed_in), field.field
             assert in_view(console, console.screen.query_one("#save"))
+
+
+VALID = {"name": "Wrap Casino", "domain": "wrap.example.com"}
+"""The create form's other required fields, so the long error is the only one."""
+
+
+@pytest.mark.parametrize(
+    ("keys", "field", "typed"),
+    [
+        pytest.param(["n"], "contact_email", "ana@localhost", id="create-email"),
+        pytest.param(["e"], "allowed_origins", "https://a.example.com/path", id="edit-origin"),
+    ],
+)
+async def test_a_field_error_wider_than_the_form_wraps_inside_it(console, keys, field, typed):
+    async with console.run_test(size=SMALL) as pilot:
+        if keys == ["e"]:
+            await open_operator(pilot, "example")
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        for other, value in VALID.items() if keys == ["n"] else ():
+            console.screen.query_one(f"#input-{other}", Input).value = value
+        console.screen.query_one(f"#input-{field}", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        form_field = console.screen.query_one(f"#field-{field}", FormField)
+        error = form_field.query_one(".field-error")
+        message = str(error.content)
+        assert len(message) > form_field.content_region.width  # too long for one line
+        # Every line of it inside the field, none cut at the dialog's edge, and in view.
+        assert form_field.content_region.contains_region(error.region)
+        assert error.region.height * error.region.width >= len(message)
+        assert form_field.parent.region.contains_region(error.region)

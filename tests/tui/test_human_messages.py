@@ -3,10 +3,17 @@ Python reprs, and `30%` typed as a person types a percentage."""
 
 from __future__ import annotations
 
-from textual.widgets import Switch
+import contextlib
 
+from sqlalchemy import text as sql
+from textual.widgets import Label, Switch
+from textual.worker import WorkerFailed
+
+from predictu_console.core.labels import FIELD_LABELS
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
+from predictu_console.db.session import session_scope
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
+from predictu_console.tui.widgets.form_field import FormField
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 
@@ -36,9 +43,7 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
     gateway.update_operator(operator.id, data, gateway.get_operator(operator.id).version)
     async with console.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
-        await pilot.press("7")
-        await settle(pilot)
-        audit = shown_text(console, "#audit-body")
+        audit = await _tab(pilot, "7", "#audit-body")
         await pilot.press("e")
         await settle(pilot)
         console.screen.query_one("#input-branding-logo_url").value = "https://cdn.example.com/l.png"
@@ -51,17 +56,92 @@ async def test_the_audit_and_the_edit_diff_show_values_not_python_reprs(console,
         await settle(pilot)
         diff = shown_text(console, "#confirm-body")
     joined = ", ".join(origins)
+    # Every field by the label the form gives it, never by its id.
     assert (
-        f"allowed_origins: https://www.example-casino.com, https://m.example-casino.com → {joined}"
+        f"Allowed origins: https://www.example-casino.com, https://m.example-casino.com → {joined}"
         in audit
     )
-    assert "callback_url: https://api.example-casino.com/callbacks/predictu → —" in audit
-    assert "config.auto_promote_enabled: — → yes" in audit
-    assert ["branding.logo_url", "—", "https://cdn.example.com/l.png"] in _rows(diff)
-    assert ["⚠", "config.auto_promote_enabled", "yes", "no"] in _rows(diff)
+    assert "Callback URL: https://api.example-casino.com/callbacks/predictu → —" in audit
+    assert "Auto-promote: — → yes" in audit
+    assert ["Logo", "URL", "—", "https://cdn.example.com/l.png"] in _rows(diff)
+    assert ["⚠", "Auto-promote", "yes", "no"] in _rows(diff)
     for text in (audit, diff):
         assert "None" not in text and "[" not in text and "'" not in text
+        assert not [path for path in FIELD_IDS if path in text]
+    assert "Onboarding step 8 (Activate): — → 2024-11-20 10:33 UTC" in audit  # not ISO 8601
+    assert "Operator edited  by ana@predictu.com" in audit
+    assert "operator.updated" not in audit and "step_completed" not in audit
+
+
+FIELD_IDS = [path for path in FIELD_LABELS if "." in path or "_" in path]
+"""The ids of fields whose id is not simply their label in lower case."""
+
+
+async def _tab(pilot, key: str, selector: str) -> str:
+    """Open the detail's tab `key` and read what `selector` shows on it."""
+    await pilot.press(key)
+    await settle(pilot)
+    return shown_text(pilot.app, selector)
 
 
 def _rows(table_text: str) -> list[list[str]]:
     return [line.split() for line in table_text.splitlines()]
+
+
+async def test_branding_and_every_form_label_read_as_the_one_table_names_them(console):
+    async with console.run_test(size=SIZE) as pilot:
+        await open_operator(pilot, "example")
+        branding = await _tab(pilot, "2", "#branding-body")
+        await pilot.press("e")
+        await settle(pilot)
+        edit_labels = _form_labels(console)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        create_labels = _form_labels(console)
+    for label in ("Primary colour", "Second background colour", "Logo URL", "Icon URL"):
+        assert label in branding
+    assert "primary color" not in branding and "bg primary" not in branding
+    for field, label in (*edit_labels, *create_labels):
+        assert label.startswith(FIELD_LABELS[field]), (field, label)
+
+
+def _form_labels(app) -> list[tuple[str, str]]:
+    return [
+        (field.field, str(field.query_one(".field-label", Label).content))
+        for field in app.screen.query(FormField)
+    ]
+
+
+async def test_a_database_failure_is_a_sentence_and_the_drivers_words_one_key_away(
+    console, session_factory
+):
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _rename(session_factory, "audit_log", "audit_log_away")  # the table is gone
+        try:
+            # Waiting for the detail's worker raises its failure when it is still running.
+            with contextlib.suppress(WorkerFailed):
+                await open_operator(pilot, "example")
+            await settle(pilot)
+            [toast] = [n for n in console._notifications if n.severity == "error"]
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("N")
+            await settle(pilot)
+            detail = shown_text(console, "#message-detail")
+        finally:
+            _rename(session_factory, "audit_log_away", "audit_log")
+    assert (toast.title, toast.message) == (
+        "DATABASE_ERROR",
+        "The database refused the request; nothing was changed. N shows the detail.",
+    )
+    assert detail.startswith("Detail: ") and "audit_log" in detail  # what the driver said
+    for text in (toast.message, detail):
+        assert "OperationalError" not in text and "sqlalche" not in text.lower()
+
+
+def _rename(session_factory, table: str, to: str) -> None:
+    with session_scope(session_factory) as session:
+        session.execute(sql(f"ALTER TABLE {table} RENAME TO {to}"))

@@ -36,7 +36,8 @@ async def test_unread_notifications_show_in_the_header_and_open_their_operator(c
         assert isinstance(console.screen, NotificationsScreen)
         [row] = _rows(console, "#notifications-table")
         assert row[0] == "●" and "sensitive change" in row[2]
-        assert "revenue_share_predictu changed by ana@predictu.com" in row[3]
+        # The field's label, as the form names it; the notification's changes keep the id.
+        assert row[3].endswith(": Predictu revenue share changed by ana@predictu.com")
         assert "1 unread" in shown_text(console, "#notifications-caption")
 
         await pilot.press("enter")

@@ -16,7 +16,7 @@ from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.event_picker import EventPicker
 from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
-from predictu_console.tui.widgets.ping_verdict import verdict
+from predictu_console.tui.widgets.ping_verdict import has_detail, verdict
 
 
 class CallbackTestModal(ConsoleModal[PingResult | None]):
@@ -25,6 +25,7 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("ctrl+s", "send", "Send the event", id="send"),
+        Binding("ctrl+t", "toggle_detail", "Detail", id="toggle-detail"),
     ]
     HELP_TITLE = "Test the callback"
     DEFAULT_CSS = """
@@ -48,6 +49,8 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         self.result: PingResult | None = None
         self.sent: EventType | None = None
         """The event of the result shown, so the button says whether Ctrl+S retries it."""
+        self.detailed = False
+        """Whether the verdict shows the library's own words (Ctrl+T)."""
 
     def compose(self) -> ComposeResult:
         with DialogBox(id="ping-box", classes="dialog"):
@@ -108,10 +111,26 @@ class CallbackTestModal(ConsoleModal[PingResult | None]):
         self.result, self.sent = result, event
         self.remove_class("-sending")
         self.add_class("-answered")
-        self.query_one("#ping-result", Static).update(verdict(result, event))
+        self._show_verdict()
         self._label_send()
+        self.refresh_bindings()
         # On a short terminal the verdict is what to read next.
         self.query_one("#ping-box").scroll_end(animate=False)
+
+    def _show_verdict(self) -> None:
+        if self.result is not None and self.sent is not None:
+            shown = verdict(self.result, self.sent, detail=self.detailed)
+            self.query_one("#ping-result", Static).update(shown)
+
+    def action_toggle_detail(self) -> None:
+        self.detailed = not self.detailed
+        self._show_verdict()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+T is offered only while a verdict keeps a library's words out of view."""
+        if action == "toggle_detail":
+            return self.result is not None and has_detail(self.result)
+        return True
 
     def sending_failed(self) -> None:
         """The test could not even be prepared (no key, no URL); the app shows why."""

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Label, Static
 
 from predictu_console.core.callbacks.backlog import DeliveryBacklog
 from predictu_console.core.callbacks.delivery_log import AttemptDetail, DeliveryDetail, DeliveryOut
+from predictu_console.core.callbacks.explained import explain
 from predictu_console.core.callbacks.signing import encode_body
 from predictu_console.tui import legend
 from predictu_console.tui.base import ConsoleModal
@@ -48,17 +49,21 @@ def summary(delivery: DeliveryDetail, now_text: str) -> Table:
     return table
 
 
-def attempt_view(attempt: AttemptDetail) -> RenderableType:
-    """The highlighted attempt: its outcome, signature and the start of the response."""
+def attempt_view(attempt: AttemptDetail, *, detail: bool = False) -> RenderableType:
+    """The highlighted attempt: its outcome, signature and the start of the response; the
+    library's own words about a failure only with `detail` (Ctrl+T)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
+    explained = explain(attempt.error, attempt.error_message)
     outcome = (
         Text(f"✓ HTTP {attempt.http_status}", style=severity("ok"))
         if attempt.error is None
-        else Text(f"✗ {attempt.error}: {attempt.error_message}", style=severity("alarm"))
+        else Text(f"✗ {attempt.error}: {explained.sentence}", style=severity("alarm"))
     )
     table.add_row(f"Attempt {attempt.number}", outcome)
+    if explained.detail and detail:
+        table.add_row("Detail", explained.detail)
     table.add_row("URL", attempt.url)
     table.add_row("Signature", attempt.signature or "—")
     table.add_row("Worker", attempt.worker)
@@ -79,6 +84,7 @@ class DeliveryDetailModal(ConsoleModal[None]):
         Binding("escape", "close", "Close", id="close"),
         Binding("d", "redeliver", "Deliver again", id="redeliver"),
         Binding("y", "copy", "Copy", id="copy"),
+        Binding("ctrl+t", "toggle_detail", "Detail", id="toggle-detail"),
     ]
     HELP_TITLE = "Delivery"
     LEGEND = (legend.DELIVERY, legend.ATTEMPT_COLUMNS)
@@ -97,6 +103,8 @@ class DeliveryDetailModal(ConsoleModal[None]):
         super().__init__()
         self.delivery_id = delivery_id
         self.delivery: DeliveryDetail | None = None
+        self.detailed = False
+        """Whether a failed attempt shows the library's own words (Ctrl+T)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="delivery-box", classes="dialog -tall"):
@@ -158,8 +166,26 @@ class DeliveryDetailModal(ConsoleModal[None]):
     @on(DataTable.RowHighlighted, "#attempts-table")
     def _show_attempt(self) -> None:
         attempt = self._highlighted_attempt()
-        shown = Text("Not tried yet.", style="dim") if attempt is None else attempt_view(attempt)
+        shown = (
+            Text("Not tried yet.", style="dim")
+            if attempt is None
+            else attempt_view(attempt, detail=self.detailed)
+        )
         self.query_one("#attempt-view", Static).update(shown)
+        self.refresh_bindings()
+
+    def action_toggle_detail(self) -> None:
+        self.detailed = not self.detailed
+        self._show_attempt()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+T is offered only while the attempt shown keeps a library's words out of view."""
+        if action == "toggle_detail":
+            attempt = self._highlighted_attempt()
+            return attempt is not None and bool(
+                explain(attempt.error, attempt.error_message).detail
+            )
+        return True
 
     def _highlighted_attempt(self) -> AttemptDetail | None:
         if self.delivery is None or not self.delivery.attempts:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label
 
 from predictu_console.core.fields import CATEGORIES
+from predictu_console.core.labels import field_label
 from predictu_console.core.models import OperatorCreate, OperatorOut
 from predictu_console.tui.base import ConsoleModal
 from predictu_console.tui.form_values import number, word_list
@@ -18,6 +19,16 @@ from predictu_console.tui.modals.confirm import leave_form
 from predictu_console.tui.widgets.dialog_box import DialogBox
 from predictu_console.tui.widgets.form_field import FormField, parse_form
 from predictu_console.tui.widgets.key_footer import KeyFooter
+
+CREATE_FIELDS = (
+    ("name", "", "(3–100 characters, unique)", ""),
+    ("domain", "", "(bare hostname)", "luckyspin.io"),
+    ("contact_email", "", "", "admin@luckyspin.io"),
+    ("billing_email", "", "(defaults to the contact email)", ""),
+    ("revenue_share_predictu", "30", "% (1–99)", ""),
+    ("allowed_categories", ", ".join(CATEGORIES), "", ""),
+)
+"""Field path, the value it starts with, how to type it, and an example."""
 
 
 class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
@@ -32,12 +43,10 @@ class OperatorCreateModal(ConsoleModal[OperatorOut | None]):
     def compose(self) -> ComposeResult:
         with DialogBox(id="create-box", classes="dialog"):
             yield Label("New operator", id="create-title", classes="dialog-title")
-            yield FormField("Name (3–100 characters, unique)", "name")
-            yield FormField("Domain (bare hostname)", "domain", placeholder="luckyspin.io")
-            yield FormField("Contact email", "contact_email", placeholder="admin@luckyspin.io")
-            yield FormField("Billing email (defaults to the contact email)", "billing_email")
-            yield FormField("Predictu revenue share % (1–99)", "revenue_share_predictu", "30")
-            yield FormField("Market categories", "allowed_categories", ", ".join(CATEGORIES))
+            for field, value, hint, placeholder in CREATE_FIELDS:
+                yield FormField(
+                    field_label(field), field, value, hint=hint, placeholder=placeholder
+                )
             with Horizontal(id="create-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Create (Ctrl+S)", id="save", variant="primary")

@@ -45,6 +45,7 @@ class NotificationsScreen(ConsoleScreen):
         yield Label("Messages shown this session, newest first", classes="section")
         yield Static(id="messages-caption", classes="muted")
         yield TextTable(id="messages-table", cursor_type="row")
+        yield Static(id="message-detail", classes="muted")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -72,6 +73,18 @@ class NotificationsScreen(ConsoleScreen):
             self.app.push_screen(OperatorDetailScreen(operator_id))
         else:
             self.notify("This notification is not about one operator.", timeout=3)
+
+    @on(DataTable.RowHighlighted, "#messages-table")
+    def _show_detail(self) -> None:
+        """The highlighted message's detail (a library's own words), which its toast left out."""
+        table = self.query_one("#messages-table", DataTable)
+        messages = self.console.message_log.newest_first()
+        row = table.cursor_row
+        detail = messages[row].detail if 0 <= row < len(messages) else ""
+        shown = self.query_one("#message-detail", Static)
+        # As Text: a library's words hold brackets (`[SSL: …]`) that are not markup.
+        shown.update(Text(f"Detail: {detail}"))
+        shown.display = bool(detail)
 
     def action_mark_read(self) -> None:
         self.mark_read()
@@ -122,6 +135,7 @@ class NotificationsScreen(ConsoleScreen):
                 for number, logged in enumerate(messages)
             ),
         )
+        self._show_detail()
 
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def load(self) -> None:

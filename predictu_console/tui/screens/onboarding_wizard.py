@@ -29,6 +29,7 @@ from predictu_console.core.callbacks.event_types import EventType
 from predictu_console.core.callbacks.ping import PingRequest, PingResult
 from predictu_console.core.errors import StaleVersion, ValidationFailed
 from predictu_console.core.keys import KeysGenerated
+from predictu_console.core.labels import field_label
 from predictu_console.core.models import ONBOARDING_STEPS, STEPS, OperatorDetail, OperatorUpdate
 from predictu_console.core.validation import parse
 from predictu_console.tui import legend
@@ -103,7 +104,7 @@ class OnboardingWizardScreen(ConsoleScreen):
             with Vertical(id="step-3"):
                 yield Static(id="keys-state")
             with Vertical(id="step-4"):
-                yield FormField("Callback URL (https://…)", "callback_url")
+                yield FormField(field_label("callback_url"), "callback_url", hint="(https://…)")
             with Vertical(id="step-5"):
                 yield Static(id="ping-target")
                 yield EventPicker()
@@ -113,16 +114,19 @@ class OnboardingWizardScreen(ConsoleScreen):
                 for pair in (colours[:2], colours[2:]):
                     with Horizontal(classes="field-pair"):
                         for colour in pair:
-                            yield FormField(COLOURS[colour], f"branding.{colour}")
+                            yield FormField(
+                                field_label(f"branding.{colour}"),
+                                f"branding.{colour}",
+                                hint="(#rrggbb)",
+                            )
                 with Horizontal(classes="field-pair"):
-                    yield FormField("Logo URL (optional)", "branding.logo_url")
-                    yield FormField("Icon URL (optional)", "branding.icon_url")
+                    for image in ("logo_url", "icon_url"):
+                        field = f"branding.{image}"
+                        yield FormField(field_label(field), field, hint="(optional)")
                 yield Static(id="branding-preview")
             with Vertical(id="step-7"):
                 yield FormField(
-                    "Add an origin (https://host[:port]) and press Enter",
-                    "new_origin",
-                    called="New origin",
+                    "New origin", "new_origin", hint="(https://host[:port]): Enter adds it"
                 )
                 yield ListView(id="origin-list")
             with Vertical(id="step-8"):

@@ -22,6 +22,7 @@ from textual.widgets import Button, Label
 
 from predictu_console.core.changes import changes_between
 from predictu_console.core.errors import StaleVersion
+from predictu_console.core.labels import field_label
 from predictu_console.core.models import FieldChange, OperatorDetail, OperatorUpdate
 from predictu_console.core.notifications import sensitive_changes
 from predictu_console.tui.base import ConsoleScreen
@@ -49,79 +50,45 @@ def _yes_no(text: str) -> bool:
     return text == "yes"
 
 
-# label, field path, how to show the current value, how to turn typed text back into a value
-FIELDS: list[tuple[str, str, Read, Convert]] = [
-    ("Name", "name", lambda d: d.name, str),
-    ("Contact email", "contact_email", lambda d: d.contact_email, str),
-    ("Billing email", "billing_email", lambda d: d.billing_email, str),
+# field path, how to show the current value, how to turn typed text back into a value, and
+# what the label adds to the field's name (field_label) to say how to type it
+FIELDS: list[tuple[str, Read, Convert, str]] = [
+    ("name", lambda d: d.name, str, ""),
+    ("contact_email", lambda d: d.contact_email, str, ""),
+    ("billing_email", lambda d: d.billing_email, str, ""),
+    ("callback_url", lambda d: d.callback_url or "", optional_text, "(HTTPS; empty clears it)"),
     (
-        "Callback URL (HTTPS; empty clears it)",
-        "callback_url",
-        lambda d: d.callback_url or "",
-        optional_text,
-    ),
-    (
-        "Predictu revenue share %",
         "revenue_share_predictu",
         lambda d: percent(d.revenue_share_predictu).rstrip("%"),
         number,
+        "% (1–99)",
     ),
+    ("allowed_categories", lambda d: ", ".join(d.allowed_categories), word_list, ""),
     (
-        "Market categories",
-        "allowed_categories",
-        lambda d: ", ".join(d.allowed_categories),
-        word_list,
-    ),
-    (
-        "Allowed origins (https://host[:port], comma-separated)",
         "allowed_origins",
         lambda d: ", ".join(d.allowed_origins),
         word_list,
+        "(https://host[:port], comma-separated)",
     ),
-    ("Primary colour", "branding.primary_color", lambda d: d.branding.primary_color, str),
-    ("Secondary colour", "branding.secondary_color", lambda d: d.branding.secondary_color, str),
-    ("Background", "branding.bg_primary", lambda d: d.branding.bg_primary, str),
-    ("Background 2", "branding.bg_secondary", lambda d: d.branding.bg_secondary, str),
-    ("Logo URL", "branding.logo_url", lambda d: d.branding.logo_url or "", optional_text),
-    ("Icon URL", "branding.icon_url", lambda d: d.branding.icon_url or "", optional_text),
-    ("New-tier limit", "config.new_tier_limit", lambda d: str(d.config.new_tier_limit), integer),
+    ("branding.primary_color", lambda d: d.branding.primary_color, str, "(#rrggbb)"),
+    ("branding.secondary_color", lambda d: d.branding.secondary_color, str, "(#rrggbb)"),
+    ("branding.bg_primary", lambda d: d.branding.bg_primary, str, "(#rrggbb)"),
+    ("branding.bg_secondary", lambda d: d.branding.bg_secondary, str, "(#rrggbb)"),
+    ("branding.logo_url", lambda d: d.branding.logo_url or "", optional_text, "(HTTPS; optional)"),
+    ("branding.icon_url", lambda d: d.branding.icon_url or "", optional_text, "(HTTPS; optional)"),
+    ("config.new_tier_limit", lambda d: str(d.config.new_tier_limit), integer, ""),
+    ("config.regular_tier_limit", lambda d: str(d.config.regular_tier_limit), integer, ""),
+    ("config.vip_tier_limit", lambda d: str(d.config.vip_tier_limit), integer, ""),
+    ("config.auto_promote_enabled", lambda d: _flag(d.config.auto_promote_enabled), _yes_no, ""),
+    ("config.auto_promote_days", lambda d: str(d.config.auto_promote_days), integer, ""),
+    ("config.auto_promote_trades", lambda d: str(d.config.auto_promote_trades), integer, ""),
     (
-        "Regular-tier limit",
-        "config.regular_tier_limit",
-        lambda d: str(d.config.regular_tier_limit),
-        integer,
-    ),
-    ("VIP-tier limit", "config.vip_tier_limit", lambda d: str(d.config.vip_tier_limit), integer),
-    (
-        "Auto-promote",
-        "config.auto_promote_enabled",
-        lambda d: _flag(d.config.auto_promote_enabled),
-        _yes_no,
-    ),
-    (
-        "Auto-promote after days",
-        "config.auto_promote_days",
-        lambda d: str(d.config.auto_promote_days),
-        integer,
-    ),
-    (
-        "Auto-promote after trades",
-        "config.auto_promote_trades",
-        lambda d: str(d.config.auto_promote_trades),
-        integer,
-    ),
-    (
-        "Daily loss limit",
         "config.daily_loss_limit_enabled",
         lambda d: _flag(d.config.daily_loss_limit_enabled),
         _yes_no,
+        "",
     ),
-    (
-        "Can promote VIP",
-        "config.can_promote_vip",
-        lambda d: _flag(d.config.can_promote_vip),
-        _yes_no,
-    ),
+    ("config.can_promote_vip", lambda d: _flag(d.config.can_promote_vip), _yes_no, ""),
 ]
 
 
@@ -135,7 +102,7 @@ def changes_table(changes: dict[str, FieldChange], *, flag_sensitive: bool = Tru
     table.add_column("After")
     for path, change in changes.items():
         mark = Text("⚠", style="bold yellow") if path in sensitive else Text("")
-        table.add_row(mark, path, shown(change.from_), shown(change.to))
+        table.add_row(mark, field_label(path), shown(change.from_), shown(change.to))
     return table
 
 
@@ -159,9 +126,9 @@ class OperatorEditScreen(ConsoleScreen):
         yield ConsoleHeader()
         yield Label(f"Editing {self.opened.name} ({self.opened.domain})", id="edit-title")
         with VerticalScroll(id="edit-form"):
-            for label, field, read, convert in FIELDS:
+            for field, read, convert, hint in FIELDS:
                 kind = SwitchField if convert is _yes_no else FormField
-                yield kind(label, field, read(self.opened))
+                yield kind(field_label(field), field, read(self.opened), hint=hint)
             with Horizontal(id="edit-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Review and save (Ctrl+S)", id="save", variant="primary")
@@ -174,7 +141,7 @@ class OperatorEditScreen(ConsoleScreen):
         """The PATCH body: only fields whose text differs from what the form opened with."""
         body: dict[str, Any] = {}
         typed = {field.field: field.value for field in self.query(FormField)}
-        for _, path, read, convert in FIELDS:
+        for path, read, convert, _ in FIELDS:
             if typed[path] == read(self.opened):
                 continue
             group, _, key = path.rpartition(".")

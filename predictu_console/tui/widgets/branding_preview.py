@@ -7,13 +7,10 @@ from collections.abc import Mapping
 from rich.console import Group
 from rich.text import Text
 
-COLOURS = {
-    "primary_color": "Primary colour",
-    "secondary_color": "Secondary colour",
-    "bg_primary": "Background",
-    "bg_secondary": "Background 2",
-}
-"""Branding's colour fields and their labels, as the edit form names them."""
+from predictu_console.core.labels import field_label
+
+COLOURS = ("primary_color", "secondary_color", "bg_primary", "bg_secondary")
+"""Branding's colour fields; their labels are the forms' (`core.labels`)."""
 
 
 def branding_preview(values: Mapping[str, str]) -> Group:
@@ -23,7 +20,7 @@ def branding_preview(values: Mapping[str, str]) -> Group:
     swatches = Text()
     for colour, value in values.items():
         swatches.append("      ", style=f"on {value}" if colour in valid else "")
-        swatches.append(f" {COLOURS[colour]} {value}   ")
+        swatches.append(f" {field_label(f'branding.{colour}')} {value}   ")
     card = Text()
     if len(valid) == len(COLOURS):
         bg, panel = valid["bg_primary"], valid["bg_secondary"]

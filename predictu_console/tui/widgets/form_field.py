@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Switch
 
 from predictu_console.core.errors import ValidationFailed
+from predictu_console.core.labels import labelled, list_entry, spoken
 from predictu_console.core.validation import ModelT, parse
 
 
@@ -30,32 +31,27 @@ class FormField(Vertical):
         height: auto;
         margin-bottom: 1;
         Input { width: 1fr; }
-        .field-label { color: $text-muted; }
-        .field-error { color: $error; height: auto; }
+        .field-label { color: $text-muted; width: 100%; }
+        .field-error { color: $error; width: 100%; height: auto; }
         .field-error.-empty { display: none; }
     }
     """
 
     def __init__(
-        self,
-        label: str,
-        field: str,
-        value: str = "",
-        *,
-        placeholder: str = "",
-        called: str | None = None,
+        self, label: str, field: str, value: str = "", *, placeholder: str = "", hint: str = ""
     ) -> None:
         super().__init__(id=f"field-{field_slug(field)}")
         self.field = field
         self.label = label
-        self.field_name = called or label.split(" (", 1)[0]
-        """What a sentence calls the field: its label without the hint in brackets."""
+        """The field's name, as the discard question and the error notes name it."""
+        self.hint = hint
+        """How to type the value, shown after the name: `(#rrggbb)`, `% (1–99)`."""
         self.initial = value
         """The stored value the text is compared with: typed input differs from it."""
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield self._label()
         # The cursor goes to the end of what is there, never selecting it: in a prefilled
         # form the first keystroke must add to a value, not wipe it.
         yield Input(
@@ -65,6 +61,9 @@ class FormField(Vertical):
             select_on_focus=False,
         )
         yield Label("", classes="field-error -empty")
+
+    def _label(self) -> Label:
+        return Label(f"{self.label} {self.hint}".strip(), classes="field-label")
 
     @property
     def value(self) -> str:
@@ -90,14 +89,15 @@ class FormField(Vertical):
     def show_error(self, message: str | None) -> None:
         """Show `message` under the input, or clear it."""
         error = self.query_one(".field-error", Label)
-        error.update(f"✗ {message}" if message else "")
+        error.update(f"✗ {spoken(message)}" if message else "")
         error.set_class(not message, "-empty")
 
     def focus_input(self) -> None:
         """Put the cursor in this field, the whole field in view: focusing the input alone
-        centres the input, which in a short dialog left the label above it out of view."""
+        centres the input, which in a short dialog left the label above it out of view. It
+        scrolls once laid out: an error just put beneath the input may have grown the field."""
         self.query_one(Input).focus(scroll_visible=False)
-        self.scroll_visible(animate=False)
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
 
 class SwitchField(FormField):
@@ -112,7 +112,7 @@ class SwitchField(FormField):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield self._label()
         with Horizontal(classes="switch-row"):
             yield Switch(self.initial == "yes", id=f"input-{field_slug(self.field)}")
             yield Label(self.initial, classes="switch-state")
@@ -136,8 +136,8 @@ class SwitchField(FormField):
 
 
 def changed_fields(root: DOMNode) -> list[str]:
-    """The names of the fields whose text differs from the stored value."""
-    return [field.field_name for field in root.query(FormField) if field.changed]
+    """The labels of the fields whose text differs from the stored value."""
+    return [field.label for field in root.query(FormField) if field.changed]
 
 
 def parse_form(
@@ -165,28 +165,24 @@ def show_form_errors(root: Widget | Screen[object], fields: Mapping[str, str]) -
 
 
 def show_field_errors(root: DOMNode, fields: Mapping[str, str]) -> list[str]:
-    """Put each error beside its field; returns the errors that have no field on screen.
-
-    An error about one item of a list field (`allowed_categories.0`) goes beside the field
-    the list is typed in, as the person typed it there.
-    """
+    """Put each error beside its field; returns the errors that have no field on screen."""
+    by_field: dict[str, str] = {}
+    for path, message in fields.items():
+        field, entry = list_entry(path)
+        by_field.setdefault(field, f"{entry} {message}".strip())
     shown = set()
     for form_field in root.query(FormField):
-        paths = [path for path in fields if _within(path, form_field.field)]
-        form_field.show_error("; ".join(dict.fromkeys(fields[path] for path in paths)) or None)
-        shown.update(paths)
-    return [f"{path}: {message}" for path, message in fields.items() if path not in shown]
-
-
-def _within(path: str, field: str) -> bool:
-    """Whether an error at `path` is about `field`: the field itself or an item of it."""
-    return path == field or (path.startswith(f"{field}.") and path[len(field) + 1 :].isdigit())
+        error = by_field.get(form_field.field)
+        form_field.show_error(error)
+        if error:
+            shown.add(form_field.field)
+    return [labelled({path: message}) for path, message in by_field.items() if path not in shown]
 
 
 def focus_first_error(root: DOMNode, fields: Iterable[str]) -> None:
     """Move the cursor to the first field that needs fixing."""
-    paths = list(fields)
+    needing = {list_entry(path)[0] for path in fields}
     for form_field in root.query(FormField):
-        if any(_within(path, form_field.field) for path in paths):
+        if form_field.field in needing:
             form_field.focus_input()
             return

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from predictu_console.core.audit import AuditRecord
+from predictu_console.core.labels import action_label, field_label
 from predictu_console.core.models import STEPS, OperatorDetail
 from predictu_console.core.trends import DayPoint, OperatorTrends
 from predictu_console.tui.formatting import money, percent, severity, shown, when
@@ -89,9 +90,10 @@ def branding(op: OperatorDetail) -> RenderableType:
     table.add_column()
     for name in ("primary_color", "secondary_color", "bg_primary", "bg_secondary"):
         colour = getattr(op.branding, name)
-        table.add_row(Text("        ", style=f"on {colour}"), name.replace("_", " "), colour)
-    table.add_row("", "logo URL", op.branding.logo_url or "— not set")
-    table.add_row("", "icon URL", op.branding.icon_url or "— not set")
+        swatch = Text("        ", style=f"on {colour}")
+        table.add_row(swatch, field_label(f"branding.{name}"), colour)
+    table.add_row("", field_label("branding.logo_url"), op.branding.logo_url or "— not set")
+    table.add_row("", field_label("branding.icon_url"), op.branding.icon_url or "— not set")
     return table
 
 
@@ -126,10 +128,11 @@ def audit_trail(records: list[AuditRecord]) -> RenderableType:
         who = record.actor_email or "system"
         if record.os_user:
             who += f" (OS user {record.os_user})"
-        blocks.append(Text(f"{when(record.at)}  {record.action}  by {who}", style="bold"))
+        what = action_label(record.action)
+        blocks.append(Text(f"{when(record.at)}  {what}  by {who}", style="bold"))
         for path, change in record.changes.items():
             before, after = shown(change.get("from")), shown(change.get("to"))
-            blocks.append(Text(f"    {path}: {before} → {after}"))
+            blocks.append(Text(f"    {field_label(path)}: {before} → {after}"))
         blocks.append(Text(""))
     return Group(*blocks)
 
