@@ -100,11 +100,24 @@ async def test_branding_and_every_form_label_read_as_the_one_table_names_them(co
         await pilot.press("n")
         await settle(pilot)
         create_labels = _form_labels(console)
+        await pilot.press("escape")
+        await settle(pilot)
+        await open_operator(pilot, "neon")
+        await pilot.press("o")
+        await settle(pilot)
+        wizard_names = {
+            field.field: field.label
+            for field in console.screen.query(FormField)
+            if field.field != "new_origin"  # no stored field: the origins' list is
+        }
     for label in ("Primary colour", "Second background colour", "Logo URL", "Icon URL"):
         assert label in branding
     assert "primary color" not in branding and "bg primary" not in branding
     for field, label in (*edit_labels, *create_labels):
         assert label.startswith(FIELD_LABELS[field]), (field, label)
+    # The wizard names its fields as the table does (the discard question uses these names).
+    assert len(wizard_names) == 8
+    assert wizard_names == {field: FIELD_LABELS[field] for field in wizard_names}
 
 
 def _form_labels(app) -> list[tuple[str, str]]:

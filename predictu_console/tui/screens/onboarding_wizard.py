@@ -99,7 +99,9 @@ class OnboardingWizardScreen(ConsoleScreen):
             with Vertical(id="step-1"):
                 yield Static(id="record-summary")
             with Vertical(id="step-2"):
-                yield FormField("Predictu revenue share % (1–99)", "revenue_share_predictu")
+                yield FormField(
+                    field_label("revenue_share_predictu"), "revenue_share_predictu", hint="% (1–99)"
+                )
                 yield Static(id="share-preview")
             with Vertical(id="step-3"):
                 yield Static(id="keys-state")
