@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,20 @@ from predictu_console.settings import Settings
 from tests.databases import BACKENDS, PG_URL, Databases, run_databases, settings_for
 from tests.factories import actor_for_new_admin
 from tests.receivers import Receiver, https_receiver
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Spare the collector what lives all run long, and most of its rounds.
+
+    Textual's short-lived objects set off a collection every 700 allocations, and the full
+    ones walked every imported module again: a fifth to a quarter of a console test's CPU.
+    Frozen, the modules and collected tests are not walked; a larger first generation
+    collects far less often, for a few megabytes more.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 @pytest.fixture(scope="session")
