@@ -38,7 +38,6 @@ LIVE_POLL_SECONDS = 1.0
 """The poll of a console a test watches change by itself: soon enough for its wait, and rare
 enough that `settle` is not kept busy by reload after reload (at 0.2 s, each detail reload
 started another round: a test cost 10-40 s of CPU instead of 2-3)."""
-"""At most this many rounds of waiting for workers and repainting, in `settle`."""
 
 
 def seeded_ids(rng: random.Random | None = None) -> Callable[[int], str]:
