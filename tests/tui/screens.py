@@ -34,6 +34,10 @@ DEMO_MASTER_KEY = bytes(range(32))
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 SETTLE_ROUNDS = 20
 """At most this many rounds of waiting for workers and repainting, in `settle`."""
+LIVE_POLL_SECONDS = 1.0
+"""The poll of a console a test watches change by itself: soon enough for its wait, and rare
+enough that `settle` is not kept busy by reload after reload (at 0.2 s, each detail reload
+started another round: a test cost 10-40 s of CPU instead of 2-3)."""
 
 
 def seeded_ids(rng: random.Random | None = None) -> Callable[[int], str]:

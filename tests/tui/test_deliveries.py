@@ -18,7 +18,14 @@ from predictu_console.db.session import session_scope
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.delivery_detail import DeliveryDetailModal
 from tests.receivers import https_receiver
-from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
+from tests.tui.screens import (
+    LIVE_POLL_SECONDS,
+    SIZE,
+    open_operator,
+    settle,
+    shown_text,
+    table_names,
+)
 
 
 def _rows(app) -> list[list[str]]:
@@ -66,7 +73,7 @@ def worker(gateway, receiver):
 async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(gateway, receiver):
     operator_id = _operator_id(gateway, "example")
     _point_at(gateway, receiver, operator_id, f"{receiver.url}/ok")
-    app = make_tui(gateway, poll_seconds=0.2)
+    app = make_tui(gateway, poll_seconds=LIVE_POLL_SECONDS)
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("8")
@@ -75,7 +82,7 @@ async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(gate
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("y")
-        for _ in range(50):
+        for _ in range(100):
             await pilot.pause(0.1)
             if len(_status_changes(app, "delivered")) > before:
                 break

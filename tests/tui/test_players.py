@@ -8,7 +8,7 @@ from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from tests.trading import funded_player, outbox_events
-from tests.tui.screens import SIZE, open_operator, settle, shown_text
+from tests.tui.screens import LIVE_POLL_SECONDS, SIZE, open_operator, settle, shown_text
 
 
 def _rows(console) -> list[list[str]]:
@@ -24,7 +24,7 @@ async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(gatewa
     operator_id = _operator_id(gateway, "example")
     page = gateway.list_players(operator_id, PlayerListQuery(limit=100))
     newest_first = [player.external_player_id for player in page.players]
-    app = make_tui(gateway, poll_seconds=0.2)
+    app = make_tui(gateway, poll_seconds=LIVE_POLL_SECONDS)
     async with app.run_test(size=SIZE) as pilot:
         await open_operator(pilot, "example")
         await pilot.press("9")
@@ -41,7 +41,7 @@ async def test_the_tab_pages_players_newest_first_and_shows_new_ones_live(gatewa
         await settle(pilot)
 
         funded_player(gateway.factory, gateway.clock, operator_id, "just-joined", amount=250)
-        for _ in range(30):
+        for _ in range(100):
             await pilot.pause(0.1)
             if _rows(app)[0][0] == "just-joined":
                 break
