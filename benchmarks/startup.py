@@ -19,8 +19,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import pexpect
-
 from benchmarks.bare_table import COLUMNS, PTY_ROWS, cell
 from benchmarks.report import Row, median_row
 from predictu_console.core import operators
@@ -43,6 +41,8 @@ def _exit_ms(argv: Sequence[str], env: dict[str, str]) -> float:
 
 def _painted_ms(argv: Sequence[str], env: dict[str, str], markers: Sequence[str]) -> float:
     """Milliseconds from spawning `argv` in a pty until every marker was written to it."""
+    import pexpect  # the dev extra's: the runner's --help must work without it
+
     wanted = [marker.encode() for marker in markers]
     started = time.perf_counter()
     child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(ROWS, COLUMNS_WIDE))
