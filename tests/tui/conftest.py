@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,22 @@ from predictu_console.tui.app import PredictuApp, make_tui
 from predictu_console.tui.gateway import Gateway
 from tests.databases import BACKENDS, Databases
 from tests.tui.screens import console_gateway
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test here that runs the console: async ones drive it through Pilot,
+    snapshots render it. They are half the suite's CPU, so the quick run (`-m "not slow"`)
+    leaves them to the whole run, as it does processes and generated examples."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and _runs_the_console(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def _runs_the_console(item: pytest.Item) -> bool:
+    function = getattr(item, "obj", None)
+    fixtures = getattr(item, "fixturenames", ())
+    return inspect.iscoroutinefunction(function) or "snap_compare" in fixtures
 
 
 @pytest.fixture(params=BACKENDS)

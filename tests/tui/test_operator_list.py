@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from textual import events
+
 from predictu_console.core.models import OperatorCreate, OperatorListQuery
 from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
@@ -36,6 +38,20 @@ async def test_slash_then_typing_filters_as_you_type_and_esc_clears_then_leaves(
         assert "search" not in shown_text(console, "#list-state")
         await pilot.press("escape")
         assert console.screen.query_one("#operators").has_focus
+
+
+async def test_what_is_typed_with_the_slash_in_one_burst_goes_to_the_search(console):
+    """Over SSH the keys typed after `/` often arrive in the same read as the `/` itself."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for character in "/polar/":  # as the terminal driver posts one read's keys
+            key = "slash" if character == "/" else character
+            console._driver.send_message(events.Key(key, character))
+        await settle(pilot)
+
+        assert console.screen.query_one("#search").value == "polar/"  # in the box, `/` types
+        assert isinstance(console.screen, operator_list.OperatorListScreen)  # `o` onboarded
+        assert table_names(console) == []
 
 
 async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console):

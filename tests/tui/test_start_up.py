@@ -124,6 +124,7 @@ def _second_start(script: str, env: dict[str, str]) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_the_console_shows_its_first_page_without_the_api_alembic_or_http(
     databases, kind, tmp_path
@@ -296,6 +297,7 @@ _NOT_BEFORE_THE_FIRST_PAGE = {
 }
 
 
+@pytest.mark.slow
 def test_the_first_page_is_painted_before_sqlalchemy_pydantic_or_the_settings_are_imported(
     databases, tmp_path
 ):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -130,7 +131,8 @@ class OperatorListScreen(ConsoleScreen):
     """Every operator, a page at a time, with the figures admins scan for."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="focus-search"),
+        # A priority key: see `action_focus_search`.
+        Binding("slash", "focus_search", "Search", priority=True, id="focus-search"),
         Binding("escape", "leave_search", "Clear search", show=False, id="leave-search"),
         Binding("enter", "open_operator", "Open", id="open-operator"),
         Binding("n", "app.new_operator", "New", id="new-operator"),
@@ -267,7 +269,17 @@ class OperatorListScreen(ConsoleScreen):
             self._requery(sort=key, order="asc" if key == "name" else "desc", offset=0)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        """Move the focus now, not on the next turn of the loop as `Widget.focus` does.
+
+        Over SSH the characters typed after `/` often arrive with it, in one read: the app
+        hands each key to whatever has the focus when it takes the key, so with the focus
+        moved later they went to the table, and `o` in "polar" opened the onboarding wizard.
+        A priority binding runs as the app takes the `/`, before it takes the next key.
+        """
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            raise SkipAction  # in the box, `/` is typed like any other character
+        self.set_focus(search)
 
     def action_leave_search(self) -> None:
         search = self.query_one("#search", Input)
