@@ -208,6 +208,7 @@ SHOTS = [
     Shot("operator-create-80x24", _keys("n"), size=(80, 24)),
     Shot("operator-export", _keys("f", "x")),
     Shot("notifications", _notified),
+    Shot("notifications-80x24", _notified, size=(80, 24)),
     Shot("operator-deactivate", _keys("a", operator="example")),
     Shot("operator-keys-dialog", _keys("K", operator="luckyspin")),
     Shot("operator-keys-rotate", _keys("K", operator="example")),

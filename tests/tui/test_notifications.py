@@ -68,3 +68,24 @@ async def test_marking_read_is_audited_clears_the_count_and_the_toast_stays_in_t
             select(AuditEntry).where(AuditEntry.action == "notifications.read")
         ).all()
     assert (marked.actor_id, marked.os_user) == (gateway.actor.admin_id, "ana")
+
+
+async def test_at_80_columns_the_highlighted_message_is_shown_whole(console, gateway):
+    _raise_revenue_share(gateway)
+    async with console.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+
+        shown = shown_text(console, "#notification-message")
+        assert "Example Casino: Predictu revenue share changed by ana@predictu.com" in shown
+
+
+async def test_where_the_table_shows_the_message_whole_it_is_not_repeated(console, gateway):
+    _raise_revenue_share(gateway)
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+
+        assert not console.screen.query_one("#notification-message").display

@@ -42,11 +42,16 @@ class NotificationsScreen(ConsoleScreen):
         yield ConsoleHeader()
         yield Static("Loading…", id="notifications-caption", classes="muted")
         yield TextTable(id="notifications-table", cursor_type="row")
+        yield Static(id="notification-message")
         yield Label("Messages shown this session, newest first", classes="section")
         yield Static(id="messages-caption", classes="muted")
         yield TextTable(id="messages-table", cursor_type="row")
         yield Static(id="message-detail", classes="muted")
         yield KeyFooter()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._notices: list[NotificationOut] = []
 
     def on_mount(self) -> None:
         self.query_one("#notifications-table", DataTable).add_columns(
@@ -74,6 +79,24 @@ class NotificationsScreen(ConsoleScreen):
         else:
             self.notify("This notification is not about one operator.", timeout=3)
 
+    @on(DataTable.RowHighlighted, "#notifications-table")
+    def _show_message(self) -> None:
+        """The highlighted notification's whole message, wrapped, when the table cuts it: at
+        80 columns its Message column shows the first twenty-odd characters."""
+        row = self.query_one("#notifications-table", DataTable).cursor_row
+        message = self._notices[row].message if 0 <= row < len(self._notices) else ""
+        self.query_one("#notification-message", Static).update(Text(message))
+        self.call_after_refresh(self._fit_message)  # once the table has measured its rows
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_message)
+
+    def _fit_message(self) -> None:
+        table = self.query_one("#notifications-table", DataTable)
+        cut = table.virtual_size.width > table.scrollable_content_region.width
+        shown = self.query_one("#notification-message", Static)
+        shown.display = cut and bool(self._notices)
+
     @on(DataTable.RowHighlighted, "#messages-table")
     def _show_detail(self) -> None:
         """The highlighted message's detail (a library's own words), which its toast left out."""
@@ -92,6 +115,7 @@ class NotificationsScreen(ConsoleScreen):
     def show(self, notices: list[NotificationOut], unread: int) -> None:
         """Fill both tables: the notifications just read, and the session's toasts."""
         self.console.show_unread(unread)
+        self._notices = notices
         caption = (
             f"{unread:,} unread of the latest {len(notices):,} · Enter opens the operator "
             "· m marks all read"
@@ -135,6 +159,7 @@ class NotificationsScreen(ConsoleScreen):
                 for number, logged in enumerate(messages)
             ),
         )
+        self._show_message()
         self._show_detail()
 
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
