@@ -14,6 +14,7 @@ from predictu_console.tui.app import make_tui
 from predictu_console.tui.screens.operator_list import SPARKS_FROM
 from predictu_console.tui.widgets.trend_chart import TrendChart
 from tests.factories import update
+from tests.trading import buy, funded_player, open_market
 from tests.tui.screens import SIZE, open_operator, settle, shown_text
 
 BARS = set("▁▂▃▄▅▆▇█")
@@ -121,4 +122,22 @@ async def test_a_change_by_another_admin_reads_the_sparklines_again(console, gat
             console.screen.poll_for_changes()  # what the poll's timer does
             await settle(pilot)
 
+    assert any("FROM operator_daily" in statement for statement in polled)
+
+
+async def test_a_trade_moves_the_volume_and_reads_the_sparklines_again(console, gateway, clock):
+    """Trading bumps no operator's version: the list once kept showing the old volume."""
+    async with console.run_test(size=(SPARKS_FROM, 40)) as pilot:
+        await settle(pilot)
+        table = console.screen.query_one("#operators")
+        [row] = [n for n in range(table.row_count) if str(table.get_row_at(n)[0]) == "Polar Play"]
+        before = str(table.get_row_at(row)[4])
+        [polar] = gateway.list_operators(OperatorListQuery(search="polar")).operators
+        player = funded_player(gateway.factory, clock, polar.id, "new-whale", amount=5000)
+        buy(gateway.factory, clock, player, open_market(gateway.factory, gateway.actor, clock))
+        with statements_run(engine_of(gateway.factory)) as polled:
+            console.screen.poll_for_changes()  # what the poll's timer does
+            await settle(pilot)
+
+        assert str(table.get_row_at(row)[4]) != before
     assert any("FROM operator_daily" in statement for statement in polled)
