@@ -13,6 +13,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
@@ -38,10 +39,24 @@ class KeyFooter(Footer):
         super().__init__()
         self._ranked: list[tuple[FooterKey, int]] = []
         self._fixed = 0
+        self._composed: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuild the keys only when they differ from those shown.
+
+        Textual's footer rebuilds its keys whenever the focus moves, and moving between a
+        form's fields, a table and its tabs mostly leaves them as they were: the rebuilt
+        keys were four in ten of the widgets a walk through the console mounted.
+        """
+        if self._composed is not None and _shown_keys(screen) == self._composed:
+            self._bindings_ready = True
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._composed = _shown_keys(self.screen)
         shown: dict[str, tuple[Binding, bool, str]] = {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in shown:
@@ -103,3 +118,13 @@ class KeyFooter(Footer):
             disabled=not active.enabled,
             tooltip=binding.tooltip or binding.description,
         )
+
+
+def _shown_keys(screen: Screen) -> tuple[object, ...]:
+    """What the footer would show for `screen`'s bindings: a key per shown binding, with its
+    state, and the command palette's, as `compose` lays them out."""
+    return tuple(
+        (binding.key, binding.action, binding.description, enabled, tooltip)
+        for _node, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show or binding.key == screen.app.COMMAND_PALETTE_BINDING
+    )
