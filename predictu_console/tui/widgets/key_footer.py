@@ -41,7 +41,7 @@ class KeyFooter(Footer):
         self._fixed = 0
         self._composed: tuple[object, ...] | None = None
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         """Rebuild the keys only when they differ from those shown.
 
         Textual's footer rebuilds its keys whenever the focus moves, and moving between a
@@ -120,7 +120,7 @@ class KeyFooter(Footer):
         )
 
 
-def _shown_keys(screen: Screen) -> tuple[object, ...]:
+def _shown_keys(screen: Screen[object]) -> tuple[object, ...]:
     """What the footer would show for `screen`'s bindings: a key per shown binding, with its
     state, and the command palette's, as `compose` lays them out."""
     return tuple(
