@@ -161,6 +161,7 @@ def claim_due(
     token = uuid4().hex
     bound = {"now": now, "limit": limit, "token": token, "lease_ends": now + lease}
     keys: dict[str, list[Row[Any]]] = {}
+    session.flush()  # events queued in this session are due too
     if session.get_bind().dialect.name == "postgresql":
         # Selected, leased and read with the signing keys in one round trip.
         rows = session.connection().execute(_LEASED_WITH_KEYS, bound).all()

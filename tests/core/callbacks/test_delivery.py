@@ -337,6 +337,24 @@ def test_concurrent_claims_never_share_a_delivery(session_factory, god, clock, r
     assert claimed_while_a_was_open is postgres
 
 
+def test_a_claim_takes_events_queued_earlier_in_its_own_transaction(
+    session_factory, god, clock, receiver
+):
+    """As the demo's seeding does: register a player, then claim, in one transaction."""
+    operator_id = _operator(session_factory, god, clock, receiver)
+    with session_scope(session_factory) as session:
+        platform.register_player(
+            session=session, operator_id=operator_id, external_player_id="same-tx", clock=clock
+        )
+        claims = delivery.claim_due(
+            session, box=BOX, now=clock.now(), limit=10, lease=timedelta(minutes=1)
+        )
+    assert [(claim.operator_id, claim.event) for claim in claims] == [
+        (operator_id, "USER_REGISTERED")
+    ]
+    assert claims[0].url == f"{receiver.url}/ok"
+
+
 def _tampered(sealed: str) -> str:
     middle = len(sealed) // 2
     return sealed[:middle] + ("B" if sealed[middle] == "A" else "A") + sealed[middle + 1 :]
