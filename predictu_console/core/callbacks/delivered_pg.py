@@ -51,6 +51,7 @@ SENT = (
 
 
 def _statement() -> Executable:
+    """The statement, its parameters being `SENT` (arrays), `worker`, `now` and `operator_ids`."""
     types = {name: _attempts.c[name].type for name in SENT}
     unnested = func.unnest(*(bindparam(name, type_=ARRAY(types[name])) for name in SENT))
     rows = unnested.table_valued(*(column(name, types[name]) for name in SENT))
