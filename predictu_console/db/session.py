@@ -28,7 +28,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -268,6 +268,48 @@ def _transaction(factory: SessionFactory, write: bool) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class HeldConnection:
+    """Transactions one after another on one kept connection, for a loop such as the delivery
+    worker's: on a database server each checkout from the pool costs a round trip for its
+    ping (with the COMMIT, 40 % of the worker's database time). The connection is checked
+    when first taken, and taken afresh after a transaction fails; SQLite's checkout needs no
+    round trip, so there every transaction is an ordinary `session_scope`.
+    """
+
+    def __init__(self, factory: SessionFactory) -> None:
+        self.factory = factory
+        self._held = engine_of(factory).dialect.name != "sqlite"
+        self._connection: Connection | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        if not self._held:
+            with session_scope(self.factory) as session:
+                yield session
+            return
+        if self._connection is None:
+            self._connection = engine_of(self.factory).connect()
+        session = self.factory(bind=self._connection)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            try:
+                session.rollback()
+            finally:
+                self.close()  # a broken connection is found by the next checkout's ping
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        """Give the connection back to the pool."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def lock_audit_chain(session: Session) -> None:

@@ -23,20 +23,26 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, Select, Table, bindparam, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit
-from predictu_console.core.callbacks import health
-from predictu_console.core.callbacks.outbox import callback_target, open_secrets
+from predictu_console.core.callbacks import delivered_pg, health
+from predictu_console.core.callbacks.outbox import (
+    SIGNING_KEYS,
+    open_secrets,
+    sendable,
+    signing_keys,
+    target_of,
+)
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.signing import signed_headers
 from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.crypto import SecretBox
-from predictu_console.db.tables import Delivery, DeliveryAttempt, Operator
+from predictu_console.db.tables import ApiKey, Delivery, DeliveryAttempt, Operator
 
 RETRY_DELAYS = (
     timedelta(0),
@@ -108,6 +114,42 @@ def retry_delay(failures: int, rng: random.Random) -> timedelta | None:
     return RETRY_DELAYS[failures - 1] * rng.uniform(1 - JITTER, 1 + JITTER)
 
 
+_DUE = (
+    select(*_CLAIMED, _deliveries.c.next_attempt_at.label("due_at"))
+    .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= bindparam("now"))
+    .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
+    .limit(bindparam("limit"))
+)
+_LEASE: dict[str, Any] = {
+    "lease_token": bindparam("token"),
+    "next_attempt_at": bindparam("lease_ends"),
+}
+
+
+def _leased_with_keys() -> Select[Any]:
+    """PostgreSQL's claim in one statement: the due rows locked (skipping those another
+    claim holds), leased, and each returned with its operator's signing keys, in due order."""
+    due = _DUE.with_for_update(skip_locked=True).cte("due")
+    leased = (
+        update(_deliveries)
+        .where(_deliveries.c.id == due.c.id)
+        .values(_LEASE)
+        .returning(*_CLAIMED, due.c.due_at)
+        .cte("leased")
+    )
+    keys = signing_keys(leased.c.operator_id).add_columns(ApiKey.created_at).lateral("keys")
+    return (
+        select(leased, keys.c.name, keys.c.callback_url, keys.c.key_id)
+        .add_columns(keys.c.sealed_secret, keys.c.expires_at)
+        .select_from(leased.outerjoin(keys, true()))
+        .order_by(leased.c.due_at, leased.c.id, keys.c.expires_at.is_(None).desc())
+        .order_by(keys.c.created_at.desc())
+    )
+
+
+_LEASED_WITH_KEYS = _leased_with_keys()
+
+
 def claim_due(
     session: Session, *, box: SecretBox, now: datetime, limit: int, lease: timedelta
 ) -> list[Claim]:
@@ -117,34 +159,30 @@ def claim_due(
     claimed it with, and any later claim replaces the token.
     """
     token = uuid4().hex
-    leased = {"lease_token": token, "next_attempt_at": now + lease}
-    due = (
-        select(*_CLAIMED, _deliveries.c.next_attempt_at.label("due_at"))
-        .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= now)
-        .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
-        .limit(limit)
-    )
+    bound = {"now": now, "limit": limit, "token": token, "lease_ends": now + lease}
+    keys: dict[str, list[Row[Any]]] = {}
+    session.flush()  # events queued in this session are due too
     if session.get_bind().dialect.name == "postgresql":
-        # Selected and leased in one statement: a round trip fewer on every claim.
-        locked = due.with_for_update(skip_locked=True).cte("due")
-        returned = session.execute(
-            update(_deliveries)
-            .where(_deliveries.c.id == locked.c.id)
-            .values(leased)
-            .returning(*_CLAIMED, locked.c.due_at)
-        ).all()
-        rows = sorted(returned, key=lambda row: (row.due_at, row.id))
+        # Selected, leased and read with the signing keys in one round trip.
+        rows = session.connection().execute(_LEASED_WITH_KEYS, bound).all()
+        for row in rows:
+            keys.setdefault(row.operator_id, []).append(row)
+        rows = list({row.id: row for row in rows}.values())
     else:
-        rows = list(session.execute(due))
+        rows = list(session.connection().execute(_DUE, bound))
         if rows:
             session.execute(
                 update(_deliveries)
                 .where(_deliveries.c.id.in_([row.id for row in rows]))
-                .values(leased)
+                .values(_LEASE),
+                bound,
+            )
+        for operator_id in {row.operator_id for row in rows}:
+            keys[operator_id] = list(
+                session.execute(SIGNING_KEYS, {"operator_id": operator_id, "now": now})
             )
     targets = {
-        operator_id: _target(session, operator_id, box, now)
-        for operator_id in {row.operator_id for row in rows}
+        operator_id: _target(operator_id, key_rows, box) for operator_id, key_rows in keys.items()
     }
     skipped: dict[str, list[str]] = {}
     for row in rows:
@@ -165,14 +203,14 @@ def claim_due(
 
 
 def _target(
-    session: Session, operator_id: str, box: SecretBox, now: datetime
+    operator_id: str, key_rows: Sequence[Row[Any]], box: SecretBox
 ) -> tuple[str, tuple[str, ...]] | str:
-    """(callback URL, signing secrets, empty if one cannot be opened) of the operator, or why
-    it cannot be sent to now."""
-    target = callback_target(session, operator_id, now=now)
+    """(callback URL, signing secrets, empty if one cannot be opened) of the operator, from
+    its rows of `signing_keys`, or why it cannot be sent to now."""
+    target = sendable(target_of(key_rows))
     if isinstance(target, str):
         return target
-    assert target.callback_url is not None  # callback_target says why when there is none
+    assert target.callback_url is not None  # `sendable` says why when there is none
     try:
         secrets = open_secrets(target, box)
     except Exception:
@@ -290,6 +328,9 @@ def record_attempts(
     if not results:
         return
     connection = session.connection()
+    if _all_delivered_once(results) and connection.dialect.name == "postgresql":
+        _record_delivered(session, results, worker=worker, now=now)
+        return
     connection.execute(
         _ADD_ATTEMPT,
         [
@@ -313,6 +354,33 @@ def record_attempts(
             _record_failure(connection, claim, outcome, now, rng)
     for operator_id, outcome in _health_moves(results):
         _move_health(session, operator_id, outcome, now)
+
+
+def _all_delivered_once(results: Sequence[tuple[Claim, Outcome]]) -> bool:
+    """Whether every attempt succeeded, each of a different delivery: the common batch."""
+    ids = {claim.delivery_id for claim, outcome in results if outcome.success}
+    return len(ids) == len(results)
+
+
+def _record_delivered(
+    session: Session, results: Sequence[tuple[Claim, Outcome]], *, worker: str, now: datetime
+) -> None:
+    """PostgreSQL's record of a batch of successes: one statement in the common case, the
+    healthy staying healthy."""
+    operator_ids = list(dict.fromkeys(claim.operator_id for claim, _ in results))
+    sent = [
+        {
+            "delivery_id": claim.delivery_id,
+            **{n: getattr(outcome, n) for n in delivered_pg.SENT[1:]},
+        }
+        for claim, outcome in results
+    ]
+    healthy = delivered_pg.record_delivered(
+        session.connection(), sent, worker=worker, now=now, operator_ids=operator_ids
+    )
+    for operator_id in operator_ids:
+        if operator_id not in healthy:
+            _change_health(session, operator_id, success=True, now=now)
 
 
 def _record_failure(
@@ -364,11 +432,16 @@ def _move_health(session: Session, operator_id: str, outcome: Outcome, now: date
         )
         if still_healthy.rowcount:
             return
+    _change_health(session, operator_id, success=outcome.success, now=now)
+
+
+def _change_health(session: Session, operator_id: str, *, success: bool, now: datetime) -> None:
+    """Apply one outcome to an operator's health, audited when its status changes."""
     # FOR NO KEY UPDATE: outbox inserts hold KEY SHARE locks on the operator and must not wait.
     operator = session.get(Operator, operator_id, with_for_update={"key_share": True})
     if operator is None:
         return
-    changes = health.record_outcome(session, operator, success=outcome.success, at=now)
+    changes = health.record_outcome(session, operator, success=success, at=now)
     if "callback_status" in changes:
         audit.record(
             session,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from predictu_console.core.callbacks.events import DomainEvent
@@ -30,28 +30,37 @@ MAX_SIGNING_KEYS = 4
 several times within a grace period, and a bound on the headers each callback carries."""
 
 
-SIGNING_KEYS = (
-    select(
-        Operator.name,
-        Operator.callback_url,
-        ApiKey.id.label("key_id"),
-        ApiKey.sealed_secret,
-        ApiKey.expires_at,
+def signing_keys(
+    operator_id: ColumnElement[str],
+) -> Select[str, str | None, str, str, datetime | None]:
+    """An operator's name and callback URL with the keys that sign its callbacks at `:now`:
+    the current one, then those still in their grace period, newest first (one row of NULL
+    keys without any). `operator_id` is a bound parameter, or a column the select is laterally
+    joined to (the PostgreSQL claim reads every claimed delivery's keys in its statement)."""
+    return (
+        select(
+            Operator.name,
+            Operator.callback_url,
+            ApiKey.id.label("key_id"),
+            ApiKey.sealed_secret,
+            ApiKey.expires_at,
+        )
+        .outerjoin(
+            ApiKey,
+            and_(
+                ApiKey.operator_id == Operator.id,
+                or_(IS_CURRENT, ApiKey.expires_at > bindparam("now")),
+            ),
+        )
+        .where(Operator.id == operator_id)
+        .order_by(IS_CURRENT.desc(), NEWEST_FIRST)
+        .limit(MAX_SIGNING_KEYS)
     )
-    .outerjoin(
-        ApiKey,
-        and_(
-            ApiKey.operator_id == Operator.id,
-            or_(IS_CURRENT, ApiKey.expires_at > bindparam("now")),
-        ),
-    )
-    .where(Operator.id == bindparam("operator_id"))
-    .order_by(IS_CURRENT.desc(), NEWEST_FIRST)
-    .limit(MAX_SIGNING_KEYS)
-)
-"""An operator's name and callback URL with the keys that sign its callbacks now: the
-current one, then those still in their grace period, newest first (one row of NULL keys
-without any). Built once: every event, every claim of deliveries and every PING reads it."""
+
+
+SIGNING_KEYS = signing_keys(bindparam("operator_id"))
+"""`signing_keys` of the operator `:operator_id`. Built once: every event, every SQLite claim of
+deliveries and every PING reads it."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,8 @@ class CallbackTarget:
     """(key id, sealed secret) of the current key, then of each key still in its grace."""
 
 
-def signing_target(session: Session, operator_id: str, *, now: datetime) -> CallbackTarget | None:
-    """The operator's URL and signing keys at `now`, or None if there is no such operator."""
-    rows = session.execute(SIGNING_KEYS, {"operator_id": operator_id, "now": now}).all()
+def target_of(rows: Sequence[Any]) -> CallbackTarget | None:
+    """The target the rows of `signing_keys` describe; None for no rows (no such operator)."""
     if not rows:
         return None
     current = rows[0].key_id is not None and rows[0].expires_at is None
@@ -74,9 +82,18 @@ def signing_target(session: Session, operator_id: str, *, now: datetime) -> Call
     return CallbackTarget(rows[0].name, rows[0].callback_url, keys)
 
 
+def signing_target(session: Session, operator_id: str, *, now: datetime) -> CallbackTarget | None:
+    """The operator's URL and signing keys at `now`, or None if there is no such operator."""
+    return target_of(session.execute(SIGNING_KEYS, {"operator_id": operator_id, "now": now}).all())
+
+
 def callback_target(session: Session, operator_id: str, *, now: datetime) -> CallbackTarget | str:
     """The operator's target at `now`, or why no callback can go to it now."""
-    target = signing_target(session, operator_id, now=now)
+    return sendable(signing_target(session, operator_id, now=now))
+
+
+def sendable(target: CallbackTarget | None) -> CallbackTarget | str:
+    """The target, or why no callback can go to it now."""
     if target is None or not target.callback_url:
         return NO_CALLBACK_URL
     return target if target.keys else NO_ACTIVE_KEY

@@ -19,16 +19,18 @@ import socket
 import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from sqlalchemy.orm import Session
 
 from predictu_console.core.callbacks import delivery
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.clock import SYSTEM_CLOCK, Clock
 from predictu_console.core.crypto import SecretBox
-from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.db.session import HeldConnection, SessionFactory, session_scope
 
 log = logging.getLogger(__name__)
 InFlight = dict[Future[delivery.Outcome], delivery.Claim]
@@ -83,10 +85,15 @@ class DeliveryWorker:
 
     def claim(self, limit: int, *, results: Results = ()) -> list[delivery.Claim]:
         """Record `results` (finished attempts), then lease up to `limit` due deliveries, in
-        one transaction: on PostgreSQL every transaction costs round trips of its own (the
-        pool's ping, BEGIN, COMMIT), a third of what a batch spent in the database."""
+        one transaction: on PostgreSQL every transaction costs round trips of its own (BEGIN,
+        COMMIT, and the pool's ping unless `run` holds the connection)."""
+        return self._claim(session_scope(self.factory), limit, results)
+
+    def _claim(
+        self, transaction: AbstractContextManager[Session], limit: int, results: Results
+    ) -> list[delivery.Claim]:
         now = self.clock.now()
-        with session_scope(self.factory) as session:
+        with transaction as session:
             if results:
                 delivery.record_attempts(session, results, worker=self.name, now=now, rng=self.rng)
             claims = (
@@ -146,27 +153,33 @@ class DeliveryWorker:
         Pool threads only send; this thread claims and records. Claims come in batches (up to
         twice `concurrency` deliveries, the next batch once no more than `concurrency` remain
         in flight), each in the transaction that records the sends finished since the last:
-        the database sees one short transaction per batch, and no sender waits for it.
+        the database sees one short transaction per batch, and no sender waits for it. While
+        deliveries are in flight the transactions share one connection (`HeldConnection`).
         """
         size, poll = self.config.concurrency, self.config.poll_seconds
         in_flight: InFlight = {}
         finished: Finished = []
-        with ThreadPoolExecutor(size, thread_name_prefix="delivery") as pool:
+        held = HeldConnection(self.factory)
+        with closing(held), ThreadPoolExecutor(size, thread_name_prefix="delivery") as pool:
             while not stop.is_set():
                 wanted = 2 * size - len(in_flight)
-                claims = self._settle_and_claim(finished, wanted)
+                claims = self._settle_and_claim(held, finished, wanted)
                 in_flight.update((pool.submit(self.send, claim), claim) for claim in claims)
                 if not in_flight:
                     finished = []
+                    held.close()  # idle: a connection kept for hours could be long dead
                     stop.wait(poll)
                 elif len(claims) == wanted:  # more may be due: refill once a batch is free
                     finished = _collect(in_flight, stop, keep=size, poll=poll)
                 else:  # caught up: record each send as it ends, or look again after a poll
                     finished = _collect(in_flight, stop, keep=len(in_flight) - 1, poll=poll)
             wait(in_flight)  # drain: every claimed send ends within its timeout
-            self._settle_and_claim(finished + [(claim, f) for f, claim in in_flight.items()], 0)
+            drained = finished + [(claim, f) for f, claim in in_flight.items()]
+            self._settle_and_claim(held, drained, 0)
 
-    def _settle_and_claim(self, finished: Finished, limit: int) -> list[delivery.Claim]:
+    def _settle_and_claim(
+        self, held: HeldConnection, finished: Finished, limit: int
+    ) -> list[delivery.Claim]:
         # `send` turns every failure into an outcome, so only an interrupt can crash one. That
         # send, or attempts whose transaction failed, leave their leases to expire: they are
         # attempted again then. A database outage must not kill the worker: log it and try
@@ -181,7 +194,7 @@ class DeliveryWorker:
         if not (results or limit):
             return []
         try:
-            return self.claim(limit, results=results)
+            return self._claim(held.transaction(), limit, results)
         except Exception:
             log.exception(
                 "recording %d attempts and claiming deliveries failed; retrying in %s s",

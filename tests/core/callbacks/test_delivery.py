@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from predictu_console.core import audit, notifications, platform
 from predictu_console.core.callbacks import delivery, delivery_log, transport
@@ -19,7 +19,7 @@ from predictu_console.core.callbacks.outbox import NO_CALLBACK_URL
 from predictu_console.core.callbacks.sender import CallbackSender
 from predictu_console.core.callbacks.worker import DeliveryWorker, WorkerConfig
 from predictu_console.core.lookup import load_operator
-from predictu_console.db.session import session_scope
+from predictu_console.db.session import engine_of, session_scope
 from predictu_console.db.tables import ApiKey, Delivery, Operator
 from tests.factories import BOX, actor_for_new_admin, keyed_operator, update
 
@@ -337,6 +337,24 @@ def test_concurrent_claims_never_share_a_delivery(session_factory, god, clock, r
     assert claimed_while_a_was_open is postgres
 
 
+def test_a_claim_takes_events_queued_earlier_in_its_own_transaction(
+    session_factory, god, clock, receiver
+):
+    """As the demo's seeding does: register a player, then claim, in one transaction."""
+    operator_id = _operator(session_factory, god, clock, receiver)
+    with session_scope(session_factory) as session:
+        platform.register_player(
+            session=session, operator_id=operator_id, external_player_id="same-tx", clock=clock
+        )
+        claims = delivery.claim_due(
+            session, box=BOX, now=clock.now(), limit=10, lease=timedelta(minutes=1)
+        )
+    assert [(claim.operator_id, claim.event) for claim in claims] == [
+        (operator_id, "USER_REGISTERED")
+    ]
+    assert claims[0].url == f"{receiver.url}/ok"
+
+
 def _tampered(sealed: str) -> str:
     middle = len(sealed) // 2
     return sealed[:middle] + ("B" if sealed[middle] == "A" else "A") + sealed[middle + 1 :]
@@ -447,3 +465,63 @@ def test_an_unexpected_sender_error_is_a_logged_send_failure(
     [logged] = _log(session_factory, operator_id)
     assert (logged.status, logged.attempt_count) == ("pending", 1)
     assert _operator_row(session_factory, operator_id).callback_status == "degraded"
+
+
+def _cut_once(engine, marker):
+    """Close the database connection under the first statement naming `marker`, from outside:
+    a restarted server, or a connection dropped by the network."""
+    cut = threading.Event()
+
+    def before(connection, _cursor, statement, *_args):
+        if cut.is_set() or marker not in statement:
+            return
+        cut.set()
+        dbapi_connection = connection.connection.dbapi_connection
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as other:
+                pid = dbapi_connection.info.backend_pid
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        else:
+            dbapi_connection.close()
+
+    event.listen(engine, "before_cursor_execute", before)
+    return cut
+
+
+def test_a_running_worker_rides_out_a_lost_database_connection(
+    session_factory, god, clock, receiver, caplog
+):
+    """The worker keeps its connection while busy. Lost as it records a batch, the batch's
+    transaction fails and is logged; the next one reconnects, the unrecorded sends go again
+    once their lease ends, and every delivery ends delivered."""
+    operator_id = _operator(session_factory, god, clock, receiver)
+    ids = {_queue_event(session_factory, clock, operator_id) for _ in range(6)}
+    cut = _cut_once(engine_of(session_factory), "delivery_attempts")
+    worker = DeliveryWorker(
+        factory=session_factory,
+        box=BOX,
+        sender=CallbackSender(ca_bundle=receiver.ca_file, allow_private=True),
+        clock=clock,
+        config=WorkerConfig(concurrency=2, poll_seconds=0.05, timeout_ms=2000),
+    )
+    stop = threading.Event()
+    running = threading.Thread(target=worker.run, args=(stop,))
+    running.start()
+    try:
+        assert cut.wait(10)
+        delivered: set[str] = set()
+        for _ in range(200):
+            clock.advance(timedelta(seconds=worker.config.lease_seconds))
+            with session_scope(session_factory, write=False) as session:
+                done = select(Delivery.id).where(Delivery.status == "delivered")
+                delivered = set(session.scalars(done))
+            if delivered == ids:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        running.join(10)
+    assert delivered == ids
+    assert "recording" in caplog.text and "claiming deliveries failed" in caplog.text
+    sent = {request["headers"]["X-Predictu-Delivery"] for request in receiver.requests}
+    assert sent == ids
