@@ -34,7 +34,7 @@ from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 _READ_ONLY = "predictu_read_only"
-_AUDIT_LOCK_KEY = 0x5052_4544_4155_44  # arbitrary constant naming the audit chain's advisory lock
+_AUDIT_LOCK_CLASS = 0x5052_4544  # "PRED": with the schema's hash, names the chain's advisory lock
 
 SessionFactory = sessionmaker[Session]
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
@@ -316,10 +316,15 @@ def lock_audit_chain(session: Session) -> None:
     """Serialise appends to the audit chain until this transaction ends.
 
     SQLite writers are already serialised by `BEGIN IMMEDIATE`; PostgreSQL needs a lock so two
-    transactions never link to the same predecessor.
+    transactions never link to the same predecessor. Advisory locks belong to the database,
+    and each schema holds a chain of its own, so the lock is the schema's: consoles on other
+    schemas of one database (the test suite's workers, each on its own) never wait on it.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:chain, hashtext(current_schema()))"),
+            {"chain": _AUDIT_LOCK_CLASS},
+        )
 
 
 BULK_PAGE_CACHE_KIB = 256 * 1024
