@@ -17,10 +17,23 @@ import pytest
 T = TypeVar("T")
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run one command to completion, capturing its output."""
+MODULE = (sys.executable, "-m", "predictu_console")
+"""`python -m predictu_console`, the way the tests start the command."""
+
+CONSOLE_SCRIPT = (str(Path(sys.executable).with_name("predictu-console")),)
+"""The `predictu-console` script the install put beside the interpreter."""
+
+
+def run(
+    *args: str, env: dict[str, str], entry: tuple[str, ...] = MODULE
+) -> subprocess.CompletedProcess[str]:
+    """Run one command to completion as a process started by `entry`, capturing its output.
+
+    A command that finishes runs faster in the test's process (tests/cli_runner.py); this is
+    for what only a process shows: that an entry point works, what it imports.
+    """
     return subprocess.run(
-        [sys.executable, "-m", "predictu_console", *args],
+        [*entry, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -38,7 +51,7 @@ def start(
     """
     with log.open("w") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "predictu_console", *args],
+            [*MODULE, *args],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -1,4 +1,7 @@
-"""The `predictu-console` command as a user runs it: real processes, real output."""
+"""The `predictu-console` command as a user runs it: its output, its exit status.
+
+A command that finishes runs in the test's process (tests/cli_runner.py); the entry points, what
+a command imports and `serve` run as real processes."""
 
 from __future__ import annotations
 
@@ -20,9 +23,10 @@ from sqlalchemy.orm import Session
 from predictu_console.cli import main
 from predictu_console.db.session import make_engine, session_scope
 from predictu_console.db.tables import AuditEntry, Operator, OperatorStats
+from tests.cli_runner import invoke
 from tests.factories import active_operator, keyed_operator
 from tests.permissions import without_root
-from tests.processes import answers, eventually, free_port, run, start
+from tests.processes import CONSOLE_SCRIPT, MODULE, answers, eventually, free_port, run, start
 from tests.recompute import raw_stats
 from tests.trading import buy, funded_player
 
@@ -38,14 +42,14 @@ def env(database_url, tmp_path):
 
 
 def test_admin_create_prints_a_working_token_on_the_last_line(env):
-    created = run("admin", "create", "ana@predictu.com", "--name", "Ana", env=env)
+    created = invoke("admin", "create", "ana@predictu.com", "--name", "Ana", env=env)
 
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("tok_") and "." in token
     assert "ana@predictu.com (god_mode)" in created.stdout
 
-    again = run("admin", "token", "ANA@predictu.com", env=env)
+    again = invoke("admin", "token", "ANA@predictu.com", env=env)
     assert again.returncode == 0
     assert again.stdout.strip().splitlines()[-1] not in ("", token)
 
@@ -64,7 +68,7 @@ def test_admin_create_prints_a_working_token_on_the_last_line(env):
     ],
 )
 def test_failures_print_one_coded_line_and_exit_1(env, args, code):
-    result = run(*args, env=env)
+    result = invoke(*args, env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {code}: ")
@@ -72,14 +76,14 @@ def test_failures_print_one_coded_line_and_exit_1(env, args, code):
 
 
 def test_creating_an_existing_admin_is_refused(env):
-    run("admin", "create", "ana@predictu.com", env=env)
-    result = run("admin", "create", "ana@predictu.com", env=env)
+    invoke("admin", "create", "ana@predictu.com", env=env)
+    result = invoke("admin", "create", "ana@predictu.com", env=env)
     assert (result.returncode, result.stderr.split(":")[1].strip()) == (1, "ADMIN_EXISTS")
 
 
 def test_audit_verify_reports_ok_then_the_first_broken_row(env, database_url):
-    run("admin", "create", "ana@predictu.com", env=env)
-    ok = run("audit", "verify", env=env)
+    invoke("admin", "create", "ana@predictu.com", env=env)
+    ok = invoke("audit", "verify", env=env)
     assert (ok.returncode, ok.stdout.strip()) == (0, "ok: 2 audit rows, chain intact")
 
     engine = make_engine(database_url)
@@ -89,46 +93,59 @@ def test_audit_verify_reports_ok_then_the_first_broken_row(env, database_url):
         )
     engine.dispose()
 
-    broken = run("audit", "verify", env=env)
+    broken = invoke("audit", "verify", env=env)
     assert broken.returncode == 1
     assert "broken at row 1" in broken.stderr
 
 
 def test_audit_verify_names_a_master_key_that_is_not_the_chains(env):
-    run("admin", "create", "ana@predictu.com", env=env)
+    invoke("admin", "create", "ana@predictu.com", env=env)
     other = {**env, "PREDICTU_MASTER_KEY": base64.b64encode(bytes(32)).decode()}
 
-    broken = run("audit", "verify", env=other)
+    broken = invoke("audit", "verify", env=other)
     assert broken.returncode == 1
     assert broken.stderr.startswith("broken: the audit key does not match")
-
-
-def test_db_upgrade_creates_the_default_sqlite_database(tmp_path):
-    env = {**os.environ, "PREDICTU_HOME": str(tmp_path / "fresh")}
-    env.pop("PREDICTU_DATABASE_URL", None)
-
-    result = run("db", "upgrade", env=env)
-
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "fresh" / "predictu.db").exists()
-    assert "database is up to date" in result.stdout
 
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):
     env = {**os.environ, "PREDICTU_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
 
-    result = run("db", "upgrade", env=env)
+    result = invoke("db", "upgrade", env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith("error: DATABASE_ERROR: ")
     assert "Traceback" not in result.stderr
 
 
-def test_help_lists_every_command(env):
-    result = run("--help", env=env)
+@pytest.fixture(params=[MODULE, CONSOLE_SCRIPT], ids=["module", "script"])
+def started(request, tmp_path):
+    """`predictu-console ARGS` as a real process, started each way a user starts it, in a new
+    data directory: everything else runs in-process."""
+    env = {**os.environ, "PREDICTU_HOME": str(tmp_path / "fresh")}
+    env.pop("PREDICTU_DATABASE_URL", None)
+    return lambda *args: run(*args, env=env, entry=request.param)
+
+
+def test_help_lists_every_command(started):
+    result = started("--help")
     assert result.returncode == 0
     for command in ("serve", "worker", "demo", "admin", "audit", "stats", "invoices", "db", "--as"):
         assert command in result.stdout
+
+
+def test_a_refusal_is_one_coded_line_and_exit_1(started):
+    result = started("simulate", "--rate", "0")
+
+    assert result.returncode == 1
+    assert result.stderr == "error: VALIDATION_ERROR: --rate must be more than 0\n"
+
+
+def test_db_upgrade_creates_the_default_sqlite_database(started, tmp_path):
+    result = started("db", "upgrade")
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fresh" / "predictu.db").exists()
+    assert "database is up to date" in result.stdout
 
 
 # Runs the real `main`, then names every module it imported after a marker line.
@@ -162,13 +179,7 @@ _HEAVY = {
 def _run_listing_modules(
     *args: str, env: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    result = subprocess.run(
-        [sys.executable, "-c", _MODULES_IMPORTED, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run(*args, env=env, entry=(sys.executable, "-c", _MODULES_IMPORTED))
     assert result.returncode == 0, result.stderr
     return result, set(result.stdout.split("-- modules --\n")[1].split())
 
@@ -207,7 +218,7 @@ def test_a_command_on_a_current_database_never_loads_alembic(env):
 
 @pytest.mark.slow
 def test_serve_answers_the_operator_api_over_http(env, tmp_path):
-    token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
+    token = invoke("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
     port = free_port()
     log = tmp_path / "serve.log"
     server = start("serve", "--port", str(port), env=env, log=log)
@@ -258,7 +269,7 @@ def _parse_summary(stdout: str) -> dict[str, list[str]]:
 
 @pytest.mark.slow
 def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
-    result = run("demo", "--no-tui", env=env)
+    result = invoke("demo", "--no-tui", env=env)
 
     assert result.returncode == 0, result.stderr
     assert "seeded 12 of 12 demo operators" in result.stderr
@@ -277,42 +288,42 @@ def test_demo_prints_a_summary_that_matches_the_raw_rows(env, database_url):
         assert Decimal(row["MTD revenue"].replace(",", "")) == raw[name]["mtd"], name
         assert int(row["Active 24h"].replace(",", "")) == raw[name]["active_24h"], name
 
-    again = run("demo", "--no-tui", env=env)
+    again = invoke("demo", "--no-tui", env=env)
     assert "seeded 0 of 12" in again.stderr
     assert _parse_summary(again.stdout) == table
 
 
 @pytest.mark.slow
 def test_demo_with_generated_operators_says_they_were_set_up_in_bulk_and_verifies(env):
-    result = run("demo", "--no-tui", "--operators", "40", env=env)
+    result = invoke("demo", "--no-tui", "--operators", "40", env=env)
 
     assert result.returncode == 0, result.stderr
     assert "seeded 40 of 40 demo operators" in result.stderr
     assert "set up in bulk" in result.stderr and "no PING or callback" in result.stderr
     assert "sk_live_" not in result.stdout + result.stderr
-    assert run("stats", "verify", env=env).stdout.startswith("ok")
-    assert run("audit", "verify", env=env).stdout.startswith("ok")
+    assert invoke("stats", "verify", env=env).stdout.startswith("ok")
+    assert invoke("audit", "verify", env=env).stdout.startswith("ok")
 
 
 @pytest.mark.slow
 def test_simulate_moves_the_numbers_and_stops_with_a_summary(env):
-    assert run("demo", "--no-tui", env=env).returncode == 0
-    before = _parse_summary(run("demo", "--no-tui", env=env).stdout)
+    assert invoke("demo", "--no-tui", env=env).returncode == 0
+    before = _parse_summary(invoke("demo", "--no-tui", env=env).stdout)
 
-    result = run("simulate", "--seconds", "2", "--rate", "10", env=env)
+    result = invoke("simulate", "--seconds", "2", "--rate", "10", env=env)
 
     assert result.returncode == 0, result.stderr
     assert "simulated in-process" in result.stderr
     last = result.stdout.strip().splitlines()[-1]
     assert " actions (" in last and "callbacks: " in last and "delivered" in last
-    after = _parse_summary(run("demo", "--no-tui", env=env).stdout)
+    after = _parse_summary(invoke("demo", "--no-tui", env=env).stdout)
     assert after != before
-    assert run("stats", "verify", env=env).stdout.startswith("ok")
+    assert invoke("stats", "verify", env=env).stdout.startswith("ok")
 
 
 def test_stats_verify_finds_injected_drift(env, database_url):
-    assert run("demo", "--no-tui", env=env).returncode == 0
-    assert run("stats", "verify", env=env).stdout.startswith("ok")
+    assert invoke("demo", "--no-tui", env=env).returncode == 0
+    assert invoke("stats", "verify", env=env).stdout.startswith("ok")
 
     engine = make_engine(database_url)
     with engine.begin() as connection:
@@ -326,53 +337,45 @@ def test_stats_verify_finds_injected_drift(env, database_url):
         )
     engine.dispose()
 
-    result = run("stats", "verify", env=env)
+    result = invoke("stats", "verify", env=env)
     assert result.returncode == 1
     assert "user_count: stored 3, recomputed 0" in result.stderr
 
 
 def test_invoices_close_is_idempotent_and_refuses_open_months(env):
-    assert run("demo", "--no-tui", env=env).returncode == 0
-    closed = run("invoices", "close", env=env)
+    assert invoke("demo", "--no-tui", env=env).returncode == 0
+    closed = invoke("invoices", "close", env=env)
     assert closed.returncode == 0 and "0 invoices created" in closed.stdout
 
     this_month = datetime.now(UTC).strftime("%Y-%m")
-    refused = run("invoices", "close", "--month", this_month, env=env)
+    refused = invoke("invoices", "close", "--month", this_month, env=env)
     assert refused.returncode == 1
     assert "not over yet" in refused.stderr
 
 
-def test_acting_as_an_unknown_admin_fails_before_the_console_starts(env):
-    result = run("--as", "ghost@predictu.com", env=env)
+@pytest.fixture
+def no_screen(monkeypatch):
+    """The console as `main` starts it, exiting 3 if it would be drawn at all: in a test's
+    process a console that started would wait for keys that never come."""
+    from predictu_console.tui import app
+
+    def drawn(*args, **kwargs):
+        raise SystemExit(3)
+
+    monkeypatch.setattr(app, "make_tui", drawn)
+
+
+def test_acting_as_an_unknown_admin_fails_before_the_console_starts(env, no_screen):
+    result = invoke("--as", "ghost@predictu.com", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("error: NOT_FOUND: ")
 
 
-# The real `main`, with a `make_tui` that exits 3 if the console would be drawn at all.
-_CONSOLE_WITHOUT_A_SCREEN = """
-import sys
-from predictu_console.tui import app
-
-def drawn(*args, **kwargs):
-    raise SystemExit(3)
-
-app.make_tui = drawn
-from predictu_console.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def test_the_console_refuses_an_operator_admin_before_drawing_anything(env):
-    created = run("admin", "create", "ops@casino.com", "--role", "operator_admin", env=env)
+def test_the_console_refuses_an_operator_admin_before_drawing_anything(env, no_screen):
+    created = invoke("admin", "create", "ops@casino.com", "--role", "operator_admin", env=env)
     assert created.returncode == 0, created.stderr
 
-    result = subprocess.run(
-        [sys.executable, "-c", _CONSOLE_WITHOUT_A_SCREEN, "--as", "ops@casino.com"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = invoke("--as", "ops@casino.com", env=env)
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith(
@@ -390,11 +393,11 @@ def test_admin_revoke_stops_that_admins_tokens_at_the_api(env, settings, session
         assert result.returncode == 0, result.stderr
         return result.stdout.strip().splitlines()[-1]
 
-    first = last_line(run("admin", "create", "ana@predictu.com", env=env))
-    second = last_line(run("admin", "token", "ana@predictu.com", env=env))
-    others = last_line(run("admin", "create", "bob@predictu.com", env=env))
+    first = last_line(invoke("admin", "create", "ana@predictu.com", env=env))
+    second = last_line(invoke("admin", "token", "ana@predictu.com", env=env))
+    others = last_line(invoke("admin", "create", "bob@predictu.com", env=env))
 
-    revoked = run("admin", "revoke", "ANA@predictu.com", env=env)
+    revoked = invoke("admin", "revoke", "ANA@predictu.com", env=env)
 
     assert revoked.returncode == 0, revoked.stderr
     assert revoked.stdout.strip() == "revoked 2 session tokens of ana@predictu.com"
@@ -408,7 +411,7 @@ def test_admin_revoke_stops_that_admins_tokens_at_the_api(env, settings, session
 
 
 def test_admin_revoke_of_an_unknown_admin_is_not_found(env):
-    result = run("admin", "revoke", "nobody@predictu.com", env=env)
+    result = invoke("admin", "revoke", "nobody@predictu.com", env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith("error: NOT_FOUND: ")
@@ -419,7 +422,7 @@ def test_an_unreachable_database_is_one_line_without_library_text(tmp_path):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     env = {**os.environ, "PREDICTU_HOME": str(tmp_path), "PREDICTU_DATABASE_URL": url}
 
-    result = run("admin", "token", "ana@predictu.com", env=env)
+    result = invoke("admin", "token", "ana@predictu.com", env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith(
@@ -501,7 +504,7 @@ def test_a_malformed_number_variable_is_a_config_error_naming_it(user_home):
     env = {**os.environ, "PREDICTU_HOME": str(user_home), "PREDICTU_TOKEN_TTL_DAYS": "abc"}
     env.pop("PREDICTU_DATABASE_URL", None)
 
-    line = _one_line_refusal(run("db", "upgrade", env=env), "CONFIG_ERROR")
+    line = _one_line_refusal(invoke("db", "upgrade", env=env), "CONFIG_ERROR")
 
     assert "PREDICTU_TOKEN_TTL_DAYS must be a whole number (it is 'abc')" in line
 
@@ -602,7 +605,7 @@ def test_callbacks_test_prints_the_result_as_the_api_does_and_exits_1_on_failure
         "PREDICTU_CALLBACK_ALLOW_PRIVATE": "1",
     }
 
-    result = run("--as", god.email, "callbacks", "test", operator_id, "--event", event, env=env)
+    result = invoke("--as", god.email, "callbacks", "test", operator_id, "--event", event, env=env)
 
     assert result.returncode == code, result.stderr
     printed = json.loads(result.stdout)
@@ -614,7 +617,7 @@ def test_callbacks_test_prints_the_result_as_the_api_does_and_exits_1_on_failure
 
 
 def test_callbacks_test_of_an_unknown_event_is_one_validation_line(env):
-    result = run("callbacks", "test", "op_nothing", "--event", "TRADE_CANCELLED", env=env)
+    result = invoke("callbacks", "test", "op_nothing", "--event", "TRADE_CANCELLED", env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith("error: VALIDATION_ERROR: ")
@@ -626,7 +629,7 @@ def test_callbacks_test_of_an_unknown_event_is_one_validation_line(env):
 def as_god(env, settings, god):
     """`predictu-console --as god@…` with the tests' master key, as one callable."""
     keyed = {**env, "PREDICTU_MASTER_KEY": settings.master_key.get_secret_value()}
-    return lambda *args: run("--as", god.email, *args, env=keyed)
+    return lambda *args: invoke("--as", god.email, *args, env=keyed)
 
 
 def test_markets_create_list_and_resolve_as_the_console_admin(as_god, session_factory, god, clock):

@@ -7,8 +7,9 @@ import os
 import httpx
 import pytest
 
+from tests.cli_runner import invoke
 from tests.factories import operator_payload
-from tests.processes import answers, eventually, free_port, run, start
+from tests.processes import answers, eventually, free_port, start
 
 REDIS_URL = os.environ.get("PREDICTU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -22,7 +23,7 @@ def test_two_servers_on_one_redis_allow_exactly_the_limit(database_url, tmp_path
         "PREDICTU_RATE_LIMITS": "1",
         "PREDICTU_RATE_LIMIT_STORAGE": REDIS_URL,
     }
-    token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
+    token = invoke("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
     auth = {"Authorization": f"Bearer {token}"}
     servers, bases = [], []
     try:

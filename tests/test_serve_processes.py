@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import run, running_serve
+from tests.cli_runner import invoke
+from tests.processes import running_serve
 
 
 @contextmanager
@@ -99,7 +100,7 @@ def test_forwarded_for_counts_only_from_a_trusted_proxy(tmp_path, database_url):
 
 @pytest.mark.slow
 def test_serve_documents_its_client_limits():
-    helped = run("serve", "--help", env=dict(os.environ)).stdout
+    helped = invoke("serve", "--help", env=dict(os.environ)).stdout
     for option in (
         "--limit-concurrency",
         "--timeout-keep-alive",

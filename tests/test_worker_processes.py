@@ -15,8 +15,9 @@ from sqlalchemy import select
 from predictu_console.core import platform
 from predictu_console.db.session import session_scope
 from predictu_console.db.tables import Delivery, DeliveryAttempt
+from tests.cli_runner import invoke
 from tests.factories import activate_over_http, keyed_operator
-from tests.processes import eventually, free_port, run, start, until_answering
+from tests.processes import eventually, free_port, start, until_answering
 from tests.receivers import https_receiver
 
 _players = itertools.count(1)
@@ -103,7 +104,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sigterm_drains(
 
 @pytest.mark.slow
 def test_serve_delivers_status_changes_and_a_dead_receiver_turns_health_failing(env, tmp_path):
-    token = run("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
+    token = invoke("admin", "create", "ana@predictu.com", env=env).stdout.strip().splitlines()[-1]
     auth = {"Authorization": f"Bearer {token}"}
     with ExitStack() as receiving:
         own = receiving.enter_context(https_receiver(tmp_path))

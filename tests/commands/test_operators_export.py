@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import invoke
 from tests.factories import active_operator, make_operator
-from tests.processes import run
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_csv_on_stdout_with_the_apis_filters(env, session_factory, god, clock):
     live = active_operator(session_factory, god, clock, name="Lucky Live")
     active_operator(session_factory, god, clock, name="Other Live")
 
-    result = run("operators", "export", "--status", "active", "--search", "lucky", env=env)
+    result = invoke("operators", "export", "--status", "active", "--search", "lucky", env=env)
 
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -41,7 +41,7 @@ def test_json_to_a_file_readable_by_its_owner_only_says_where(env, session_facto
         make_operator(session_factory, god, clock, name=f"{name} Casino")
     output = env["PREDICTU_HOME"] + "-export.json"
 
-    result = run(
+    result = invoke(
         "operators",
         "export",
         "--format",
@@ -76,7 +76,7 @@ def test_json_to_a_file_readable_by_its_owner_only_says_where(env, session_facto
     ],
 )
 def test_a_bad_filter_or_path_is_one_line_naming_it(env, args, named):
-    result = run("operators", "export", *args, env=env)
+    result = invoke("operators", "export", *args, env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith("error: VALIDATION_ERROR: ")

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from predictu_console.db.session import engine_of, make_session_factory, session_scope
 from predictu_console.db.tables import AuditEntry
 from predictu_console.settings import Settings
-from tests.processes import run
+from tests.cli_runner import invoke
 from tests.web.serving import web, web_env
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -111,7 +111,7 @@ class Screen:
 def test_the_browser_shows_the_console_with_the_token_and_nothing_without(
     tmp_path, database_url, browser
 ):
-    seeded = run("demo", "--no-tui", env=web_env(tmp_path, database_url))
+    seeded = invoke("demo", "--no-tui", env=web_env(tmp_path, database_url))
     assert seeded.returncode == 0, seeded.stderr
     with web(tmp_path, database_url) as (_server, url, _log):
         base = url.split("/?", 1)[0]
