@@ -47,7 +47,7 @@ def _cells(strip: Strip) -> list[tuple[str, object]]:
     return [(char, segment.style) for segment in strip for char in segment.text]
 
 
-OVERRIDDEN = ("_update_dimensions", "_render_line_in_row")
+OVERRIDDEN = ("_update_dimensions", "_render_line_in_row", "_size_updated")
 CALLED = {
     "_get_row_renderables": ["self", "row_index"],
     "_get_row_style": ["self", "row_index", "base_style"],
@@ -165,3 +165,26 @@ async def test_a_row_painted_before_its_columns_were_measured_is_repainted_in_fu
         assert "5,014.32" not in early  # painted with header-wide columns
         assert "Lucky Spin Casino" in _text(table.render_line(1))
         assert "5,014.32" in _text(table.render_line(1))
+
+
+def _rows(count: int) -> list[tuple[str, list[str | Text]]]:
+    return [(str(number), [Text(f"Operator {number}"), Text("1.00")]) for number in range(count)]
+
+
+async def test_the_scrollbar_follows_pages_of_other_lengths():
+    app = Sized()
+    async with app.run_test(size=(70, 10)) as pilot:
+        table = app.query_one(TextTable)
+        refill(table, _rows(2))
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar  # two rows fit
+        refill(table, _rows(30))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == 31  # the rows and the header
+        table.refresh(layout=True)  # a layout that changes no size
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        refill(table, _rows(3))
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar

@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widget import PseudoClasses
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowKey
@@ -81,11 +82,26 @@ class TextTable(DataTable[str | Text]):
         super().__init__(*args, **kwargs)
         self._row_styles: dict[tuple[int, Style, PseudoClasses], Style] = {}
         self._sums: dict[tuple[Style | None, ...], Style] = {}
+        self._scrollbars_for: tuple[Size, ...] | None = None
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._row_styles.clear()
         self._sums.clear()
+        self._scrollbars_for = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # ScrollView sets its scrollbars again whenever the compositor's virtual size (the
+        # viewport) differs from its own (the rows), which is always: each layout of the
+        # screen, two or three a keystroke in the search, redrew both scrollbars. They show
+        # the sizes below; when none changed, neither did they.
+        sizes = (size, virtual_size, container_size, self.virtual_size)
+        if sizes == self._scrollbars_for:
+            return self.container_size != container_size  # as ScrollView answers then
+        self._scrollbars_for = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _sum(self, first: Style, *styles: Style | None) -> Style:
         """`first + styles[0] + ...`, as Rich adds styles, kept: a cell's style carries its
