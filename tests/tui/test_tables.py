@@ -5,23 +5,29 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from rich.text import Text
+from rich.text import Span, Text
 from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
 from textual.strip import Strip
 from textual.widgets import DataTable
 
+from predictu_console.tui.widgets.sparkline_cell import sparkline_text
 from predictu_console.tui.widgets.tables import TextTable, refill
 
+OVERLAPPING = Text("overlapping", spans=[Span(0, 6, "bold"), Span(3, 11, "red")])
 ROWS = [
     (Text("● active", style="green"), Text("Lucky Casino"), Text("12,345.00")),
     (Text("■ inactive", style="red"), Text("a name far too long for its column, cut"), "str"),
     (Text("? unknown", style="dim"), Text.assemble(("bold ", "bold"), "mixed"), Text("")),
+    # A sparkline: a span a bar; spans that overlap; a text's own style under its spans.
+    (sparkline_text([3, 0, 0, 7, 2, 9, 9, 1], 8), OVERLAPPING, Text("own and span", "italic")),
+    (Text.assemble("plain ", ("red", "red"), " gap"), Text("x"), sparkline_text([], 4)),
 ]
+ROWS[3][2].stylize("blue", 4, 7)
 
 
 class Pair(App[None]):
-    CSS = "DataTable { width: 50; height: 6; }"
+    CSS = "DataTable { width: 50; height: 8; }"
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="stock", cursor_type="row", zebra_stripes=True)
@@ -41,7 +47,7 @@ def _cells(strip: Strip) -> list[tuple[str, object]]:
     return [(char, segment.style) for segment in strip for char in segment.text]
 
 
-OVERRIDDEN = ("_update_dimensions", "_render_line_in_row")
+OVERRIDDEN = ("_update_dimensions", "_render_line_in_row", "_size_updated")
 CALLED = {
     "_get_row_renderables": ["self", "row_index"],
     "_get_row_style": ["self", "row_index", "base_style"],
@@ -97,7 +103,7 @@ async def test_text_cells_paint_as_datatable_paints_them(
             # a focused table's header and cursor are painted differently
             app.set_focus(table if focused else None)
             await pilot.pause()
-            painted[table] = [_cells(table.render_line(y)) for y in range(5)]
+            painted[table] = [_cells(table.render_line(y)) for y in range(len(ROWS) + 1)]
         pairs = list(zip(painted[stock], painted[fast], strict=True))
     assert "cut" not in "".join(char for char, _ in pairs[2][1])  # the long name was cut
     for painted_by_datatable, painted_by_texttable in pairs:
@@ -159,3 +165,26 @@ async def test_a_row_painted_before_its_columns_were_measured_is_repainted_in_fu
         assert "5,014.32" not in early  # painted with header-wide columns
         assert "Lucky Spin Casino" in _text(table.render_line(1))
         assert "5,014.32" in _text(table.render_line(1))
+
+
+def _rows(count: int) -> list[tuple[str, list[str | Text]]]:
+    return [(str(number), [Text(f"Operator {number}"), Text("1.00")]) for number in range(count)]
+
+
+async def test_the_scrollbar_follows_pages_of_other_lengths():
+    app = Sized()
+    async with app.run_test(size=(70, 10)) as pilot:
+        table = app.query_one(TextTable)
+        refill(table, _rows(2))
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar  # two rows fit
+        refill(table, _rows(30))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == 31  # the rows and the header
+        table.refresh(layout=True)  # a layout that changes no size
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        refill(table, _rows(3))
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar

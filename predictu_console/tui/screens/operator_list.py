@@ -38,8 +38,8 @@ from predictu_console.tui.formatting import (
 )
 from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
+from predictu_console.tui.widgets.sparkline_cell import sparkline_text
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
-from predictu_console.tui.widgets.trend_chart import sparkline_text
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -407,9 +407,11 @@ class OperatorListScreen(ConsoleScreen):
         if self._landing is not None and rows:
             table.move_cursor(row=0 if self._landing == "first" else len(rows) - 1, animate=False)
             self._landing = None
-        self.query_one("#list-count", Static).update(count_line(page))
+        # The count and the empty list's reason keep their size whatever they say: no layout
+        # for them, so a keystroke lays the screen out once, for the state line's width.
+        self.query_one("#list-count", Static).update(count_line(page), layout=False)
         self.set_class(page.total == 0, "-empty")
-        self.query_one("#list-empty", Static).update(empty_reason(listing))
+        self.query_one("#list-empty", Static).update(empty_reason(listing), layout=False)
         self.query_one("#list-state", Static).update(state_line(listing))
 
     def _trends(self, rows: Sequence[Row]) -> list[Text | str]:

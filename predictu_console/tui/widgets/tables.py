@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from typing import Any
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, reduce
+from itertools import pairwise
+from typing import Any, TypeGuard
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widget import PseudoClasses
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowKey
 
 Cells = Sequence[str | Text]
+MAX_SUMS = 50_000
+"""Style sums a table keeps before it starts its store again: a few pages' worth."""
 SegmentLines = list[list[Segment]]
 
 
@@ -75,10 +81,39 @@ class TextTable(DataTable[str | Text]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._row_styles: dict[tuple[int, Style, PseudoClasses], Style] = {}
+        self._sums: dict[tuple[Style | None, ...], Style] = {}
+        self._scrollbars_for: tuple[Size, ...] | None = None
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._row_styles.clear()
+        self._sums.clear()
+        self._scrollbars_for = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # ScrollView sets its scrollbars again whenever the compositor's virtual size (the
+        # viewport) differs from its own (the rows), which is always: each layout of the
+        # screen, two or three a keystroke in the search, redrew both scrollbars. They show
+        # the sizes below; when none changed, neither did they.
+        sizes = (size, virtual_size, container_size, self.virtual_size)
+        if sizes == self._scrollbars_for:
+            return self.container_size != container_size  # as ScrollView answers then
+        self._scrollbars_for = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _sum(self, first: Style, *styles: Style | None) -> Style:
+        """`first + styles[0] + ...`, as Rich adds styles, kept: a cell's style carries its
+        coordinates, so each sum is new to Rich's small cache at every paint, while the same
+        cell positions and colours come back page after page as the admin types."""
+        key = (first, *styles)
+        total = self._sums.get(key)
+        if total is None:
+            if len(self._sums) >= MAX_SUMS:
+                self._sums.clear()
+            total = self._sums[key] = reduce(operator.add, styles, first)
+        return total
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         # DataTable measures new rows' columns when it is next idle, and keeps every row it
@@ -86,10 +121,31 @@ class TextTable(DataTable[str | Text]):
         # first page stayed cut to the headers' widths (`Luck  5,014.`) until a key was
         # pressed. Widths that grew invalidate those paints.
         widths = [column.get_render_width(self) for column in self.ordered_columns]
-        super()._update_dimensions(new_rows)
+        super()._update_dimensions(self._measured_text_rows(new_rows))
         if widths != [column.get_render_width(self) for column in self.ordered_columns]:
             self._update_count += 1
             self.refresh()
+
+    def _measured_text_rows(self, new_rows: Iterable[RowKey]) -> list[RowKey]:
+        """Widen the columns for the new rows of one-line text, as DataTable would measure
+        them, and return the other rows for DataTable to measure.
+
+        DataTable measures every cell through Rich's `Measurement`, building the console's
+        options each time: a quarter of a keystroke's paint for a page of fifty rows. A
+        one-line `Text` is as wide as its widest line."""
+        columns, rest = self.ordered_columns, []
+        for row_key in new_rows:
+            row_index = self._row_locations.get(row_key)
+            if row_index is None:  # removed before the table was idle
+                continue
+            row = self.rows[row_key]
+            cells = self._get_row_renderables(row_index).cells
+            if row.label is not None or row.auto_height or not _all_text(cells):
+                rest.append(row_key)
+                continue
+            for column, cell in zip(columns, cells, strict=True):
+                column.content_width = max(column.content_width, _text_width(cell))
+        return rest
 
     def _render_line_in_row(
         self,
@@ -126,7 +182,7 @@ class TextTable(DataTable[str | Text]):
             self._row_render_cache[cache_key] = painted
         return painted
 
-    def _text_cells(self, row_key: RowKey, row_index: int) -> list[Text] | None:
+    def _text_cells(self, row_key: RowKey, row_index: int) -> Sequence[Text] | None:
         """The row's cells when this table paints it itself, else None."""
         if (
             self.cursor_type != "row"
@@ -137,12 +193,12 @@ class TextTable(DataTable[str | Text]):
         ):
             return None
         cells = self._get_row_renderables(row_index).cells
-        return cells if all(isinstance(cell, Text) for cell in cells) else None  # type: ignore[return-value]
+        return cells if _all_text(cells) else None
 
     def _painted_row(
         self,
         row_index: int,
-        cells: list[Text],
+        cells: Sequence[Text],
         base_style: Style,
         cursor_location: Coordinate,
         hover_location: Coordinate,
@@ -174,8 +230,10 @@ class TextTable(DataTable[str | Text]):
         columns = zip(self.ordered_columns, cells, strict=True)
         for column_index, (column, cell) in enumerate(columns):
             cell_width = column.get_render_width(self)
-            style = row_style + _meta(row_index, column_index) + component_style
-            painted.append(_one_line(cell, cell_width, padding, console, style, post_style))
+            style = self._sum(row_style, _meta(row_index, column_index), component_style)
+            painted.append(
+                _one_line(cell, cell_width, padding, console, (style, post_style), self._sum)
+            )
             width += cell_width
         edge_style, _ = self._get_styles_to_render_cell(
             False,
@@ -193,6 +251,15 @@ class TextTable(DataTable[str | Text]):
         return painted
 
 
+def _all_text(cells: Sequence[object]) -> TypeGuard[Sequence[Text]]:
+    return all(isinstance(cell, Text) for cell in cells)
+
+
+def _text_width(text: Text) -> int:
+    """The cells `text` takes, as Rich measures it at most."""
+    return max(map(cell_len, text.plain.splitlines()), default=0)
+
+
 @lru_cache(maxsize=4096)
 def _meta(row: int, column: int) -> Style:
     """The style carrying a cell's coordinates, for clicks; made once per cell position."""
@@ -206,10 +273,16 @@ def _beyond(row: int) -> Style:
 
 
 def _one_line(
-    text: Text, width: int, padding: int, console: Console, style: Style, post_style: Style
+    text: Text,
+    width: int,
+    padding: int,
+    console: Console,
+    styles: tuple[Style, Style],
+    add: Callable[..., Style],
 ) -> list[Segment]:
     """`text` in a cell `width` wide with `padding` each side, cut if longer, styled as Rich
-    styles it: `style` under the text's own style, `post_style` over both.
+    styles it: `styles` are the cell's style, under the text's own, and the post style over
+    both, which `add` sums.
 
     A text of one style (most cells) is at most three segments: the padded text in one
     when it has no style of its own.
@@ -220,16 +293,42 @@ def _one_line(
         line = text.copy()
         line.truncate(inner, overflow=text.overflow or "fold")
     pad, gap = " " * padding, " " * (inner - line.cell_len)
+    style, post_style = styles
     if line.spans:
-        segments = [Segment(pad), *line.render(console), Segment(gap + pad)]
-        return list(Segment.apply_style(segments, style, post_style))
+        # As Segment.apply_style styles them: the cell's style, the text's, the post style.
+        return [
+            Segment(pad, add(style, post_style)),
+            *(Segment(part, add(style, own, post_style)) for part, own in _parts(line, console)),
+            Segment(gap + pad, add(style, post_style)),
+        ]
     # Text.render leaves the text's own style out when it has no spans; Rich's Text
     # rendering adds it, so this does too.
     own = console.get_style(line.style, default=Style.null()) if line.style else Style.null()
     if not own:
-        return [Segment(pad + line.plain + gap + pad, style + post_style)]
+        return [Segment(pad + line.plain + gap + pad, add(style, post_style))]
     return [
-        Segment(pad, style + post_style),
-        Segment(line.plain, style + own + post_style),
-        Segment(gap + pad, style + post_style),
+        Segment(pad, add(style, post_style)),
+        Segment(line.plain, add(style, own, post_style)),
+        Segment(gap + pad, add(style, post_style)),
     ]
+
+
+def _parts(text: Text, console: Console) -> Iterable[tuple[str, Style]]:
+    """The runs of `text` and their styles, as `Text.render` makes them. Spans one after
+    another (a sparkline's bars, a status's word) are read in one pass, not through Rich's
+    stack of open spans."""
+    spans, plain = text.spans, text.plain
+    overlapping = any(later.start < earlier.end for earlier, later in pairwise(spans))
+    if overlapping or spans[-1].end > len(plain):
+        yield from ((part.text, part.style or Style.null()) for part in text.render(console))
+        return
+    own = console.get_style(text.style, default=Style.null())
+    position = 0
+    for start, end, style in spans:
+        if start > position:
+            yield plain[position:start], own
+        if end > start:
+            yield plain[start:end], own + console.get_style(style, default=Style.null())
+        position = max(position, end)
+    if position < len(plain):
+        yield plain[position:], own

@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.color import Color
-from rich.console import Console
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widgets import Label, Sparkline, Static
-
-_LOW, _HIGH = Color.parse("#3b6e8f"), Color.parse("#4fc3f7")
-_CONSOLE = Console(width=200, color_system=None)
 
 
 @dataclass(frozen=True)
@@ -71,13 +64,3 @@ class TrendChart(Vertical, can_focus=True):
             row.query_one(Sparkline).data = list(values)
         self.query_one(".chart-summary", Static).update(content.summary)
         self.query_one(".chart-values", Static).update(content.values)
-
-
-def sparkline_text(values: Sequence[float], width: int) -> Text:
-    """Textual's sparkline drawn once into a `Text`, for a table cell: the list's table paints
-    rows of plain text itself, and that fast path is what keeps typing in the search quick."""
-    drawing = SparklineRenderable(list(values), width=width, min_color=_LOW, max_color=_HIGH)
-    text = Text()
-    for segment in _CONSOLE.render(drawing, _CONSOLE.options.update_width(width)):
-        text.append(segment.text, segment.style)
-    return text
