@@ -19,12 +19,12 @@ services took four to ten minutes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, keys, onboarding, operators
@@ -42,8 +42,17 @@ from predictu_console.core.demo.plan import (
 )
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
+from predictu_console.db.bulk import indexes_built_after, insert_rows
 from predictu_console.db.session import widen_page_cache
-from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
+from predictu_console.db.tables import (
+    ApiKey,
+    OnboardingStep,
+    Operator,
+    OperatorStats,
+    Player,
+    Position,
+    Trade,
+)
 
 AUDIT_ACTION = "demo.bulk_seeded"
 NOTE = (
@@ -110,6 +119,14 @@ def _audit_row(actor: Actor, setup: _Setup) -> audit.Pending:
     )
 
 
+def loading(session: Session) -> AbstractContextManager[None]:
+    """For seeding generated operators into a database mostly empty of activity: the plain
+    indexes of the tables they fill most, which seeding never reads, are built once at the
+    end of the caller's transaction instead of kept in order row by row."""
+    tables = [table_of(model) for model in (Player, Trade, Position, OperatorStats)]
+    return indexes_built_after(session, tables)
+
+
 def seed_generated(
     session: Session,
     *,
@@ -124,18 +141,18 @@ def seed_generated(
     widen_page_cache(session)
     setups = [_set_up(session, box, spec, markets, now) for spec in specs]
     rows = [setup.row for setup in setups]
-    session.execute(insert(table_of(Operator)), [_columns(row) for row in rows])
-    session.execute(
-        insert(table_of(OperatorStats)),
+    insert_rows(session, table_of(Operator), [_columns(row) for row in rows])
+    insert_rows(
+        session,
+        table_of(OperatorStats),
         [{"operator_id": row.id, "user_count": 0, "total_volume": Decimal(0)} for row in rows],
     )
-    session.execute(
-        insert(table_of(OnboardingStep)),
+    insert_rows(
+        session,
+        table_of(OnboardingStep),
         [{**_columns(step), "operator_id": row.id} for row in rows for step in row.steps],
     )
-    issued = [_columns(setup.key) for setup in setups if setup.key is not None]
-    if issued:
-        session.execute(insert(table_of(ApiKey)), issued)
+    insert_rows(session, table_of(ApiKey), [_columns(setup.key) for setup in setups if setup.key])
     trades = insert_activity(session, [setup.activity for setup in setups if setup.activity])
     audit.record_many(session, [_audit_row(actor, setup) for setup in setups])
     return trades
