@@ -11,8 +11,7 @@ leave out a column with a Python-side default.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -51,26 +50,6 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
     connection.exec_driver_sql(sql, list(zip(*stored, strict=True)))
-
-
-@contextmanager
-def indexes_built_after(session: Session, tables: Sequence[Table]) -> Iterator[None]:
-    """Drop the plain (non-unique) indexes of `tables` in the session's transaction, and
-    build them again once the block has filled the tables.
-
-    Sorting a whole column once is cheaper than keeping its index in order row by row: it
-    is for loading a database mostly empty of these tables' rows, not for adding a few to
-    many. The DDL is in the caller's transaction (SQLite's and PostgreSQL's are both
-    transactional), so a block that raises rolls the drop back with the rows: the schema
-    is never left without an index. Unique indexes stay, and so keep checking.
-    """
-    connection = session.connection()
-    deferred = [index for table in tables for index in table.indexes if not index.unique]
-    for index in deferred:
-        index.drop(connection)
-    yield
-    for index in deferred:
-        index.create(connection)
 
 
 def _defaulted(table: Table, names: list[str]) -> bool:

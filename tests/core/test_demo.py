@@ -6,22 +6,16 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from predictu_console.core import audit, invoices, keys, onboarding, operators, stats
 from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.clock import FrozenClock
-from predictu_console.core.demo import bulk
-from predictu_console.core.demo import seed as demo_seed
-from predictu_console.core.demo.bulk import seed_generated
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, CAST_SIZE
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.models import OperatorListQuery
-from predictu_console.db.base import Base
-from predictu_console.db.session import engine_of, session_scope
+from predictu_console.db.session import session_scope
 from predictu_console.db.tables import (
     ApiKey,
     AuditEntry,
@@ -175,54 +169,6 @@ def test_generated_operators_have_working_keys_and_say_they_were_seeded_in_bulk(
             == 0
         )
         assert audit.verify_chain(session).ok
-        assert stats.verify_rollups(session) == []
-
-
-def _schema_drift(session_factory):
-    with engine_of(session_factory).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
-
-
-def test_a_first_seeding_in_bulk_leaves_the_schema_alembic_makes(session_factory, seeded):
-    _, clock = seeded
-    seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
-    # Then growing it by fewer than it has, batch by batch, indexes kept up row by row.
-    grown = seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 40)
-
-    assert grown.operators_created == 10
-    assert _schema_drift(session_factory) == []
-    with session_scope(session_factory, write=False) as session:
-        assert session.scalar(select(func.count()).select_from(Operator)) == CAST_SIZE + 40
-        assert stats.verify_rollups(session) == []
-        assert audit.verify_chain(session).ok
-
-
-def test_an_interrupted_first_seeding_keeps_its_cast_and_its_indexes(
-    session_factory, seeded, monkeypatch
-):
-    _, clock = seeded
-    batches = []
-
-    def interrupted(session, **kwargs):
-        if batches:
-            raise KeyboardInterrupt
-        batches.append(kwargs["specs"])
-        return seed_generated(session, **kwargs)
-
-    monkeypatch.setattr(demo_seed, "BULK_BATCH", 10)
-    monkeypatch.setattr(bulk, "seed_generated", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
-
-    assert len(batches) == 1
-    assert _schema_drift(session_factory) == []
-    with session_scope(session_factory, write=False) as session:
-        assert session.scalar(select(func.count()).select_from(Operator)) == CAST_SIZE
-    monkeypatch.undo()
-    resumed = seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
-    assert resumed.operators_created == 30
-    with session_scope(session_factory, write=False) as session:
         assert stats.verify_rollups(session) == []
 
 

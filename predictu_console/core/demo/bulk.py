@@ -19,7 +19,6 @@ services took four to ten minutes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -42,17 +41,9 @@ from predictu_console.core.demo.plan import (
 )
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
-from predictu_console.db.bulk import indexes_built_after, insert_rows
+from predictu_console.db.bulk import insert_rows
 from predictu_console.db.session import widen_page_cache
-from predictu_console.db.tables import (
-    ApiKey,
-    OnboardingStep,
-    Operator,
-    OperatorStats,
-    Player,
-    Position,
-    Trade,
-)
+from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
 AUDIT_ACTION = "demo.bulk_seeded"
 NOTE = (
@@ -117,14 +108,6 @@ def _audit_row(actor: Actor, setup: _Setup) -> audit.Pending:
     return audit.Pending(
         actor, AUDIT_ACTION, setup.row.updated_at, operator_id=setup.row.id, changes=changes
     )
-
-
-def loading(session: Session) -> AbstractContextManager[None]:
-    """For seeding generated operators into a database mostly empty of activity: the plain
-    indexes of the tables they fill most, which seeding never reads, are built once at the
-    end of the caller's transaction instead of kept in order row by row."""
-    tables = [table_of(model) for model in (Player, Trade, Position, OperatorStats)]
-    return indexes_built_after(session, tables)
 
 
 def seed_generated(

@@ -11,10 +11,7 @@ CALLBACK_TROUBLE go down before `now`, so their last event's attempts really fai
 generated operators that follow the cast are set up in bulk (core/demo/bulk.py says what
 they get less of). No secret key is ever printed. Operators are written in batches, one
 transaction each, so an interrupted run resumes where it stopped, and a commit is not paid
-for each of ten thousand operators. The exception is a run whose generated operators
-outnumber those already there, as the first seeding of ten thousand: they go in one
-transaction that builds the activity tables' indexes at its end (`bulk.loading`), so an
-interrupted first run keeps its cast and seeds the generated operators anew.
+for each of ten thousand operators.
 """
 
 from __future__ import annotations
@@ -64,8 +61,7 @@ UNPAID_OPERATOR = "goldengoose.casino"
 BATCH = 25
 """Cast operators a transaction: each is a few dozen service calls."""
 BULK_BATCH = 500
-"""Generated operators a statement's executemany: each adds a few rows to each table's.
-Each batch is its own transaction too, except when they load a mostly empty database."""
+"""Generated operators a transaction: each adds a few rows to each table's executemany."""
 WORKER = "demo"
 """The worker name on the demo's delivery attempts."""
 RECENT_DAYS = 2
@@ -340,13 +336,6 @@ def seed(
     trades = 0
     run = _Run(actor, box, *_sender(lambda: run.session, box), markets, now)
 
-    def write(session: Session, batch: list[DemoOperator], writer: Writer) -> None:
-        nonlocal trades, done
-        trades += writer(session, batch)
-        done += len(batch)
-        if progress:
-            progress(done, len(specs))
-
     def cast_members(session: Session, batch: list[DemoOperator]) -> int:
         run.session = session
         return sum(_seed_cast_member(run, spec) for spec in batch)
@@ -356,19 +345,15 @@ def seed(
             session, actor=actor, box=box, specs=batch, markets=markets, now=now
         )
 
-    for batch in _batches([spec for spec in missing if spec.index < CAST_SIZE], BATCH):
+    for batch, writer in [
+        *_batches([spec for spec in missing if spec.index < CAST_SIZE], BATCH, cast_members),
+        *_batches([spec for spec in missing if spec.index >= CAST_SIZE], BULK_BATCH, generated),
+    ]:
         with session_scope(factory) as session:
-            write(session, batch, cast_members)
-    loads = [spec for spec in missing if spec.index >= CAST_SIZE]
-    if len(loads) > len(specs) - len(loads):
-        # Mostly empty: one transaction, indexes built at its end (`bulk.loading`).
-        with session_scope(factory) as session, bulk.loading(session):
-            for batch in _batches(loads, BULK_BATCH):
-                write(session, batch, generated)
-    else:
-        for batch in _batches(loads, BULK_BATCH):
-            with session_scope(factory) as session:
-                write(session, batch, generated)
+            trades += writer(session, batch)
+        done += len(batch)
+        if progress:
+            progress(done, len(specs))
     with session_scope(factory) as session:
         invoices_created = _close_and_pay_invoices(session, actor, now)
     return SeedReport(
@@ -382,8 +367,10 @@ def seed(
 Writer = Callable[[Session, list[DemoOperator]], int]
 
 
-def _batches(specs: list[DemoOperator], size: int) -> list[list[DemoOperator]]:
-    return [specs[start : start + size] for start in range(0, len(specs), size)]
+def _batches(
+    specs: list[DemoOperator], size: int, writer: Writer
+) -> list[tuple[list[DemoOperator], Writer]]:
+    return [(specs[start : start + size], writer) for start in range(0, len(specs), size)]
 
 
 def _sender(
