@@ -58,7 +58,7 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None or dialect.name != "sqlite":
             return value
-        return int((Decimal(str(value)) * 100).to_integral_value())
+        return sqlite_cents(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
@@ -66,6 +66,26 @@ class Money(TypeDecorator[Decimal]):
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-2)
         return Decimal(value)
+
+
+def sqlite_cents(value: Any) -> int:
+    """A `Money` value as SQLite stores it: integer cents, rounded half-even."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int((amount * 100).to_integral_value())
+
+
+def sqlite_datetime(value: datetime) -> str:
+    """A `UTCDateTime` value as SQLite stores it: SQLAlchemy's DATETIME text of the naive UTC
+    time, microseconds always written, so stored moments compare as text in time order.
+
+    The same text as the column's own bind processor, in one C call instead of three
+    Python ones: bulk inserts write a million of them.
+    """
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 Percent = Numeric(5, 2)

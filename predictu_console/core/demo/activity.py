@@ -10,14 +10,15 @@ raw rows.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from predictu_console.core import economics
@@ -25,10 +26,13 @@ from predictu_console.core.clock import truncate_to_ms
 from predictu_console.core.ids import new_id
 from predictu_console.core.money import cents, month_of
 from predictu_console.db.base import table_of
+from predictu_console.db.bulk import insert_rows
 from predictu_console.db.rollups import add_to_stats_many, day_of
 from predictu_console.db.tables import OperatorDaily, OperatorRevenue, Player, Position, Trade
 
-_STAKES = (5, 10, 10, 20, 25, 25, 50, 50, 100, 250)
+_STAKES = tuple(Decimal(stake) for stake in (5, 10, 10, 20, 25, 25, 50, 50, 100, 250))
+_PRICES = {cents: Decimal(cents) / 100 for cents in range(5, 96)}
+"""A trade's price, by the whole cents drawn for it."""
 RESTRICTED_SHARE = 0.03
 
 
@@ -45,6 +49,25 @@ class MarketInfo:
     def open_at(self, moment: datetime) -> bool:
         """True while the market accepted trades."""
         return self.created_at <= moment and (self.resolved_at is None or moment < self.resolved_at)
+
+
+class _OpenMarkets:
+    """Which of `markets` accepted trades at a moment, looked up by bisection.
+
+    The open set only changes when a market opens or resolves, so it is worked out once for
+    each span between those moments instead of asking every market for each trade.
+    """
+
+    def __init__(self, markets: list[MarketInfo]) -> None:
+        moments = {market.created_at for market in markets}
+        moments.update(market.resolved_at for market in markets if market.resolved_at)
+        self._starts = sorted(moments)
+        # Before the first market opened nothing was open; each span is as at its start.
+        self._open = [[], *([m for m in markets if m.open_at(at)] for at in self._starts)]
+
+    def at(self, moment: datetime) -> list[MarketInfo]:
+        """The markets open at `moment`, in the order they were given."""
+        return self._open[bisect_right(self._starts, moment)]
 
 
 @dataclass
@@ -89,8 +112,8 @@ def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
 def _trade(
     activity: Activity, rng: random.Random, player: _Player, moment: datetime, market: MarketInfo
 ) -> None:
-    amount = cents(Decimal(rng.choice(_STAKES)) * Decimal(str(0.5 + rng.random())))
-    price = Decimal(rng.randint(5, 95)) / 100
+    amount = cents(rng.choice(_STAKES) * Decimal(str(0.5 + rng.random())))
+    price = _PRICES[rng.randint(5, 95)]
     side = rng.choice(("yes", "no"))
     bought = economics.purchase(amount, price)
     month = month_of(moment)
@@ -109,7 +132,10 @@ def _trade(
             "created_at": moment,
         }
     )
-    holding = activity.holdings.setdefault((player.id, market.id, side), _Holding(market))
+    key = (player.id, market.id, side)
+    holding = activity.holdings.get(key)
+    if holding is None:
+        holding = activity.holdings[key] = _Holding(market)
     holding.stake += bought.stake
     holding.shares += bought.shares
     player.spent += amount
@@ -132,7 +158,7 @@ def generate(
 ) -> Activity:
     """Activity between `start` and `end` in the operator's categories."""
     activity = Activity(operator_id=operator_id, share=share)
-    eligible = [market for market in markets if market.category in categories]
+    eligible = _OpenMarkets([market for market in markets if market.category in categories])
     for number in range(players):
         joined = _moment(rng, start, start + (end - start) * 0.8)
         player = _Player(
@@ -145,7 +171,7 @@ def generate(
         activity.players.append(player)
         for _ in range(rng.randint(1, max(1, 2 * trades_per_player - 1))):
             moment = _moment(rng, joined, end)
-            open_markets = [market for market in eligible if market.open_at(moment)]
+            open_markets = eligible.at(moment)
             if open_markets:
                 _trade(activity, rng, player, moment, rng.choice(open_markets))
     return activity
@@ -198,9 +224,10 @@ def _player_rows(activity: Activity, payouts: dict[str, Decimal]) -> list[dict[s
 
 
 def _daily_rows(activity: Activity) -> list[dict[str, Any]]:
-    volume: dict[str, Decimal] = defaultdict(Decimal)
+    by_date: dict[date, Decimal] = defaultdict(Decimal)
     for trade in activity.trades:
-        volume[day_of(trade["created_at"])] += trade["amount"]
+        by_date[trade["created_at"].date()] += trade["amount"]
+    volume = {day_of(moment): amount for moment, amount in by_date.items()}
     joined = Counter(day_of(player.joined) for player in activity.players)
     return [
         {
@@ -245,7 +272,6 @@ def insert_activity(session: Session, activities: Iterable[Activity]) -> int:
         rows[table_of(OperatorRevenue)].extend(_revenue_rows(activity))
         totals.append((activity.operator_id, len(activity.players), activity.volume))
     for table, table_rows in rows.items():
-        if table_rows:
-            session.execute(insert(table), table_rows)
+        insert_rows(session, table, table_rows)
     add_to_stats_many(session, totals)
     return len(rows[table_of(Trade)])

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, keys, onboarding, operators
@@ -42,6 +41,7 @@ from predictu_console.core.demo.plan import (
 )
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
+from predictu_console.db.bulk import insert_rows
 from predictu_console.db.session import widen_page_cache
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
@@ -124,18 +124,18 @@ def seed_generated(
     widen_page_cache(session)
     setups = [_set_up(session, box, spec, markets, now) for spec in specs]
     rows = [setup.row for setup in setups]
-    session.execute(insert(table_of(Operator)), [_columns(row) for row in rows])
-    session.execute(
-        insert(table_of(OperatorStats)),
+    insert_rows(session, table_of(Operator), [_columns(row) for row in rows])
+    insert_rows(
+        session,
+        table_of(OperatorStats),
         [{"operator_id": row.id, "user_count": 0, "total_volume": Decimal(0)} for row in rows],
     )
-    session.execute(
-        insert(table_of(OnboardingStep)),
+    insert_rows(
+        session,
+        table_of(OnboardingStep),
         [{**_columns(step), "operator_id": row.id} for row in rows for step in row.steps],
     )
-    issued = [_columns(setup.key) for setup in setups if setup.key is not None]
-    if issued:
-        session.execute(insert(table_of(ApiKey)), issued)
+    insert_rows(session, table_of(ApiKey), [_columns(setup.key) for setup in setups if setup.key])
     trades = insert_activity(session, [setup.activity for setup in setups if setup.activity])
     audit.record_many(session, [_audit_row(actor, setup) for setup in setups])
     return trades
