@@ -49,6 +49,16 @@ SENT = (
 )
 """What a delivered attempt records besides its worker and number (its error is NULL)."""
 
+DELIVERED: dict[str, Any] = {
+    "status": "delivered",
+    "status_reason": None,
+    "delivered_at": bindparam("now"),
+    "next_attempt_at": None,
+    "lease_token": None,
+    "failures": 0,
+}
+"""A delivery settled as delivered, here and on the general path (`delivery._DELIVERED`)."""
+
 
 def _statement() -> Executable:
     """The statement, its parameters being `SENT` (arrays), `worker`, `now` and `operator_ids`."""
@@ -62,12 +72,7 @@ def _statement() -> Executable:
         .values(
             attempt_count=_deliveries.c.attempt_count + 1,
             last_attempt_at=sent.c.started_at,
-            status="delivered",
-            status_reason=None,
-            delivered_at=bindparam("now"),
-            next_attempt_at=None,
-            lease_token=None,
-            failures=0,
+            **DELIVERED,
         )
         .returning(_deliveries.c.id, _deliveries.c.attempt_count)
         .cte("settled")

@@ -293,14 +293,7 @@ _ATTEMPTED = (
     .where(_deliveries.c.id == bindparam("delivery_id"))
     .values(attempt_count=_deliveries.c.attempt_count + 1, last_attempt_at=bindparam("at"))
 )
-_DELIVERED = _ATTEMPTED.values(
-    status="delivered",
-    status_reason=None,
-    delivered_at=bindparam("now"),
-    next_attempt_at=None,
-    lease_token=None,
-    failures=0,
-)
+_DELIVERED = _ATTEMPTED.values(**delivered_pg.DELIVERED)
 _FAILED = _ATTEMPTED.returning(
     _deliveries.c.lease_token, _deliveries.c.status, _deliveries.c.failures
 )
