@@ -196,6 +196,7 @@ SHOTS = [
     Shot("delivery-detail", _keys("8", "enter", operator="midnight")),
     Shot("operator-detail-deliveries-no-worker", _no_worker),
     Shot("operator-detail-overview-80x24", _keys("1", operator="example"), size=(80, 24)),
+    Shot("operator-detail-keys-80x24", _keys("4", operator="example"), size=(80, 24)),
     Shot("operator-detail-deliveries-80x24", _keys("8", operator="midnight"), size=(80, 24)),
     Shot("operator-detail-deliveries-no-worker-80x24", _no_worker, size=(80, 24)),
     Shot("delivery-detail-copy", _keys("8", "enter", "y", operator="midnight")),

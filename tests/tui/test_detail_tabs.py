@@ -53,3 +53,18 @@ async def test_the_tabs_are_named_again_when_the_terminal_widens(console):
             "8 Deliveries",
             "9 Players",
         ]
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), True), ((160, 48), False)])
+async def test_a_key_whose_row_the_table_cuts_is_shown_whole_beneath_it(console, size, shown):
+    async with console.run_test(size=size) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("4")
+        await settle(pilot)
+
+        [key] = console.screen.detail.api_keys
+        in_full = console.screen.query_one("#key-in-full")
+        assert in_full.display is shown  # at 160 columns the table shows every column
+        said = str(in_full.render())
+        assert f"public key {key.public_key}" in said and "last used" in said
+        assert "expires —" in said

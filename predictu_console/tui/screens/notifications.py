@@ -14,6 +14,7 @@ from predictu_console.tui.base import ConsoleScreen
 from predictu_console.tui.formatting import to_second
 from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
+from predictu_console.tui.widgets.row_in_full import RowInFull
 from predictu_console.tui.widgets.tables import TextTable, refill
 
 SHOWN = 200
@@ -41,8 +42,9 @@ class NotificationsScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield ConsoleHeader()
         yield Static("Loading…", id="notifications-caption", classes="muted")
-        yield TextTable(id="notifications-table", cursor_type="row")
-        yield Static(id="notification-message")
+        notices = TextTable(id="notifications-table", cursor_type="row")
+        yield notices
+        yield RowInFull(notices, id="notification-message")
         yield Label("Messages shown this session, newest first", classes="section")
         yield Static(id="messages-caption", classes="muted")
         yield TextTable(id="messages-table", cursor_type="row")
@@ -81,21 +83,11 @@ class NotificationsScreen(ConsoleScreen):
 
     @on(DataTable.RowHighlighted, "#notifications-table")
     def _show_message(self) -> None:
-        """The highlighted notification's whole message, wrapped, when the table cuts it: at
-        80 columns its Message column shows the first twenty-odd characters."""
+        """The highlighted notification's whole message: at 80 columns the table's Message
+        column shows its first twenty-odd characters."""
         row = self.query_one("#notifications-table", DataTable).cursor_row
         message = self._notices[row].message if 0 <= row < len(self._notices) else ""
-        self.query_one("#notification-message", Static).update(Text(message))
-        self.call_after_refresh(self._fit_message)  # once the table has measured its rows
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_message)
-
-    def _fit_message(self) -> None:
-        table = self.query_one("#notifications-table", DataTable)
-        cut = table.virtual_size.width > table.scrollable_content_region.width
-        shown = self.query_one("#notification-message", Static)
-        shown.display = cut and bool(self._notices)
+        self.query_one("#notification-message", RowInFull).show(Text(message))
 
     @on(DataTable.RowHighlighted, "#messages-table")
     def _show_detail(self) -> None:

@@ -32,6 +32,7 @@ from predictu_console.tui.widgets.delivery_log import FILTERS, DeliveryLog
 from predictu_console.tui.widgets.fitted_line import FittedLine, Part
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.player_list import PlayerList
+from predictu_console.tui.widgets.row_in_full import RowInFull
 from predictu_console.tui.widgets.tab_labels import TABS, full_label, tab_labels
 from predictu_console.tui.widgets.tables import highlighted_key, refill
 from predictu_console.tui.widgets.trend_chart import TrendChart
@@ -103,7 +104,10 @@ class OperatorDetailScreen(ConsoleScreen):
             for number, (key, label) in enumerate(TABS, start=1):
                 with TabPane(full_label(number, label), id=key), VerticalScroll():
                     if key in ("keys", "invoices"):
-                        yield DataTable(id=f"{key}-table", cursor_type="row")
+                        table: DataTable[object] = DataTable(id=f"{key}-table", cursor_type="row")
+                        yield table
+                        if key == "keys":
+                            yield RowInFull(table, id="key-in-full")
                         yield Static(id=f"{key}-empty", classes="muted")
                     elif key == "deliveries":
                         yield DeliveryLog()
@@ -140,6 +144,21 @@ class OperatorDetailScreen(ConsoleScreen):
         self.delivery_filter = FILTERS[(FILTERS.index(self.delivery_filter) + 1) % len(FILTERS)]
         self.action_show_tab("deliveries")
         self.action_reload()
+
+    @on(DataTable.RowHighlighted, "#keys-table")
+    def _key_in_full(self) -> None:
+        """The highlighted key whole: at 80 columns its dates are cut or off the screen."""
+        keys = self.detail.api_keys if self.detail is not None else []
+        row = self.query_one("#keys-table", DataTable).cursor_row
+        if not 0 <= row < len(keys):
+            self.query_one("#key-in-full", RowInFull).show("")
+            return
+        key, now = keys[row], self.console.gateway.clock.now()
+        self.query_one("#key-in-full", RowInFull).show(
+            f"{key.key_id} · {key.label} · {key.status}\npublic key {key.public_key}\n"
+            f"created {when(key.created_at)} · last used {when(key.last_used_at)}"
+            f" · expires {expiry(key.expires_at, now)}"
+        )
 
     @on(DataTable.RowSelected, "#deliveries-table")
     def _open_delivery(self, event: DataTable.RowSelected) -> None:
@@ -331,6 +350,7 @@ class OperatorDetailScreen(ConsoleScreen):
                 for api_key in detail.api_keys
             ),
         )
+        self._key_in_full()
         self.query_one("#keys-empty", Static).update(
             "" if detail.api_keys else "No API keys yet — K generates the first pair."
         )
