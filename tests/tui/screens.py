@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from rich.console import Console
+from textual._xterm_parser import XTermParser
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
@@ -261,6 +263,14 @@ def shown_text(app, selector: str) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
+
+
+def send_one_read(app: App[None], data: str) -> None:
+    """Post the keys of `data` as the terminal driver posts one read's: all at once, before
+    the app takes the first. Over SSH several keys often come in one read; `Pilot.press`
+    waits for each key to be handled, so it never shows what goes wrong then."""
+    for key in XTermParser().feed(data):
+        app._driver.send_message(key)
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import time
 
-from textual import events
-
 from predictu_console.core.models import OperatorCreate, OperatorListQuery
 from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
 from predictu_console.tui.screens import operator_list
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
-from tests.tui.screens import SIZE, open_operator, settle, shown_text, table_names
+from tests.tui.screens import (
+    SIZE,
+    open_operator,
+    send_one_read,
+    settle,
+    shown_text,
+    table_names,
+)
 
 
 async def test_it_opens_on_every_operator_with_a_count(console):
@@ -44,14 +49,37 @@ async def test_what_is_typed_with_the_slash_in_one_burst_goes_to_the_search(cons
     """Over SSH the keys typed after `/` often arrive in the same read as the `/` itself."""
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for character in "/polar/":  # as the terminal driver posts one read's keys
-            key = "slash" if character == "/" else character
-            console._driver.send_message(events.Key(key, character))
+        send_one_read(console, "/polar/")
         await settle(pilot)
 
         assert console.screen.query_one("#search").value == "polar/"  # in the box, `/` types
         assert isinstance(console.screen, operator_list.OperatorListScreen)  # `o` onboarded
         assert table_names(console) == []
+
+
+async def test_keys_typed_after_a_backspace_in_one_burst_follow_it_in_the_search(console):
+    """Over SSH a correction comes in one read: the characters typed after the backspaces
+    went in before them, and "lucky", two backspaces and "zzz" searched for 'luckyz'."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        send_one_read(console, "/lucky")
+        send_one_read(console, "\x7f\x7fzzz")
+        await settle(pilot)
+
+        assert console.screen.query_one("#search").value == "luczzz"
+        assert "search: 'luczzz'" in shown_text(console, "#list-state")
+
+
+async def test_a_second_enter_in_the_same_burst_opens_the_operator_found(console):
+    """The Enter that leaves the search and the one that opens the hit, in one read: the
+    second went to the search box too, and the list stayed."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        send_one_read(console, "/polar\r\r")
+        await settle(pilot)
+
+        assert isinstance(console.screen, OperatorDetailScreen)
+        assert "Polar Play" in str(console.screen.query_one("#detail-header").render())
 
 
 async def test_a_search_that_matches_nothing_says_so_and_how_to_clear_it(console):

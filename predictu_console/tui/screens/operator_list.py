@@ -37,6 +37,7 @@ from predictu_console.tui.formatting import (
     status_text,
 )
 from predictu_console.tui.widgets.console_header import ConsoleHeader
+from predictu_console.tui.widgets.in_order_input import InOrderInput
 from predictu_console.tui.widgets.key_footer import KeyFooter
 from predictu_console.tui.widgets.sparkline_cell import sparkline_text
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
@@ -175,11 +176,14 @@ class OperatorListScreen(ConsoleScreen):
         """The sparklines' daily volumes, once the width has shown them."""
         self._landing: str | None = None
         """Where the cursor goes on the next page shown: `first` or `last` row, or kept."""
+        self._open_when_shown = False
+        """Enter came while the page of the latest query was still being read: open its
+        highlighted operator once it is shown."""
 
     def compose(self) -> ComposeResult:
         yield ConsoleHeader()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder="/ search name or domain", id="search", compact=True)
+            yield InOrderInput(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
         yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
         yield Static(id="list-empty")
@@ -247,8 +251,20 @@ class OperatorListScreen(ConsoleScreen):
         self._requery(search=event.value.strip() or None, offset=0)
 
     @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        self.query_one("#operators", DataTable).focus()
+    def search_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box goes to the table; an Enter the box took after that one
+        opens the operator found.
+
+        Over SSH a search's Enter and the Enter that opens its hit often come in one read:
+        the box had the focus when the app took both, so both reach it, after the characters
+        typed before them (`InOrderInput`). The focus moves now, not on the next turn of the
+        loop as `Widget.focus` does, so the second Enter finds it gone and opens the hit, as
+        it would typed slowly; the search's page may still be on its way.
+        """
+        if self.focused is event.input:
+            self.set_focus(self.query_one("#operators", DataTable))
+        else:
+            self.action_open_operator()
 
     @on(DataTable.RowSelected, "#operators")
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -289,7 +305,11 @@ class OperatorListScreen(ConsoleScreen):
             self.query_one("#operators", DataTable).focus()
 
     def action_open_operator(self) -> None:
-        self.query_one("#operators", DataTable).action_select_cursor()
+        """Open the highlighted operator of the page of what was typed, once it is shown."""
+        if self._page_listing != self.listing:
+            self._open_when_shown = True
+        else:
+            self.query_one("#operators", DataTable).action_select_cursor()
 
     def action_onboard_operator(self) -> None:
         from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
@@ -371,6 +391,7 @@ class OperatorListScreen(ConsoleScreen):
             return
         if KEPT_LIST_FIELDS & changes.keys():
             self.console.remember_listing(self.listing)
+        self._open_when_shown = False  # a query after the Enter: it was not for this page
         self.reload()
 
     def reload(self) -> None:
@@ -453,6 +474,9 @@ class OperatorListScreen(ConsoleScreen):
         if listing == self.listing:  # else typed past: a newer page is on its way
             self.volumes = volumes
             self.show_page(page, listing)
+            if self._open_when_shown:
+                self._open_when_shown = False
+                self.query_one("#operators", DataTable).action_select_cursor()
 
     def poll_for_changes(self) -> None:
         """Another admin may have changed something: look, cheaply, while this screen shows."""
