@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from predictu_console.core import audit, invoices, keys, onboarding, operators, stats
 from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.clock import FrozenClock
+from predictu_console.core.demo import bulk
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, CAST_SIZE
 from predictu_console.core.demo.seed import seed
 from predictu_console.core.errors import NoActiveKey
@@ -170,6 +172,26 @@ def test_generated_operators_have_working_keys_and_say_they_were_seeded_in_bulk(
         )
         assert audit.verify_chain(session).ok
         assert stats.verify_rollups(session) == []
+
+
+def test_a_failed_bulk_batch_writes_nothing_and_leaves_the_collector_running(
+    session_factory, seeded, monkeypatch
+):
+    """A bulk batch pauses Python's garbage collector while it works; the demo's console runs
+    on in the same process, so the collector must run again however the batch ends."""
+    _, clock = seeded
+    seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 5)
+    assert gc.isenabled()
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bulk, "insert_activity", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 10)
+
+    assert gc.isenabled()
+    assert _page(session_factory, clock).total == CAST_SIZE + 5
 
 
 def _operators_by_domain(session):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from predictu_console.core import economics
 from predictu_console.core.clock import truncate_to_ms
-from predictu_console.core.ids import new_id
+from predictu_console.core.ids import IdSource
 from predictu_console.core.money import cents, month_of
 from predictu_console.db.base import table_of
 from predictu_console.db.bulk import insert_rows
@@ -98,6 +98,7 @@ class Activity:
     holdings: dict[tuple[str, str, str], _Holding] = field(default_factory=dict)
     revenue: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     trade_counts: Counter[str] = field(default_factory=Counter)
+    ids: IdSource = field(default_factory=IdSource)
 
     @property
     def volume(self) -> Decimal:
@@ -119,7 +120,7 @@ def _trade(
     month = month_of(moment)
     activity.trades.append(
         {
-            "id": new_id("trd"),
+            "id": activity.ids.new("trd"),
             "operator_id": activity.operator_id,
             "player_id": player.id,
             "market_id": market.id,
@@ -162,7 +163,7 @@ def generate(
     for number in range(players):
         joined = _moment(rng, start, start + (end - start) * 0.8)
         player = _Player(
-            id=new_id("plr"),
+            id=activity.ids.new("plr"),
             external_id=f"player-{number:05d}",
             joined=joined,
             last_active=joined,
@@ -190,7 +191,7 @@ def _settle(activity: Activity) -> tuple[list[dict[str, Any]], dict[str, Decimal
         payouts[player_id] += payout
         rows.append(
             {
-                "id": new_id("pos"),
+                "id": activity.ids.new("pos"),
                 "operator_id": activity.operator_id,
                 "player_id": player_id,
                 "market_id": market_id,

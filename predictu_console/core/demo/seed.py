@@ -60,7 +60,7 @@ UNPAID_OPERATOR = "goldengoose.casino"
 """Its invoices stay unpaid, so the demo shows overdue ones."""
 BATCH = 25
 """Cast operators a transaction: each is a few dozen service calls."""
-BULK_BATCH = 500
+BULK_BATCH = 1000
 """Generated operators a transaction: each adds a few rows to each table's executemany."""
 WORKER = "demo"
 """The worker name on the demo's delivery attempts."""
