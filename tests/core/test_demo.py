@@ -13,8 +13,9 @@ from predictu_console.core import audit, invoices, keys, onboarding, operators, 
 from predictu_console.core.callbacks.signing import sign
 from predictu_console.core.clock import FrozenClock
 from predictu_console.core.demo import bulk
+from predictu_console.core.demo import seed as demo_seed
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_DOMAINS, CAST_SIZE
-from predictu_console.core.demo.seed import seed
+from predictu_console.core.demo.seed import BULK_BATCH, seed
 from predictu_console.core.errors import NoActiveKey
 from predictu_console.core.models import OperatorListQuery
 from predictu_console.db.session import session_scope
@@ -133,11 +134,19 @@ def test_a_larger_count_adds_generated_operators_to_an_existing_demo(session_fac
         assert stats.verify_rollups(session) == []
 
 
+@pytest.mark.parametrize(
+    "per_batch",
+    [BULK_BATCH, 10],
+    ids=["one batch, planned in this process", "three batches, planned in another process"],
+)
 def test_generated_operators_have_working_keys_and_say_they_were_seeded_in_bulk(
-    session_factory, seeded
+    session_factory, seeded, per_batch, monkeypatch
 ):
     _, clock = seeded
-    seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
+    monkeypatch.setattr(demo_seed, "BULK_BATCH", per_batch)
+    report = seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 30)
+
+    assert report.operators_created == 30
 
     with session_scope(session_factory, write=False) as session:
         generated = [
@@ -186,7 +195,7 @@ def test_a_failed_bulk_batch_writes_nothing_and_leaves_the_collector_running(
     def disk_full(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bulk, "insert_activity", disk_full)
+    monkeypatch.setattr(bulk, "add_to_stats_many", disk_full)  # after the activity rows
     with pytest.raises(OSError, match="disk full"):
         seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 10)
 

@@ -254,15 +254,18 @@ def _revenue_rows(activity: Activity) -> list[dict[str, Any]]:
     ]
 
 
-def insert_activity(session: Session, activities: Iterable[Activity]) -> int:
-    """Write the rows of many operators' activity, one executemany a table, settle
-    positions on resolved markets, and add to the rollups; returns the trades written.
+Totals = list[tuple[str, int, Decimal]]
+"""What each operator's activity adds to its rollup: (operator id, players, volume)."""
 
-    The operators must have no activity yet (they were created in this run): their daily
-    and monthly rollup rows are inserted, not added to, which is what lets ten thousand
-    operators' history go in a few statements a transaction.
-    """
-    rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+
+def activity_tables(
+    activities: Iterable[Activity],
+) -> tuple[dict[Table, list[dict[str, Any]]], Totals]:
+    """The rows of many operators' activity by table, in the order they insert, with
+    positions on resolved markets settled; and what they add to the rollups."""
+    rows: dict[Table, list[dict[str, Any]]] = {
+        table_of(table): [] for table in (Player, Trade, Position, OperatorDaily, OperatorRevenue)
+    }
     totals = []
     for activity in activities:
         positions, payouts = _settle(activity)
@@ -272,6 +275,18 @@ def insert_activity(session: Session, activities: Iterable[Activity]) -> int:
         rows[table_of(OperatorDaily)].extend(_daily_rows(activity))
         rows[table_of(OperatorRevenue)].extend(_revenue_rows(activity))
         totals.append((activity.operator_id, len(activity.players), activity.volume))
+    return rows, totals
+
+
+def insert_activity(session: Session, activities: Iterable[Activity]) -> int:
+    """Write the rows of many operators' activity, one executemany a table, and add to the
+    rollups; returns the trades written.
+
+    The operators must have no activity yet (they were created in this run): their daily
+    and monthly rollup rows are inserted, not added to, which is what lets ten thousand
+    operators' history go in a few statements a transaction.
+    """
+    rows, totals = activity_tables(activities)
     for table, table_rows in rows.items():
         insert_rows(session, table, table_rows)
     add_to_stats_many(session, totals)

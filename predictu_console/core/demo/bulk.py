@@ -14,6 +14,11 @@ and their callback health stays `unknown`), no callback is queued or delivered, 
 notified, and one audit row, `demo.bulk_seeded` with the operator's final state, stands for
 the row each service call would have written. Seeding ten thousand operators through the
 services took four to ten minutes.
+
+A batch is planned (`plan_batch`: everything above but the key pairs, which need the
+master key and the database's lookup key, and the audit rows, which need the chain's head)
+apart from its writing (`write_batch`), so the demo can plan the next batch in another
+process while this one is written (core/demo/pipeline.py).
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Table
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from predictu_console.core import audit, keys, onboarding, operators
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.demo.activity import Activity, MarketInfo, insert_activity
+from predictu_console.core.demo.activity import Activity, MarketInfo, Totals, activity_tables
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator
 from predictu_console.core.demo.plan import (
     active_until,
@@ -43,7 +50,8 @@ from predictu_console.core.demo.plan import (
 )
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
-from predictu_console.db.bulk import insert_rows
+from predictu_console.db.bulk import PreparedRows, insert_prepared, insert_rows, prepare_rows
+from predictu_console.db.rollups import add_to_stats_many
 from predictu_console.db.session import prepare_bulk_write
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
@@ -55,60 +63,79 @@ NOTE = (
 """What `demo` tells the person running it when it seeded generated operators."""
 
 
+@dataclass(frozen=True)
+class PlannedOperator:
+    """What writing one generated operator still takes: its key pair and its audit row."""
+
+    operator_id: str
+    keys_made_at: datetime | None
+    """When step 3 made its key pair; None before it got that far."""
+    updated_at: datetime
+    changes: dict[str, Any]
+    """Its audit row's changes, but its key pair's."""
+    completed: list[str]
+    """The onboarding steps it completed, in checklist order."""
+
+
+@dataclass(frozen=True)
+class PlannedBatch:
+    """Generated operators ready to write, rows prepared for the database's dialect."""
+
+    operators: list[PlannedOperator]
+    setup: list[PreparedRows]
+    """Operators, their rollups and their checklists: what their key pairs refer to."""
+    activity: list[PreparedRows]
+    totals: Totals
+    trades: int
+
+
 @dataclass
 class _Setup:
-    """One generated operator, ready to insert."""
+    """One generated operator, built in memory."""
 
     row: Operator
-    key: ApiKey | None
+    keys_made_at: datetime | None
     activity: Activity | None
 
 
-def _set_up(
-    session: Session, box: SecretBox, spec: DemoOperator, markets: list[MarketInfo], now: datetime
-) -> _Setup:
+def _set_up(spec: DemoOperator, markets: list[MarketInfo], now: datetime) -> _Setup:
     rng = operator_rng(spec)
     at = now - timedelta(days=spec.age_days, minutes=rng.randint(0, 600))
     row = operators.new_operator(creation(spec), at)
-    key = None
+    keys_made_at = None
     for step in condensed(onboarding_plan(spec, rng)):
         at += timedelta(minutes=rng.randint(3, 90))
         if step.kind == "patch":
             operators.apply_update(row, OperatorUpdate.model_validate(step.fields), at)
             continue
         if step.kind == "keys":
-            label = keys.KeyCreate().label
-            key, _ = keys.new_key_pair(
-                session, box=box, operator_id=row.id, label=label, created_at=at
-            )
+            keys_made_at = at
         # The PING is not sent: the step is marked done, as the audit row says.
         for name in step.completes:
             onboarding.complete(row, name, at)
         row.version += 1
         row.updated_at = at
     if spec.stage == "onboarding":
-        return _Setup(row, key, None)
+        return _Setup(row, keys_made_at, None)
     end = active_until(spec, at, now)
     activity = history(spec, rng, operator_id=row.id, between=(at, end), markets=markets)
     if spec.stage == "inactive":
         operators.apply_update(row, OperatorUpdate(status="inactive"), end)
-    return _Setup(row, key, activity)
+    return _Setup(row, keys_made_at, activity)
 
 
 def _columns(row: Base) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in table_of(type(row)).columns}
 
 
-def _audit_row(actor: Actor, setup: _Setup) -> audit.Pending:
-    changes = diff({}, snapshot(setup.row))
-    if setup.key is not None:
-        changes["api_keys.current"] = {"from": None, "to": setup.key.id}
-    changes["onboarding.completed"] = {
-        "from": None,
-        "to": [step.step for step in setup.row.steps if step.completed_at is not None],
-    }
-    return audit.Pending(
-        actor, AUDIT_ACTION, setup.row.updated_at, operator_id=setup.row.id, changes=changes
+def _planned(setup: _Setup) -> PlannedOperator:
+    row = setup.row
+    return PlannedOperator(
+        operator_id=row.id,
+        keys_made_at=setup.keys_made_at,
+        updated_at=row.updated_at,
+        changes=diff({}, snapshot(row)),
+        completed=[step.step for step in row.steps if step.completed_at is not None],
     )
 
 
@@ -130,35 +157,74 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def seed_generated(
-    session: Session,
-    *,
-    actor: Actor,
-    box: SecretBox,
-    specs: Sequence[DemoOperator],
-    markets: list[MarketInfo],
-    now: datetime,
-) -> int:
-    """Write the generated operators `specs` in the caller's transaction; returns the trades
-    written."""
+def _prepared(dialect: Dialect, tables: dict[Table, list[dict[str, Any]]]) -> list[PreparedRows]:
+    prepared = (prepare_rows(table, rows, dialect) for table, rows in tables.items())
+    return [rows for rows in prepared if rows is not None]
+
+
+def plan_batch(
+    specs: Sequence[DemoOperator], *, markets: list[MarketInfo], now: datetime, dialect: Dialect
+) -> PlannedBatch:
+    """Build the generated operators `specs` and their activity, without the database."""
+    with _collector_paused():
+        setups = [_set_up(spec, markets, now) for spec in specs]
+        rows = [setup.row for setup in setups]
+        setup_tables = {
+            table_of(Operator): [_columns(row) for row in rows],
+            table_of(OperatorStats): [
+                {"operator_id": row.id, "user_count": 0, "total_volume": Decimal(0)} for row in rows
+            ],
+            table_of(OnboardingStep): [
+                {**_columns(step), "operator_id": row.id} for row in rows for step in row.steps
+            ],
+        }
+        activity, totals = activity_tables(setup.activity for setup in setups if setup.activity)
+        return PlannedBatch(
+            operators=[_planned(setup) for setup in setups],
+            setup=_prepared(dialect, setup_tables),
+            activity=_prepared(dialect, activity),
+            totals=totals,
+            trades=sum(len(setup.activity.trades) for setup in setups if setup.activity),
+        )
+
+
+def write_batch(session: Session, batch: PlannedBatch, *, actor: Actor, box: SecretBox) -> int:
+    """Write a planned batch in the caller's transaction, with its operators' key pairs and
+    audit rows; returns the trades written."""
     prepare_bulk_write(session)
     with _collector_paused():
-        setups = [_set_up(session, box, spec, markets, now) for spec in specs]
-        rows = [setup.row for setup in setups]
-        insert_rows(session, table_of(Operator), [_columns(row) for row in rows])
-        insert_rows(
+        for rows in batch.setup:
+            insert_prepared(session, rows)
+        made = {
+            planned.operator_id: keys.new_key_pair(
+                session,
+                box=box,
+                operator_id=planned.operator_id,
+                label=keys.KeyCreate().label,
+                created_at=planned.keys_made_at,
+            )[0]
+            for planned in batch.operators
+            if planned.keys_made_at is not None
+        }
+        insert_rows(session, table_of(ApiKey), [_columns(key) for key in made.values()])
+        for rows in batch.activity:
+            insert_prepared(session, rows)
+        add_to_stats_many(session, batch.totals)
+        audit.record_many(
             session,
-            table_of(OperatorStats),
-            [{"operator_id": row.id, "user_count": 0, "total_volume": Decimal(0)} for row in rows],
+            [
+                _audit_row(actor, planned, made.get(planned.operator_id))
+                for planned in batch.operators
+            ],
         )
-        insert_rows(
-            session,
-            table_of(OnboardingStep),
-            [{**_columns(step), "operator_id": row.id} for row in rows for step in row.steps],
-        )
-        insert_rows(
-            session, table_of(ApiKey), [_columns(setup.key) for setup in setups if setup.key]
-        )
-        trades = insert_activity(session, [setup.activity for setup in setups if setup.activity])
-        audit.record_many(session, [_audit_row(actor, setup) for setup in setups])
-        return trades
+    return batch.trades
+
+
+def _audit_row(actor: Actor, planned: PlannedOperator, key: ApiKey | None) -> audit.Pending:
+    changes = dict(planned.changes)
+    if key is not None:
+        changes["api_keys.current"] = {"from": None, "to": key.id}
+    changes["onboarding.completed"] = {"from": None, "to": planned.completed}
+    return audit.Pending(
+        actor, AUDIT_ACTION, planned.updated_at, operator_id=planned.operator_id, changes=changes
+    )

@@ -36,6 +36,7 @@ from predictu_console.core.crypto import SecretBox
 from predictu_console.core.demo import bulk
 from predictu_console.core.demo.activity import MarketInfo, insert_activity
 from predictu_console.core.demo.catalogue import CALLBACK_TROUBLE, CAST_SIZE, DemoOperator, cast
+from predictu_console.core.demo.pipeline import planned_batches
 from predictu_console.core.demo.plan import (
     active_until,
     creation,
@@ -52,7 +53,7 @@ from predictu_console.core.demo.servers import (
 from predictu_console.core.demo.traffic import Traffic, caller_of, deliver_due
 from predictu_console.core.models import Actor, AdminOut, OperatorUpdate
 from predictu_console.core.money import month_of
-from predictu_console.db.session import SessionFactory, session_scope
+from predictu_console.db.session import SessionFactory, engine_of, session_scope
 from predictu_console.db.tables import Admin, Delivery, Invoice, Market, Operator
 
 DEMO_ADMIN_EMAIL = "demo@predictu.com"
@@ -332,28 +333,29 @@ def seed(
         present = set(session.scalars(select(Operator.domain)))
     specs = cast(count)
     missing = [spec for spec in specs if spec.domain not in present]
+    cast_missing = [spec for spec in missing if spec.index < CAST_SIZE]
     done = len(specs) - len(missing)
     trades = 0
     run = _Run(actor, box, *_sender(lambda: run.session, box), markets, now)
 
-    def cast_members(session: Session, batch: list[DemoOperator]) -> int:
-        run.session = session
-        return sum(_seed_cast_member(run, spec) for spec in batch)
-
-    def generated(session: Session, batch: list[DemoOperator]) -> int:
-        return bulk.seed_generated(
-            session, actor=actor, box=box, specs=batch, markets=markets, now=now
-        )
-
-    for batch, writer in [
-        *_batches([spec for spec in missing if spec.index < CAST_SIZE], BATCH, cast_members),
-        *_batches([spec for spec in missing if spec.index >= CAST_SIZE], BULK_BATCH, generated),
-    ]:
-        with session_scope(factory) as session:
-            trades += writer(session, batch)
+    def written(batch: list[DemoOperator]) -> None:
+        nonlocal done
         done += len(batch)
         if progress:
             progress(done, len(specs))
+
+    bulk_batches = _batches([spec for spec in missing if spec.index >= CAST_SIZE], BULK_BATCH)
+    dialect = engine_of(factory).dialect
+    with planned_batches(bulk_batches, markets=markets, now=now, dialect=dialect) as planned:
+        for batch in _batches(cast_missing, BATCH):
+            with session_scope(factory) as session:
+                run.session = session
+                trades += sum(_seed_cast_member(run, spec) for spec in batch)
+            written(batch)
+        for batch, plan in zip(bulk_batches, planned, strict=True):
+            with session_scope(factory) as session:
+                trades += bulk.write_batch(session, plan, actor=actor, box=box)
+            written(batch)
     with session_scope(factory) as session:
         invoices_created = _close_and_pay_invoices(session, actor, now)
     return SeedReport(
@@ -364,13 +366,8 @@ def seed(
     )
 
 
-Writer = Callable[[Session, list[DemoOperator]], int]
-
-
-def _batches(
-    specs: list[DemoOperator], size: int, writer: Writer
-) -> list[tuple[list[DemoOperator], Writer]]:
-    return [(specs[start : start + size], writer) for start in range(0, len(specs), size)]
+def _batches(specs: list[DemoOperator], size: int) -> list[list[DemoOperator]]:
+    return [specs[start : start + size] for start in range(0, len(specs), size)]
 
 
 def _sender(
