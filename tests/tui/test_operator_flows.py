@@ -106,6 +106,20 @@ async def test_keys_typed_after_a_backspace_in_one_burst_follow_it_in_a_form_fie
         assert console.screen.query_one("#input-name").value == "luczzz"
 
 
+async def test_keys_typed_after_a_tab_in_one_burst_go_to_the_next_field(console):
+    """Over SSH a name, Tab and a domain often come in one read: the domain went on the
+    end of the name ('Acmeacme.io'), and the domain field stayed empty."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        send_one_read(console, "Acme\tacme.io")
+        await settle(pilot)
+
+        assert console.screen.query_one("#input-name").value == "Acme"
+        assert console.screen.query_one("#input-domain").value == "acme.io"
+
+
 async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(console):
     async with console.run_test(size=SIZE) as pilot:
         await _open(pilot, "LuckySpin")
