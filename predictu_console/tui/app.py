@@ -373,6 +373,23 @@ class PredictuApp(App[None]):
         else:
             self.push_screen(HelpModal(self.screen))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search box applying the keys of one read in order."""
+        from predictu_console.tui.modals.command_palette import InOrderPalette
+
+        if self.use_command_palette and not isinstance(self.screen, InOrderPalette):
+            self.push_screen(InOrderPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's theme search, in the palette whose box applies keys in order."""
+        from textual.theme import ThemeProvider
+
+        from predictu_console.tui.modals.command_palette import InOrderPalette
+
+        self.push_screen(
+            InOrderPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
+
 
 def make_tui(
     gateway: Gateway,

@@ -8,7 +8,7 @@ from predictu_console.tui.modals.help import HelpModal
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
-from tests.tui.screens import SIZE, open_operator, settle
+from tests.tui.screens import SIZE, open_operator, send_one_read, settle
 
 
 def offered(app) -> list[str]:
@@ -76,3 +76,22 @@ async def test_the_palette_never_quits_from_a_form(pilot):
     await pilot.press(*"quit")
     await pilot.pause(0.5)
     assert "Quit" not in offered(pilot.app)  # where it is offered, it shows by now
+
+
+async def test_keys_typed_after_a_backspace_in_one_burst_follow_it_in_the_palette(pilot):
+    """Over SSH a correction comes in one read: "go to lucky", two backspaces and "zzz"
+    searched for 'go to luckyz'."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    send_one_read(pilot.app, "go to lucky\x7f\x7fzzz")
+    await settle(pilot)
+
+    assert pilot.app.screen.query_one("CommandInput").value == "go to luczzz"
+
+
+async def test_the_theme_search_applies_the_keys_of_one_burst_in_order(pilot):
+    await choose(pilot, "theme", "Theme")
+    send_one_read(pilot.app, "draz\x7fcula")
+    await settle(pilot)
+
+    assert pilot.app.screen.query_one("CommandInput").value == "dracula"

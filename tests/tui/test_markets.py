@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from predictu_console.core.markets import MarketListQuery, MarketResolve
 from predictu_console.core.platform import MarketCreate
 from predictu_console.tui.app import make_tui
@@ -149,3 +151,20 @@ async def test_the_screen_follows_markets_opened_elsewhere(gateway):
             if _titles(app)[0] == "Opened by a colleague":
                 break
         assert _titles(app)[0] == "Opened by a colleague"
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), True), ((160, 48), False)])
+async def test_a_market_whose_long_title_cuts_its_row_is_shown_whole_beneath_it(
+    console, gateway, size, shown
+):
+    """A title of 50 characters pushed the status, outcome and positions off 80 columns."""
+    title = "Will the national side qualify after the playoff?"
+    gateway.create_market(MarketCreate(title=title, category="sports"))
+    async with console.run_test(size=size) as pilot:
+        await _open_markets(pilot)
+
+        assert _titles(console)[0] == title
+        in_full = console.screen.query_one("#market-in-full")
+        assert in_full.display is shown  # at 160 columns the title leaves room for the rest
+        said = str(in_full.render())
+        assert said.startswith(f"Title {title} · ") and "Status ● open" in said

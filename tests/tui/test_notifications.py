@@ -3,6 +3,7 @@ operator, and the log of every toast shown."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
@@ -89,3 +90,18 @@ async def test_where_the_table_shows_the_message_whole_it_is_not_repeated(consol
         await settle(pilot)
 
         assert not console.screen.query_one("#notification-message").display
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), True), ((160, 48), False)])
+async def test_a_session_message_the_table_cuts_is_shown_whole_beneath_it(console, size, shown):
+    """At 80 columns the log of toasts showed a message's first words and no more."""
+    message = "“Will the national side qualify?” is open to every operator offering sports."
+    async with console.run_test(size=size) as pilot:
+        await settle(pilot)
+        console.notify(message, title="Market opened")
+        await pilot.press("N")
+        await settle(pilot)
+
+        in_full = console.screen.query_one("#message-in-full")
+        assert in_full.display is shown
+        assert f"Title Market opened · Message {message}" in str(in_full.render())

@@ -10,7 +10,7 @@ from predictu_console.tui.modals.operator_create import OperatorCreateModal
 from predictu_console.tui.screens.onboarding_wizard import OnboardingWizardScreen
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
 from predictu_console.tui.screens.operator_edit import OperatorEditScreen
-from tests.tui.screens import SIZE, settle, shown_text, type_into
+from tests.tui.screens import SIZE, send_one_read, settle, shown_text, type_into
 
 
 def _id(gateway, name):
@@ -90,6 +90,34 @@ async def test_tabbing_into_a_prefilled_field_keeps_its_value_and_types_at_the_e
 
         assert console.focused is focused
         assert focused.value == before + "x"
+
+
+async def test_keys_typed_after_a_backspace_in_one_burst_follow_it_in_a_form_field(console):
+    """Over SSH a correction comes in one read: the characters typed after the backspaces
+    went into the new operator's name before them, "lucky", two backspaces and "zzz" giving
+    'luckyz'."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        send_one_read(console, "lucky\x7f\x7fzzz")
+        await settle(pilot)
+
+        assert console.screen.query_one("#input-name").value == "luczzz"
+
+
+async def test_keys_typed_after_a_tab_in_one_burst_go_to_the_next_field(console):
+    """Over SSH a name, Tab and a domain often come in one read: the domain went on the
+    end of the name ('Acmeacme.io'), and the domain field stayed empty."""
+    async with console.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        send_one_read(console, "Acme\tacme.io")
+        await settle(pilot)
+
+        assert console.screen.query_one("#input-name").value == "Acme"
+        assert console.screen.query_one("#input-domain").value == "acme.io"
 
 
 async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(console):

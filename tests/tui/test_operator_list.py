@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from predictu_console.core.models import OperatorCreate, OperatorListQuery
 from predictu_console.tui.gateway import Gateway
 from predictu_console.tui.modals.key_rotation import KeyRotationModal
@@ -255,3 +257,35 @@ async def test_k_only_moves_in_the_detail_and_shift_k_opens_the_keys(console):
         await pilot.press("K")
         await settle(pilot)
         assert isinstance(console.screen, KeyRotationModal)
+
+
+LONG_NAME = "The Extraordinarily Long Named Riverside Grand Casino and Resort"
+
+
+@pytest.mark.parametrize(
+    ("size", "name", "shown"),
+    [((80, 24), LONG_NAME, True), ((80, 24), "Riverside", False), ((160, 48), "Riverside", False)],
+)
+async def test_an_operator_whose_long_name_cuts_its_row_is_shown_whole_beneath_it(
+    console, gateway, size, name, shown
+):
+    """A name of 64 characters (up to 100 are allowed) pushed every column after it off 80
+    columns; a name that leaves room for them is not said twice."""
+    gateway.create_operator(
+        OperatorCreate(
+            name=name,
+            domain="riverside.example.com",
+            contact_email="ops@riverside.example.com",
+            revenue_share_predictu=30,
+        )
+    )
+    async with console.run_test(size=size) as pilot:
+        await settle(pilot)
+        send_one_read(console, "/riverside\r")
+        await settle(pilot)
+
+        assert table_names(console) == [name]
+        in_full = console.screen.query_one("#operator-in-full")
+        assert in_full.display is shown
+        said = str(in_full.render())
+        assert said.startswith(f"Name {name} · ") and "Status ◐ onboarding · " in said

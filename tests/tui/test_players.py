@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from predictu_console.core.models import OperatorListQuery
-from predictu_console.core.players import PlayerListQuery
+from predictu_console.core.players import PlayerListQuery, PlayerRestrict
 from predictu_console.tui.app import make_tui
 from predictu_console.tui.modals.player_restrict import PlayerRestrictModal
 from predictu_console.tui.screens.operator_detail import OperatorDetailScreen
@@ -106,3 +108,25 @@ async def test_an_operator_without_players_says_where_they_come_from(console):
         assert shown_text(console, "#players-caption").startswith(
             "No players yet. They appear here as the operator's server registers them."
         )
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), True), ((160, 48), False)])
+async def test_a_restriction_the_table_cuts_is_shown_whole_beneath_it(
+    console, gateway, size, shown
+):
+    """At 80 columns the table showed 'Chargeba' of the reason and nothing said the rest."""
+    operator_id = _operator_id(gateway, "example")
+    funded_player(gateway.factory, gateway.clock, operator_id, "player-123")
+    reason = "Chargeback fraud pattern flagged by the risk team"
+    gateway.restrict_player(operator_id, "player-123", PlayerRestrict(reason=reason))
+    async with console.run_test(size=size) as pilot:
+        await open_operator(pilot, "example")
+        await pilot.press("9")
+        await settle(pilot)
+
+        in_full = console.screen.query_one("#player-in-full")
+        assert in_full.display is shown  # at 160 columns the table shows every column
+        said = str(in_full.render())
+        assert said.startswith("Player player-123 · ") and f"Restricted because {reason}" in said
+        if shown:  # beneath the table's rows, yet on the screen, above the footer
+            assert 0 < in_full.region.y and in_full.region.bottom <= size[1] - 1

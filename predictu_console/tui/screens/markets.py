@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -28,6 +28,7 @@ from predictu_console.tui.modals.market_create import MarketCreateModal
 from predictu_console.tui.modals.market_resolve import MarketResolveModal
 from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.key_footer import KeyFooter
+from predictu_console.tui.widgets.row_in_full import RowInFull
 from predictu_console.tui.widgets.tables import TextTable, refill, right_aligned
 
 PAGE_SIZE = 50
@@ -77,7 +78,9 @@ class MarketsScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield ConsoleHeader()
         yield Static(id="markets-state")
-        yield TextTable(id="markets", cursor_type="row", zebra_stripes=True)
+        table = TextTable(id="markets", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield RowInFull(table, id="market-in-full")
         yield Static(id="markets-count")
         yield KeyFooter()
 
@@ -101,6 +104,12 @@ class MarketsScreen(ConsoleScreen):
         for key, label in COLUMNS:
             if self._columns_wide or key not in WIDE_ONLY:
                 table.add_column(label, key=key)
+
+    @on(DataTable.RowHighlighted, "#markets")
+    def _market_in_full(self) -> None:
+        """The highlighted market whole: a long title (up to 200 characters) pushes its
+        status, outcome and positions off the screen."""
+        self.query_one("#market-in-full", RowInFull).show_highlighted()
 
     def _poll(self) -> None:
         # Trades open positions and other admins resolve markets: keep the figures current.
@@ -193,6 +202,7 @@ class MarketsScreen(ConsoleScreen):
             }
             filled.append((market.id, [cells[str(key.value)] for key in table.columns]))
         refill(table, filled)
+        self._market_in_full()
         self.query_one("#markets-state", Static).update(
             f"showing: {self.listing.status} · newest first"
         )

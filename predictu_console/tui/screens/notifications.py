@@ -47,7 +47,9 @@ class NotificationsScreen(ConsoleScreen):
         yield RowInFull(notices, id="notification-message")
         yield Label("Messages shown this session, newest first", classes="section")
         yield Static(id="messages-caption", classes="muted")
-        yield TextTable(id="messages-table", cursor_type="row")
+        messages = TextTable(id="messages-table", cursor_type="row")
+        yield messages
+        yield RowInFull(messages, id="message-in-full")
         yield Static(id="message-detail", classes="muted")
         yield KeyFooter()
 
@@ -91,7 +93,9 @@ class NotificationsScreen(ConsoleScreen):
 
     @on(DataTable.RowHighlighted, "#messages-table")
     def _show_detail(self) -> None:
-        """The highlighted message's detail (a library's own words), which its toast left out."""
+        """The highlighted message whole, while the table cuts it, and its detail (a library's
+        own words), which its toast left out."""
+        self.query_one("#message-in-full", RowInFull).show_highlighted()
         table = self.query_one("#messages-table", DataTable)
         messages = self.console.message_log.newest_first()
         row = table.cursor_row

@@ -39,6 +39,7 @@ from predictu_console.tui.formatting import (
 from predictu_console.tui.widgets.console_header import ConsoleHeader
 from predictu_console.tui.widgets.in_order_input import InOrderInput
 from predictu_console.tui.widgets.key_footer import KeyFooter
+from predictu_console.tui.widgets.row_in_full import RowInFull
 from predictu_console.tui.widgets.sparkline_cell import sparkline_text
 from predictu_console.tui.widgets.tables import TextTable, highlighted_key, refill, right_aligned
 
@@ -185,8 +186,10 @@ class OperatorListScreen(ConsoleScreen):
         with Horizontal(id="list-bar"):
             yield InOrderInput(placeholder="/ search name or domain", id="search", compact=True)
             yield Static(id="list-state")
-        yield TextTable(id="operators", cursor_type="row", zebra_stripes=True)
+        table = TextTable(id="operators", cursor_type="row", zebra_stripes=True)
+        yield table
         yield Static(id="list-empty")
+        yield RowInFull(table, id="operator-in-full")
         yield Static(id="list-count")
         yield KeyFooter()
 
@@ -272,6 +275,12 @@ class OperatorListScreen(ConsoleScreen):
 
         if event.row_key.value:
             self.app.push_screen(OperatorDetailScreen(event.row_key.value))
+
+    @on(DataTable.RowHighlighted, "#operators")
+    def _operator_in_full(self) -> None:
+        """The highlighted operator whole: a long name (up to 100 characters) pushes the
+        columns after it off the screen."""
+        self.query_one("#operator-in-full", RowInFull).show_highlighted()
 
     @on(DataTable.HeaderSelected, "#operators")
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
@@ -428,6 +437,7 @@ class OperatorListScreen(ConsoleScreen):
         if self._landing is not None and rows:
             table.move_cursor(row=0 if self._landing == "first" else len(rows) - 1, animate=False)
             self._landing = None
+        self._operator_in_full()
         # The count and the empty list's reason keep their size whatever they say: no layout
         # for them, so a keystroke lays the screen out once, for the state line's width.
         self.query_one("#list-count", Static).update(count_line(page), layout=False)

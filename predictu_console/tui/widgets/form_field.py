@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Switch
 from predictu_console.core.errors import ValidationFailed
 from predictu_console.core.labels import labelled, list_entry, spoken
 from predictu_console.core.validation import ModelT, parse
+from predictu_console.tui.widgets.in_order_input import InOrderInput
 
 
 def field_slug(field: str) -> str:
@@ -53,8 +54,9 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield self._label()
         # The cursor goes to the end of what is there, never selecting it: in a prefilled
-        # form the first keystroke must add to a value, not wipe it.
-        yield Input(
+        # form the first keystroke must add to a value, not wipe it. Over SSH a correction
+        # comes in one read: the box applies its backspaces before the keys typed after them.
+        yield InOrderInput(
             self.initial,
             placeholder=self.placeholder,
             id=f"input-{field_slug(self.field)}",

@@ -3,20 +3,22 @@ with the rest."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from predictu_console.core.players import PlayerOut, PlayerPage
 from predictu_console.tui.formatting import day, money, page_position, status_text
+from predictu_console.tui.widgets.row_in_full import RowInFull
 from predictu_console.tui.widgets.tables import refill, right_aligned
 
 
 class PlayerList(Vertical):
-    """A caption with the count and the restrict key, and the table keyed by external id."""
+    """A caption with the count and the restrict key, the table keyed by external id, and
+    the highlighted player whole beneath it while the table cuts its restriction's reason."""
 
     DEFAULT_CSS = """
-    PlayerList { height: auto; }
     PlayerList #players-caption { margin-bottom: 1; }
     """
 
@@ -26,12 +28,18 @@ class PlayerList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="players-caption", classes="muted")
-        yield DataTable(id="players-table", cursor_type="row")
+        table: DataTable[object] = DataTable(id="players-table", cursor_type="row")
+        yield table
+        yield RowInFull(table, id="player-in-full")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
             "Player", "Balance", "Status", "Trades", "Volume", "Joined", "Restricted because"
         )
+
+    @on(DataTable.RowHighlighted, "#players-table")
+    def _player_in_full(self) -> None:
+        self.query_one("#player-in-full", RowInFull).show_highlighted()
 
     def highlighted(self) -> PlayerOut | None:
         """The player under the cursor, as last read."""
@@ -72,3 +80,4 @@ class PlayerList(Vertical):
                 for number, player in enumerate(players)
             ),
         )
+        self._player_in_full()
