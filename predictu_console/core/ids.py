@@ -16,14 +16,6 @@ _SPELLING = bytes(ord(BASE62[byte % 62]) for byte in range(_UNBIASED)) + bytes(2
 _BIASED = bytes(range(_UNBIASED, 256))
 
 
-def _spelled(count: int) -> str:
-    """At least `count` uniformly random base62 characters, from one read of the CSPRNG."""
-    while True:
-        drawn = secrets.token_bytes(count + count // 2 + 8).translate(_SPELLING, _BIASED)
-        if len(drawn) >= count:
-            return drawn.decode()
-
-
 def random_base62(length: int) -> str:
     """A uniformly random base62 string; 22 characters carry over 130 bits.
 
@@ -32,7 +24,10 @@ def random_base62(length: int) -> str:
     spelling a big random number digit by digit. Seeding a million demo trades spent a
     third of its generation time drawing ids.
     """
-    return _spelled(length)[:length]
+    while True:
+        drawn = secrets.token_bytes(length + length // 2 + 8).translate(_SPELLING, _BIASED)
+        if len(drawn) >= length:
+            return drawn[:length].decode()
 
 
 def new_id(prefix: str, length: int = ID_LENGTH) -> str:
@@ -58,6 +53,6 @@ class IdSource:
         """A new identifier such as `trd_4fZ9qL2m8XcR1tYb`."""
         start, self._at = self._at, self._at + ID_LENGTH
         if self._at > len(self._spelled):
-            self._spelled = _spelled(ID_LENGTH * self._per_read)
+            self._spelled = random_base62(ID_LENGTH * self._per_read)
             start, self._at = 0, ID_LENGTH
         return f"{prefix}_{self._spelled[start : self._at]}"

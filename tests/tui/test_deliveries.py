@@ -82,9 +82,10 @@ async def test_deactivating_in_the_console_shows_the_signed_delivery_arrive(gate
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("y")
-        for _ in range(100):
+        for _ in range(100):  # the table and the header refresh apart: wait for both
             await pilot.pause(0.1)
-            if len(_status_changes(app, "delivered")) > before:
+            arrived = len(_status_changes(app, "delivered")) > before
+            if arrived and "healthy" in shown_text(app, "#detail-header"):
                 break
         row = _status_changes(app, "delivered")[0]  # newest first
         assert row[4].startswith("HTTP 200 in")

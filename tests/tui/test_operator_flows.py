@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from predictu_console.core.models import OperatorListQuery, OperatorUpdate
 from predictu_console.tui.modals.confirm import ConfirmModal
 from predictu_console.tui.modals.operator_create import OperatorCreateModal
@@ -92,32 +94,29 @@ async def test_tabbing_into_a_prefilled_field_keeps_its_value_and_types_at_the_e
         assert focused.value == before + "x"
 
 
-async def test_keys_typed_after_a_backspace_in_one_burst_follow_it_in_a_form_field(console):
-    """Over SSH a correction comes in one read: the characters typed after the backspaces
-    went into the new operator's name before them, "lucky", two backspaces and "zzz" giving
-    'luckyz'."""
+@pytest.mark.parametrize(
+    ("burst", "fields"),
+    [
+        # A correction: the characters after the backspaces went into the name before them,
+        # "lucky", two backspaces and "zzz" giving 'luckyz'.
+        ("lucky\x7f\x7fzzz", {"#input-name": "luczzz"}),
+        # A name, Tab and a domain: the domain went on the end of the name ('Acmeacme.io'),
+        # and the domain field stayed empty.
+        ("Acme\tacme.io", {"#input-name": "Acme", "#input-domain": "acme.io"}),
+    ],
+    ids=["backspaces", "tab"],
+)
+async def test_keys_that_come_in_one_read_act_in_order_in_a_form(console, burst, fields):
+    """Over SSH several keys come in one read; each must act as if typed one by one."""
     async with console.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        send_one_read(console, "lucky\x7f\x7fzzz")
+        send_one_read(console, burst)
         await settle(pilot)
 
-        assert console.screen.query_one("#input-name").value == "luczzz"
-
-
-async def test_keys_typed_after_a_tab_in_one_burst_go_to_the_next_field(console):
-    """Over SSH a name, Tab and a domain often come in one read: the domain went on the
-    end of the name ('Acmeacme.io'), and the domain field stayed empty."""
-    async with console.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        send_one_read(console, "Acme\tacme.io")
-        await settle(pilot)
-
-        assert console.screen.query_one("#input-name").value == "Acme"
-        assert console.screen.query_one("#input-domain").value == "acme.io"
+        shown = {field: console.screen.query_one(field).value for field in fields}
+        assert shown == fields
 
 
 async def test_leaving_a_form_with_changes_asks_first_and_q_never_quits_from_it(console):
