@@ -441,7 +441,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         clock=SYSTEM_CLOCK,
         box=secret_box(settings),
         count=args.operators,
-        progress=_progress,
+        progress=_progress(),
     )
     elapsed = time.monotonic() - started
     print(
@@ -615,16 +615,25 @@ def _callbacks_test(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if result.success else EXIT_FAILED
 
 
-def _progress(done: int, total: int) -> None:
-    if total < 100:
-        return
-    if sys.stderr.isatty():
-        filled = 30 * done // total
-        bar = "#" * filled + "." * (30 - filled)
-        end = "\n" if done == total else ""
-        print(f"\rseeding operators {done:>7,}/{total:,} [{bar}]", end=end, file=sys.stderr)
-    elif done == total or done % max(1, total // 10) == 0:
-        print(f"seeding operators {done:,}/{total:,}", file=sys.stderr)
+def _progress() -> Callable[[int, int], None]:
+    """Seeding's progress on stderr: a bar redrawn in a terminal; elsewhere (a log, a pipe)
+    a line each time another tenth is done, so a long run shows it is alive."""
+    tenths_logged = 0
+
+    def show(done: int, total: int) -> None:
+        nonlocal tenths_logged
+        if total < 100:
+            return
+        if sys.stderr.isatty():
+            filled = 30 * done // total
+            bar = "#" * filled + "." * (30 - filled)
+            end = "\n" if done == total else ""
+            print(f"\rseeding operators {done:>7,}/{total:,} [{bar}]", end=end, file=sys.stderr)
+        elif done == total or 10 * done // total > tenths_logged:
+            tenths_logged = 10 * done // total
+            print(f"seeding operators {done:,}/{total:,}", file=sys.stderr)
+
+    return show
 
 
 def _stats_verify(args: argparse.Namespace, settings: Settings) -> int:

@@ -306,6 +306,17 @@ def test_demo_with_generated_operators_says_they_were_set_up_in_bulk_and_verifie
 
 
 @pytest.mark.slow
+def test_demo_logs_its_progress_as_it_goes_when_stderr_is_not_a_terminal(env):
+    """In a log or a pipe the bar cannot be redrawn: a line says each tenth passed, the cast's
+    batch included, not only the end."""
+    result = invoke("demo", "--no-tui", "--operators", "112", env=env)
+
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("seeding")]
+    assert progress == ["seeding operators 12/112", "seeding operators 112/112"]
+
+
+@pytest.mark.slow
 def test_simulate_moves_the_numbers_and_stops_with_a_summary(env):
     assert invoke("demo", "--no-tui", env=env).returncode == 0
     before = _parse_summary(invoke("demo", "--no-tui", env=env).stdout)
