@@ -231,6 +231,13 @@ class SecretUnreadable(PredictuError):
     code = "SECRET_UNREADABLE"
 
 
+class PlannerStopped(PredictuError):
+    """Raised when the demo's planner process died before it handed over a batch (killed by
+    the system, say): the batches already written are kept, and seeding again resumes."""
+
+    code = "DEMO_PLANNER_STOPPED"
+
+
 class DatabaseError(PredictuError):
     """Raised when the database refuses or fails an operation."""
 

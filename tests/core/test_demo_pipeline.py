@@ -4,6 +4,7 @@ reaches the seeding as the error it was, with the planner stopped."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from predictu_console.core.demo.activity import MarketInfo
 from predictu_console.core.demo.catalogue import CAST_SIZE, cast
 from predictu_console.core.demo.pipeline import planned_batches
 from predictu_console.core.demo.seed import MARKETS
+from predictu_console.core.errors import PlannerStopped
 from predictu_console.db.base import table_of
 from predictu_console.db.tables import Operator, Trade
 
@@ -53,4 +55,25 @@ def test_a_failure_in_the_planner_reaches_the_seeding_and_stops_the_planner():
     ):
         next(planned)
 
+    assert multiprocessing.active_children() == []
+
+
+class _DiesWhenUnpickled:
+    """Stands for a market; the planner dies as it receives it, as if the system killed it."""
+
+    def __reduce__(self):
+        return (os._exit, (9,))
+
+
+def test_a_planner_that_dies_is_a_clear_error_and_leaves_nothing_running():
+    with (
+        pytest.raises(PlannerStopped) as stopped,
+        planned_batches(
+            BATCHES, markets=[_DiesWhenUnpickled()], now=NOW, dialect=sqlite.dialect()
+        ) as planned,
+    ):
+        next(planned)
+
+    assert stopped.value.code == "DEMO_PLANNER_STOPPED"
+    assert "running demo again seeds the rest" in stopped.value.message
     assert multiprocessing.active_children() == []

@@ -19,6 +19,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import datetime
 from multiprocessing import get_context
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Dialect, make_url
 from predictu_console.core.demo.activity import MarketInfo
 from predictu_console.core.demo.bulk import PlannedBatch, plan_batch
 from predictu_console.core.demo.catalogue import DemoOperator
+from predictu_console.core.errors import PlannerStopped
 
 AHEAD = 2
 """Batches handed to the planner before their turn: the one it plans while the writer
@@ -69,7 +71,14 @@ def _in_order(
 ) -> Iterator[PlannedBatch]:
     upcoming = iter(later)
     while waiting:
-        planned = waiting.popleft().result()
+        try:
+            planned = waiting.popleft().result()
+        except BrokenProcessPool as error:
+            raise PlannerStopped(
+                "The process planning the next demo operators stopped before it was done; "
+                "the operators written are kept, and running demo again seeds the rest",
+                detail=str(error),
+            ) from error
         batch = next(upcoming, None)
         if batch is not None:
             waiting.append(submit(batch))
