@@ -195,7 +195,7 @@ def test_a_failed_bulk_batch_writes_nothing_and_leaves_the_collector_running(
     def disk_full(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bulk, "add_to_stats_many", disk_full)  # after the activity rows
+    monkeypatch.setattr(bulk.audit, "record_many", disk_full)  # after every row
     with pytest.raises(OSError, match="disk full"):
         seed(factory=session_factory, clock=clock, box=BOX, count=CAST_SIZE + 10)
 

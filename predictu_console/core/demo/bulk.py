@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from predictu_console.core import audit, keys, onboarding, operators
 from predictu_console.core.changes import diff, snapshot
 from predictu_console.core.crypto import SecretBox
-from predictu_console.core.demo.activity import Activity, MarketInfo, Totals, activity_tables
+from predictu_console.core.demo.activity import Activity, MarketInfo, activity_tables
 from predictu_console.core.demo.catalogue import CAST_SIZE, DemoOperator
 from predictu_console.core.demo.plan import (
     active_until,
@@ -51,7 +51,6 @@ from predictu_console.core.demo.plan import (
 from predictu_console.core.models import Actor, OperatorUpdate
 from predictu_console.db.base import Base, table_of
 from predictu_console.db.bulk import PreparedRows, insert_prepared, insert_rows, prepare_rows
-from predictu_console.db.rollups import add_to_stats_many
 from predictu_console.db.session import prepare_bulk_write
 from predictu_console.db.tables import ApiKey, OnboardingStep, Operator, OperatorStats
 
@@ -85,7 +84,6 @@ class PlannedBatch:
     setup: list[PreparedRows]
     """Operators, their rollups and their checklists: what their key pairs refer to."""
     activity: list[PreparedRows]
-    totals: Totals
     trades: int
 
 
@@ -169,21 +167,24 @@ def plan_batch(
     with _collector_paused():
         setups = [_set_up(spec, markets, now) for spec in specs]
         rows = [setup.row for setup in setups]
+        activity, totals = activity_tables(setup.activity for setup in setups if setup.activity)
+        # New operators: their rollups start at what their activity adds up to.
+        added = {operator_id: (users, volume) for operator_id, users, volume in totals}
         setup_tables = {
             table_of(Operator): [_columns(row) for row in rows],
             table_of(OperatorStats): [
-                {"operator_id": row.id, "user_count": 0, "total_volume": Decimal(0)} for row in rows
+                {"operator_id": row.id, "user_count": users, "total_volume": volume}
+                for row in rows
+                for users, volume in [added.get(row.id, (0, Decimal(0)))]
             ],
             table_of(OnboardingStep): [
                 {**_columns(step), "operator_id": row.id} for row in rows for step in row.steps
             ],
         }
-        activity, totals = activity_tables(setup.activity for setup in setups if setup.activity)
         return PlannedBatch(
             operators=[_planned(setup) for setup in setups],
             setup=_prepared(dialect, setup_tables),
             activity=_prepared(dialect, activity),
-            totals=totals,
             trades=sum(len(setup.activity.trades) for setup in setups if setup.activity),
         )
 
@@ -209,7 +210,6 @@ def write_batch(session: Session, batch: PlannedBatch, *, actor: Actor, box: Sec
         insert_rows(session, table_of(ApiKey), [_columns(key) for key in made.values()])
         for rows in batch.activity:
             insert_prepared(session, rows)
-        add_to_stats_many(session, batch.totals)
         audit.record_many(
             session,
             [
